@@ -1,0 +1,43 @@
+//! The HTTP surface: the sync API, health check, and the field app's static files.
+
+mod assets;
+mod error;
+mod sync;
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::routing::get;
+
+pub use error::ApiError;
+
+use crate::store::Store;
+
+/// Largest sync body accepted. A day's door-to-door work is tens of kilobytes; this leaves
+/// room for a device that was offline for weeks while bounding what one request can cost.
+pub const MAX_SYNC_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole application. `assets` is the built field app (`target/dist`); without it the
+/// server still syncs, which is what the API tests use.
+pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
+    let api = Router::new()
+        .route("/healthz", get(health))
+        .merge(sync::router())
+        .with_state(state);
+    match assets {
+        Some(dir) => api.fallback_service(assets::service(dir)),
+        None => api,
+    }
+}
+
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, ApiError> {
+    state.store.ping().await?;
+    Ok("ok")
+}

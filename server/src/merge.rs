@@ -1,0 +1,191 @@
+//! Merging a device's upload into one master-copy document, and deciding whether the result
+//! may enter the master copy. Pure: bytes in, bytes or a refusal out; the caller owns the
+//! transaction.
+
+use automerge::{AutoCommit, ChangeHash};
+use pingan_shared::document::{self, DocumentError};
+use pingan_shared::records::RecordType;
+use pingan_shared::sync::protocol::Rejected;
+use pingan_shared::validation::FieldError;
+
+/// The master copy of one document after an upload was merged into it.
+#[derive(Debug)]
+pub struct Merged {
+    pub record_type: RecordType,
+    /// `save()` of the merged document.
+    pub data: Vec<u8>,
+    pub heads: Vec<ChangeHash>,
+    /// Changes this upload brought that the master copy did not have yet.
+    pub new_changes: Vec<(ChangeHash, Vec<u8>)>,
+}
+
+/// Why a document was refused. Nothing of the upload for this document is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl Refusal {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn bad_id(message: impl Into<String>) -> Self {
+        Self::new("bad_id", message)
+    }
+
+    pub fn into_rejected(self, document_id: &str) -> Rejected {
+        Rejected {
+            document_id: document_id.to_owned(),
+            code: self.code.to_owned(),
+            message: self.message,
+            errors: self.errors,
+        }
+    }
+}
+
+/// Applies `uploaded` changes to the stored document (or to an empty one when `stored` is
+/// `None`) and validates the state after all of them, so a bad edit sent together with its
+/// correction is accepted.
+pub fn merge_upload(stored: Option<&[u8]>, uploaded: &[Vec<u8>]) -> Result<Merged, Refusal> {
+    let mut doc = match stored {
+        Some(bytes) => document::load(bytes).map_err(|e| {
+            // The master copy was written by this server; failing to read it is a bug or
+            // corruption, never the device's fault, but refusing keeps the stored copy intact.
+            Refusal::new("stored_document_unreadable", e.to_string())
+        })?,
+        None => AutoCommit::new(),
+    };
+    let changes = document::decode_changes(uploaded)
+        .map_err(|e| Refusal::new("undecodable_change", e.to_string()))?;
+
+    let new_changes: Vec<(ChangeHash, Vec<u8>)> = changes
+        .iter()
+        .filter(|change| doc.get_change_by_hash(&change.hash()).is_none())
+        .map(|change| (change.hash(), change.raw_bytes().to_vec()))
+        .collect();
+    doc.apply_changes(changes)
+        .map_err(|e| Refusal::new("undecodable_change", e.to_string()))?;
+
+    // Automerge silently queues changes whose dependencies it lacks; accepting them would
+    // acknowledge something the master copy does not actually contain.
+    let missing = doc.get_missing_deps(&[]);
+    if !missing.is_empty() {
+        return Err(Refusal::new(
+            "missing_dependencies",
+            format!(
+                "{} change(s) depend on changes the server does not have; send every change since the acknowledged heads",
+                missing.len()
+            ),
+        ));
+    }
+    if stored.is_none() && new_changes.is_empty() {
+        return Err(Refusal::new("empty_document", "a new document needs at least one change"));
+    }
+
+    let record_type = document::record_type(&doc).map_err(refusal_for)?;
+    match record_type {
+        RecordType::Household => {
+            let household = document::read_household(&doc).map_err(refusal_for)?;
+            household.validate().map_err(|errors| Refusal {
+                code: "invalid_record",
+                message: errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                errors,
+            })?;
+        }
+    }
+
+    Ok(Merged {
+        record_type,
+        heads: doc.get_heads(),
+        data: doc.save(),
+        new_changes,
+    })
+}
+
+fn refusal_for(error: DocumentError) -> Refusal {
+    let code = match error {
+        DocumentError::MissingType | DocumentError::UnknownType(_) => "unknown_type",
+        DocumentError::WrongShape { .. } => "invalid_record",
+        _ => "undecodable_change",
+    };
+    Refusal::new(code, error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::ActorId;
+    use pingan_shared::records::household::Household;
+
+    fn device_doc(address: &str, head: &str) -> AutoCommit {
+        let actor = ActorId::from([7u8; 16].as_slice());
+        document::create_household(actor, &Household::new(address, head, 0))
+    }
+
+    #[test]
+    fn a_new_household_is_accepted_with_its_changes() {
+        let mut doc = device_doc("幸福村3组12号", "王建国");
+        let merged = merge_upload(None, &document::changes_since(&mut doc, &[])).unwrap();
+        assert_eq!(merged.record_type, RecordType::Household);
+        assert_eq!(merged.heads, doc.get_heads());
+        assert_eq!(merged.new_changes.len(), 1);
+    }
+
+    #[test]
+    fn resending_known_changes_adds_nothing() {
+        let mut doc = device_doc("幸福村3组12号", "王建国");
+        let changes = document::changes_since(&mut doc, &[]);
+        let first = merge_upload(None, &changes).unwrap();
+        let again = merge_upload(Some(&first.data), &changes).unwrap();
+        assert!(again.new_changes.is_empty());
+        assert_eq!(again.heads, first.heads);
+    }
+
+    #[test]
+    fn an_invalid_household_is_refused_naming_the_field() {
+        let mut doc = device_doc("幸福村3组12号", "");
+        let refusal = merge_upload(None, &document::changes_since(&mut doc, &[])).unwrap_err();
+        assert_eq!(refusal.code, "invalid_record");
+        assert_eq!(refusal.errors[0].field, "head_of_household");
+    }
+
+    #[test]
+    fn a_bad_edit_sent_with_its_correction_is_accepted() {
+        let mut doc = device_doc("幸福村3组12号", "王建国");
+        let stored = merge_upload(None, &document::changes_since(&mut doc, &[])).unwrap();
+        let acknowledged = doc.get_heads();
+        document::update_household(&mut doc, &Household::new("", "王建国", 0));
+        document::update_household(&mut doc, &Household::new("幸福村3组14号", "王建国", 0));
+        let pending = document::changes_since(&mut doc, &acknowledged);
+        assert!(merge_upload(Some(&stored.data), &pending).is_ok());
+    }
+
+    #[test]
+    fn a_document_that_is_not_a_record_is_refused() {
+        let mut doc = AutoCommit::new();
+        automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "x", 1).unwrap();
+        let refusal = merge_upload(None, &document::changes_since(&mut doc, &[])).unwrap_err();
+        assert_eq!(refusal.code, "unknown_type");
+    }
+
+    #[test]
+    fn a_change_without_its_ancestors_is_refused() {
+        let mut doc = device_doc("幸福村3组12号", "王建国");
+        let first = doc.get_heads();
+        document::update_household(&mut doc, &Household::new("幸福村3组14号", "王建国", 0));
+        let only_second = document::changes_since(&mut doc, &first);
+        let refusal = merge_upload(None, &only_second).unwrap_err();
+        assert_eq!(refusal.code, "missing_dependencies");
+    }
+}

@@ -1,0 +1,35 @@
+//! The master copy's storage.
+//!
+//! Callers see one interface: open a write transaction, read and replace documents inside it,
+//! commit. Only SQLite is implemented so far; PostgreSQL will sit behind the same methods
+//! (see `docs/decisions.md`).
+
+mod sqlite;
+
+pub use sqlite::{SqliteStore as Store, WriteTransaction};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL {0:?} is not supported; use sqlite://PATH")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A stored master-copy document.
+#[derive(Debug, Clone)]
+pub struct StoredDocument {
+    pub id: String,
+    pub record_type: String,
+    pub data: Vec<u8>,
+}
+
+/// One change as accepted from a device.
+pub struct ChangeRecord<'a> {
+    pub hash: &'a [u8],
+    pub data: &'a [u8],
+    pub device_id: &'a str,
+    pub received_at_ms: i64,
+}

@@ -1,0 +1,141 @@
+//! The embedded default: one SQLite file in WAL mode with full fsync, so an acknowledged
+//! change survives a power cut of the township office's PC.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::{ChangeRecord, StoreError, StoredDocument};
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    /// SQLite allows one writer at a time. Serialising writers here, rather than letting two
+    /// deferred transactions race to upgrade their locks, means a load-merge-save of one
+    /// document can never interleave with another and lose an update.
+    writer: Arc<Mutex<()>>,
+}
+
+pub struct WriteTransaction {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    _writer: OwnedMutexGuard<()>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` and brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
+        let writer = self.writer.clone().lock_owned().await;
+        Ok(WriteTransaction {
+            tx: self.pool.begin().await?,
+            _writer: writer,
+        })
+    }
+
+    pub async fn documents_of_type(
+        &self,
+        record_type: &str,
+    ) -> Result<Vec<StoredDocument>, StoreError> {
+        let rows = sqlx::query("SELECT id, record_type, data FROM documents WHERE record_type = ? ORDER BY id")
+            .bind(record_type)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(stored_document).collect())
+    }
+
+    pub async fn change_count(&self, document_id: &str) -> Result<i64, StoreError> {
+        let count = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?")
+            .bind(document_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+}
+
+impl WriteTransaction {
+    pub async fn load(&mut self, id: &str) -> Result<Option<StoredDocument>, StoreError> {
+        let row = sqlx::query("SELECT id, record_type, data FROM documents WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(row.as_ref().map(stored_document))
+    }
+
+    /// Replaces the master copy of `document` and appends the changes that produced it.
+    /// A change already recorded (a resend) is skipped, so the feed holds each change once.
+    pub async fn save(
+        &mut self,
+        document: &StoredDocument,
+        heads: &[u8],
+        changes: &[ChangeRecord<'_>],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO documents (id, record_type, data, heads, updated_at_ms) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, heads = excluded.heads,
+                 updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(&document.id)
+        .bind(&document.record_type)
+        .bind(&document.data)
+        .bind(heads)
+        .bind(now_ms)
+        .execute(&mut *self.tx)
+        .await?;
+        for change in changes {
+            sqlx::query(
+                "INSERT INTO changes (hash, document_id, device_id, received_at_ms, data)
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(change.hash)
+            .bind(&document.id)
+            .bind(change.device_id)
+            .bind(change.received_at_ms)
+            .bind(change.data)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Durable once this returns: the caller may acknowledge to the device.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn stored_document(row: &sqlx::sqlite::SqliteRow) -> StoredDocument {
+    StoredDocument {
+        id: row.get("id"),
+        record_type: row.get("record_type"),
+        data: row.get("data"),
+    }
+}

@@ -1,0 +1,246 @@
+//! `POST /api/sync` as a device sees it, driven through the router without a socket.
+
+use automerge::{ActorId, AutoCommit};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use pingan_server::{AppState, Store, router};
+use pingan_shared::document::{self, DocumentId};
+use pingan_shared::records::household::Household;
+use pingan_shared::sync::protocol::{self, DocumentChanges, SyncRequest, SyncResponse};
+use serde_bytes::ByteBuf;
+use tower::ServiceExt;
+
+struct Township {
+    app: Router,
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+async fn township() -> Township {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("pingan.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    let app = router(AppState { store: store.clone() }, None);
+    Township { app, store, _dir: dir }
+}
+
+fn household_doc(address: &str, head: &str) -> AutoCommit {
+    document::create_household(
+        ActorId::from([1u8; 16].as_slice()),
+        &Household::new(address, head, 1_700_000_000_000),
+    )
+}
+
+fn upload(id: &DocumentId, doc: &mut AutoCommit) -> DocumentChanges {
+    DocumentChanges {
+        document_id: id.to_string(),
+        changes: document::changes_since(doc, &[])
+            .into_iter()
+            .map(ByteBuf::from)
+            .collect(),
+    }
+}
+
+fn sync_request(body: Vec<u8>) -> Request<Body> {
+    Request::post("/api/sync")
+        .header(header::CONTENT_TYPE, protocol::CONTENT_TYPE)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Vec<u8>) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, body)
+}
+
+async fn sync(app: &Router, documents: Vec<DocumentChanges>) -> SyncResponse {
+    let body = protocol::encode(&SyncRequest {
+        device_id: "phone-1".into(),
+        documents,
+    });
+    let (status, body) = send(app, sync_request(body)).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    protocol::decode("sync response", &body).unwrap()
+}
+
+async fn stored_households(store: &Store) -> Vec<Household> {
+    store
+        .documents_of_type("household")
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| document::read_household(&document::load(&d.data).unwrap()).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_new_household_is_stored_and_acknowledged_with_its_heads() {
+    let township = township().await;
+    let id = DocumentId::from_random_bytes([1; 16]);
+    let mut doc = household_doc("幸福村3组12号", "王建国");
+
+    let response = sync(&township.app, vec![upload(&id, &mut doc)]).await;
+
+    assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+    assert_eq!(response.accepted.len(), 1);
+    assert_eq!(response.accepted[0].document_id, id.as_str());
+    let heads: Vec<Vec<u8>> = response.accepted[0].heads.iter().map(|h| h.to_vec()).collect();
+    assert_eq!(document::heads_from_bytes(&heads), doc.get_heads());
+    let stored = stored_households(&township.store).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].head_of_household, "王建国");
+}
+
+#[tokio::test]
+async fn resending_the_same_batch_stores_nothing_twice() {
+    let township = township().await;
+    let id = DocumentId::from_random_bytes([2; 16]);
+    let mut doc = household_doc("幸福村3组12号", "王建国");
+
+    let first = sync(&township.app, vec![upload(&id, &mut doc)]).await;
+    let again = sync(&township.app, vec![upload(&id, &mut doc)]).await;
+
+    assert_eq!(first, again);
+    assert_eq!(stored_households(&township.store).await.len(), 1);
+    assert_eq!(township.store.change_count(id.as_str()).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_later_edit_merges_into_the_stored_household() {
+    let township = township().await;
+    let id = DocumentId::from_random_bytes([3; 16]);
+    let mut doc = household_doc("幸福村3组12号", "王建国");
+    sync(&township.app, vec![upload(&id, &mut doc)]).await;
+
+    let acknowledged = doc.get_heads();
+    document::update_household(&mut doc, &Household::new("幸福村3组14号", "王建国", 1_700_000_000_000));
+    let pending = DocumentChanges {
+        document_id: id.to_string(),
+        changes: document::changes_since(&mut doc, &acknowledged)
+            .into_iter()
+            .map(ByteBuf::from)
+            .collect(),
+    };
+    sync(&township.app, vec![pending]).await;
+
+    assert_eq!(stored_households(&township.store).await[0].address, "幸福村3组14号");
+    assert_eq!(township.store.change_count(id.as_str()).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_malformed_body_is_a_400_naming_the_problem_and_stores_nothing() {
+    let township = township().await;
+
+    let (status, body) = send(&township.app, sync_request(b"{\"not\": \"cbor\"}".to_vec())).await;
+
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(error["error"], "malformed_body");
+    assert!(
+        error["message"].as_str().unwrap().contains("not a valid CBOR sync request"),
+        "{error}"
+    );
+    assert!(stored_households(&township.store).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_cbor_by_content_type_is_a_415() {
+    let township = township().await;
+    let request = Request::post("/api/sync")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+
+    let (status, _) = send(&township.app, request).await;
+
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn an_upload_without_a_device_id_is_refused() {
+    let township = township().await;
+    let body = protocol::encode(&SyncRequest {
+        device_id: " ".into(),
+        documents: vec![],
+    });
+
+    let (status, body) = send(&township.app, sync_request(body)).await;
+
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8_lossy(&body).contains("missing_device_id"));
+}
+
+#[tokio::test]
+async fn an_invalid_household_is_rejected_by_id_while_the_rest_of_the_batch_lands() {
+    let township = township().await;
+    let good = DocumentId::from_random_bytes([4; 16]);
+    let bad = DocumentId::from_random_bytes([5; 16]);
+    let mut good_doc = household_doc("幸福村3组12号", "王建国");
+    let mut bad_doc = household_doc("幸福村3组13号", "   ");
+
+    let response = sync(
+        &township.app,
+        vec![upload(&bad, &mut bad_doc), upload(&good, &mut good_doc)],
+    )
+    .await;
+
+    assert_eq!(response.accepted.len(), 1);
+    assert_eq!(response.accepted[0].document_id, good.as_str());
+    assert_eq!(response.rejected.len(), 1);
+    let rejected = &response.rejected[0];
+    assert_eq!(rejected.document_id, bad.as_str());
+    assert_eq!(rejected.code, "invalid_record");
+    assert_eq!(rejected.errors[0].field, "head_of_household");
+    assert_eq!(rejected.errors[0].message_zh, "请填写户主姓名");
+    assert_eq!(stored_households(&township.store).await.len(), 1);
+}
+
+#[tokio::test]
+async fn undecodable_changes_and_bad_ids_are_rejected_per_document() {
+    let township = township().await;
+    let response = sync(
+        &township.app,
+        vec![
+            DocumentChanges {
+                document_id: DocumentId::from_random_bytes([6; 16]).to_string(),
+                changes: vec![ByteBuf::from(b"garbage".to_vec())],
+            },
+            DocumentChanges {
+                document_id: "../../etc/passwd".into(),
+                changes: vec![],
+            },
+        ],
+    )
+    .await;
+
+    let codes: Vec<_> = response.rejected.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["undecodable_change", "bad_id"]);
+    assert!(response.rejected[0].message.contains("change 0"));
+    assert!(stored_households(&township.store).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_before_it_is_read() {
+    let township = township().await;
+    let body = vec![0u8; pingan_server::http::MAX_SYNC_BODY_BYTES + 1];
+
+    let (status, _) = send(&township.app, sync_request(body)).await;
+
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn health_check_reports_ok_when_the_database_answers() {
+    let township = township().await;
+    let (status, body) = send(
+        &township.app,
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, b"ok");
+}

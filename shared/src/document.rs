@@ -1,0 +1,195 @@
+//! Records as Automerge documents: identifiers, creating and reading a record's document, and
+//! the changes a device still has to get acknowledged by the server.
+
+use std::fmt;
+
+use automerge::{ActorId, AutoCommit, Change, ChangeHash, ReadDoc, ScalarValue, Value};
+
+use crate::records::RecordType;
+use crate::records::household::Household;
+
+/// A record's identity across every device and the server: 128 random bits as 32 lowercase
+/// hex characters. Random rather than sequential because devices create records offline.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocumentId(String);
+
+impl DocumentId {
+    /// Callers bring the randomness (crypto.getRandomValues in the browser, the OS elsewhere)
+    /// so this crate stays free of I/O.
+    pub fn from_random_bytes(bytes: [u8; 16]) -> Self {
+        Self(hex(&bytes))
+    }
+
+    pub fn parse(value: &str) -> Result<Self, DocumentError> {
+        let well_formed = value.len() == 32
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if well_formed {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(DocumentError::BadId(value.chars().take(64).collect()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DocumentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    #[error("document id {0:?} is not 32 lowercase hex characters")]
+    BadId(String),
+    #[error("document bytes could not be decoded: {0}")]
+    Undecodable(String),
+    #[error("change {index} could not be decoded: {reason}")]
+    UndecodableChange { index: usize, reason: String },
+    #[error("document has no `type` field, so it is not a Pingan record")]
+    MissingType,
+    #[error("record type {0:?} is not one this server knows")]
+    UnknownType(String),
+    #[error("document does not have the shape of a {record_type}: {reason}")]
+    WrongShape {
+        record_type: &'static str,
+        reason: String,
+    },
+}
+
+/// A new document holding `household`, written by `actor` (the device's own actor id).
+pub fn create_household(actor: ActorId, household: &Household) -> AutoCommit {
+    let mut doc = AutoCommit::new().with_actor(actor);
+    autosurgeon::reconcile(&mut doc, household)
+        .expect("reconciling a struct into an empty document cannot conflict");
+    doc
+}
+
+/// Overwrites the fields of an existing household document with `household`, recording only
+/// the fields that changed so concurrent edits to other fields merge cleanly.
+pub fn update_household(doc: &mut AutoCommit, household: &Household) {
+    autosurgeon::reconcile(doc, household)
+        .expect("a household document written by this crate always reconciles");
+}
+
+/// What kind of record a document claims to be.
+pub fn record_type(doc: &AutoCommit) -> Result<RecordType, DocumentError> {
+    match doc.get(automerge::ROOT, "type") {
+        Ok(Some((Value::Scalar(scalar), _))) => match scalar.as_ref() {
+            ScalarValue::Str(name) => {
+                RecordType::parse(name).ok_or_else(|| DocumentError::UnknownType(name.to_string()))
+            }
+            other => Err(DocumentError::UnknownType(other.to_string())),
+        },
+        _ => Err(DocumentError::MissingType),
+    }
+}
+
+pub fn read_household(doc: &AutoCommit) -> Result<Household, DocumentError> {
+    autosurgeon::hydrate(doc).map_err(|e| DocumentError::WrongShape {
+        record_type: RecordType::Household.as_str(),
+        reason: e.to_string(),
+    })
+}
+
+pub fn load(bytes: &[u8]) -> Result<AutoCommit, DocumentError> {
+    AutoCommit::load(bytes).map_err(|e| DocumentError::Undecodable(e.to_string()))
+}
+
+/// The encoded changes in `doc` that are not ancestors of `acknowledged` — what a device must
+/// still send. With `acknowledged` empty that is the whole history.
+pub fn changes_since(doc: &mut AutoCommit, acknowledged: &[ChangeHash]) -> Vec<Vec<u8>> {
+    doc.get_changes(acknowledged)
+        .into_iter()
+        .map(|mut change| change.bytes().into_owned())
+        .collect()
+}
+
+/// Decodes changes received from a device; the index in the error says which one was bad.
+pub fn decode_changes(encoded: &[Vec<u8>]) -> Result<Vec<Change>, DocumentError> {
+    encoded
+        .iter()
+        .enumerate()
+        .map(|(index, bytes)| {
+            Change::from_bytes(bytes.clone()).map_err(|e| DocumentError::UndecodableChange {
+                index,
+                reason: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+pub fn heads_to_bytes(heads: &[ChangeHash]) -> Vec<Vec<u8>> {
+    heads.iter().map(|h| h.0.to_vec()).collect()
+}
+
+/// Heads as received over the wire; anything that is not a 32-byte hash is dropped, since a
+/// missing head only makes the next upload resend a few changes, which is harmless.
+pub fn heads_from_bytes(heads: &[Vec<u8>]) -> Vec<ChangeHash> {
+    heads
+        .iter()
+        .filter_map(|bytes| ChangeHash::try_from(bytes.as_slice()).ok())
+        .collect()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(n: u8) -> ActorId {
+        ActorId::from([n; 16].as_slice())
+    }
+
+    #[test]
+    fn a_household_survives_save_and_load() {
+        let household = Household::new("幸福村3组12号", "王建国", 1_700_000_000_000);
+        let mut doc = create_household(actor(1), &household);
+        let loaded = load(&doc.save()).unwrap();
+        assert_eq!(record_type(&loaded), Ok(RecordType::Household));
+        assert_eq!(read_household(&loaded), Ok(household));
+    }
+
+    #[test]
+    fn only_unacknowledged_changes_are_sent_again() {
+        let mut doc = create_household(actor(1), &Household::new("甲", "乙", 0));
+        let acknowledged = doc.get_heads();
+        assert!(changes_since(&mut doc, &acknowledged).is_empty());
+
+        update_household(&mut doc, &Household::new("甲", "丙", 0));
+        let pending = changes_since(&mut doc, &acknowledged);
+        assert_eq!(pending.len(), 1);
+
+        let mut server_copy = load(&doc.save_after(&[])).unwrap();
+        server_copy.apply_changes(decode_changes(&pending).unwrap()).unwrap();
+        assert_eq!(read_household(&server_copy).unwrap().head_of_household, "丙");
+    }
+
+    #[test]
+    fn garbage_is_reported_with_the_index_of_the_bad_change() {
+        let err = decode_changes(&[b"not a change".to_vec()]).unwrap_err();
+        assert!(matches!(err, DocumentError::UndecodableChange { index: 0, .. }));
+    }
+
+    #[test]
+    fn document_ids_are_lowercase_hex() {
+        let id = DocumentId::from_random_bytes([0xab; 16]);
+        assert_eq!(DocumentId::parse(id.as_str()), Ok(id));
+        assert!(DocumentId::parse("ABABABABABABABABABABABABABABABAB").is_err());
+        assert!(DocumentId::parse("../etc/passwd").is_err());
+    }
+
+    #[test]
+    fn a_document_without_type_is_not_a_record() {
+        let doc = AutoCommit::new();
+        assert_eq!(record_type(&doc), Err(DocumentError::MissingType));
+    }
+}

@@ -1,0 +1,20 @@
+//! Pingan's shared core, compiled both for the server (native) and the field app (wasm32).
+//!
+//! Nothing here does I/O: no clock, socket, database or DOM. Callers pass in time, randomness
+//! and bytes; everything returned is plain data. That is what lets the browser, the server and
+//! the tests run exactly the same rules.
+//!
+//! # Layout
+//!
+//! - [`records`]: the township's records, one Automerge document each, mapped with autosurgeon.
+//!   - [`records::household`]: a household (户).
+//! - [`document`]: identifiers and the glue between a record and its Automerge document
+//!   (create, read, the changes a device has not yet had acknowledged).
+//! - [`validation`]: field-level errors in words a village worker can act on.
+//! - [`sync`]: the wire protocol between a device and the township server.
+//!   - [`sync::protocol`]: request/response messages and their CBOR encoding.
+
+pub mod document;
+pub mod records;
+pub mod sync;
+pub mod validation;

@@ -1,0 +1,3 @@
+//! Sync between a device and the township server.
+
+pub mod protocol;

@@ -1,0 +1,86 @@
+//! Field-level validation errors.
+//!
+//! Every rule answers with the field it is about and what is wrong, in Chinese for the worker
+//! holding the phone and in English for logs and API clients. Both the app (before saving,
+//! offline) and the server (before anything enters the master copy) run the same rules.
+
+use serde::{Deserialize, Serialize};
+
+/// One thing wrong with one field of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{field}: {message_en}")]
+pub struct FieldError {
+    /// The record field, as named in the Automerge document (e.g. `address`).
+    pub field: String,
+    /// What is wrong, for the worker (Simplified Chinese).
+    pub message_zh: String,
+    /// What is wrong, for logs and API clients.
+    pub message_en: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message_zh: &str, message_en: &str) -> Self {
+        Self {
+            field: field.to_owned(),
+            message_zh: message_zh.to_owned(),
+            message_en: message_en.to_owned(),
+        }
+    }
+
+    pub fn required(field: &str, label_zh: &str) -> Self {
+        Self::new(
+            field,
+            &format!("请填写{label_zh}"),
+            &format!("{field} is required"),
+        )
+    }
+
+    pub fn too_long(field: &str, label_zh: &str, max_chars: usize) -> Self {
+        Self::new(
+            field,
+            &format!("{label_zh}不能超过{max_chars}个字"),
+            &format!("{field} must be at most {max_chars} characters"),
+        )
+    }
+}
+
+/// Checks a free-text field that must be present and of a sane length.
+///
+/// Whitespace-only counts as missing: a worker tapping the space bar has not entered an address.
+pub fn required_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    label_zh: &str,
+    value: &str,
+    max_chars: usize,
+) {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        errors.push(FieldError::required(field, label_zh));
+    } else if trimmed.chars().count() > max_chars {
+        errors.push(FieldError::too_long(field, label_zh, max_chars));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitespace_only_is_missing() {
+        let mut errors = Vec::new();
+        required_text(&mut errors, "address", "住址", "  \t ", 10);
+        assert_eq!(errors, vec![FieldError::required("address", "住址")]);
+        assert_eq!(errors[0].message_zh, "请填写住址");
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let mut errors = Vec::new();
+        // Ten Chinese characters are thirty UTF-8 bytes but still within a ten-character limit.
+        required_text(&mut errors, "address", "住址", "幸福村三组十二号院内", 10);
+        assert!(errors.is_empty(), "{errors:?}");
+        required_text(&mut errors, "address", "住址", "幸福村三组十二号院内东", 10);
+        assert_eq!(errors, vec![FieldError::too_long("address", "住址", 10)]);
+    }
+}
