@@ -1,0 +1,61 @@
+//! The app's one error type. Its `Display` is what the worker reads, so it is in Chinese and
+//! says what to do; the technical cause follows for whoever debugs the device.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AppError {
+    /// IndexedDB refused or failed: the device itself has a problem.
+    Storage(String),
+    /// No connection, or it dropped mid-request. Nothing is lost; sync again later.
+    Network(String),
+    /// The server answered with an error status.
+    Server { status: u16, message: String },
+    /// A stored or received document could not be read.
+    Document(String),
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppError::Storage(cause) => write!(f, "本机存储出错，记录未保存（{cause}）"),
+            AppError::Network(cause) => write!(f, "网络不通，稍后会再同步，数据仍在本机（{cause}）"),
+            AppError::Server { status, message } => {
+                write!(f, "服务器拒绝了同步请求（{status}：{message}）")
+            }
+            AppError::Document(cause) => write!(f, "记录无法读取（{cause}）"),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<indexed_db_futures::error::Error> for AppError {
+    fn from(error: indexed_db_futures::error::Error) -> Self {
+        AppError::Storage(error.to_string())
+    }
+}
+
+impl From<indexed_db_futures::error::OpenDbError> for AppError {
+    fn from(error: indexed_db_futures::error::OpenDbError) -> Self {
+        AppError::Storage(error.to_string())
+    }
+}
+
+impl From<pingan_shared::document::DocumentError> for AppError {
+    fn from(error: pingan_shared::document::DocumentError) -> Self {
+        AppError::Document(error.to_string())
+    }
+}
+
+/// Text of a JavaScript exception, for the technical part of a message.
+pub fn js_text(value: &wasm_bindgen::JsValue) -> String {
+    value
+        .as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(value, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| format!("{value:?}"))
+}

@@ -1,0 +1,37 @@
+//! The field app: a Leptos client-side-rendered WebAssembly app that a village worker uses door
+//! to door, mostly without signal.
+//!
+//! Records are Automerge documents kept in the browser's IndexedDB; the UI reads and writes
+//! only the device, never waiting on the network. Sync uploads what the server has not yet
+//! acknowledged whenever there is a connection.
+//!
+//! # Layout
+//!
+//! - [`store`]: the device's IndexedDB — documents, the list index beside them, the device's
+//!   identity. Every save commits before the UI says "saved".
+//! - [`sync`]: one upload round trip to `POST /api/sync`.
+//! - [`error`]: the app's one error type, worded for the worker.
+//! - [`ui`]: Leptos components (`households`: form and list; `sync_bar`: connection and
+//!   upload status).
+//!
+//! The static shell (`index.html`, `style.css`, `sw.js`, `manifest.webmanifest`) sits beside
+//! `src/`; `cargo xtask dist` bundles it with the wasm.
+
+pub mod error;
+pub mod store;
+pub mod sync;
+pub mod ui;
+
+use wasm_bindgen::prelude::*;
+
+/// Entry point called by the wasm-bindgen glue once the module is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::task::spawn_local(async {
+        match store::DeviceStore::open().await {
+            Ok(store) => leptos::mount::mount_to_body(move || ui::App(ui::AppProps { store })),
+            Err(error) => leptos::mount::mount_to_body(move || ui::StorageUnavailable(ui::StorageUnavailableProps { error })),
+        }
+    });
+}

@@ -1,0 +1,255 @@
+//! The device's own database (IndexedDB `pingan`).
+//!
+//! Object stores:
+//! - `documents`: one row per record — the Automerge document's bytes, its current heads, and
+//!   the heads the server has acknowledged. The row is the source of truth.
+//! - `households`: a compact summary per household, written in the same transaction as the
+//!   document, so lists and counts never load Automerge documents.
+//! - `device`: this installation's identity (device id and Automerge actor).
+//!
+//! Every write is one `strict`-durability transaction awaited to completion: when a function
+//! here returns `Ok`, the record is on disk, and only then may the UI say "saved".
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use automerge::{ActorId, AutoCommit, ChangeHash};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
+use pingan_shared::document::{self, DocumentId};
+use pingan_shared::records::household::Household;
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+
+use crate::error::AppError;
+
+const DATABASE: &str = "pingan";
+const DOCUMENTS: &str = "documents";
+const HOUSEHOLDS: &str = "households";
+const DEVICE: &str = "device";
+const IDENTITY_KEY: &str = "identity";
+
+/// This installation: who it is on the wire and which Automerge actor signs its changes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeviceIdentity {
+    pub device_id: String,
+    pub actor: ByteBuf,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DocumentRow {
+    id: String,
+    bytes: ByteBuf,
+    heads: Vec<ByteBuf>,
+    /// Heads of the latest version the server confirmed it committed.
+    acknowledged: Vec<ByteBuf>,
+}
+
+impl DocumentRow {
+    fn is_acknowledged(&self) -> bool {
+        as_set(&self.heads) == as_set(&self.acknowledged)
+    }
+}
+
+/// What the household list shows, kept beside the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdSummary {
+    pub id: String,
+    pub address: String,
+    pub head_of_household: String,
+    pub created_at_ms: i64,
+    /// The server has committed the latest version of this household.
+    pub synced: bool,
+}
+
+/// A document whose latest changes the server has not acknowledged.
+pub struct PendingDocument {
+    pub id: String,
+    /// Changes since the acknowledged heads: exactly what the server lacks.
+    pub changes: Vec<Vec<u8>>,
+    /// Heads of the version being sent; acknowledged once the server accepts the upload.
+    pub heads: Vec<ChangeHash>,
+}
+
+#[derive(Clone)]
+pub struct DeviceStore {
+    db: Database,
+    identity: Rc<DeviceIdentity>,
+}
+
+impl DeviceStore {
+    pub async fn open() -> Result<Self, AppError> {
+        let db = Database::open(DATABASE)
+            .with_version(1u8)
+            .with_on_upgrade_needed(|event, db| {
+                if event.old_version() < 1.0 {
+                    db.create_object_store(DOCUMENTS)
+                        .with_key_path("id".into())
+                        .build()?;
+                    db.create_object_store(HOUSEHOLDS)
+                        .with_key_path("id".into())
+                        .build()?;
+                    db.create_object_store(DEVICE).build()?;
+                }
+                Ok(())
+            })
+            .await?;
+        let identity = Rc::new(load_or_create_identity(&db).await?);
+        Ok(Self { db, identity })
+    }
+
+    pub fn identity(&self) -> &DeviceIdentity {
+        &self.identity
+    }
+
+    /// Creates a household document signed by this device and commits it with its summary.
+    pub async fn add_household(&self, household: &Household) -> Result<HouseholdSummary, AppError> {
+        let id = DocumentId::from_random_bytes(random_bytes()?);
+        let actor = ActorId::from(self.identity.actor.as_slice());
+        let mut doc = document::create_household(actor, household);
+        let row = DocumentRow {
+            id: id.to_string(),
+            bytes: ByteBuf::from(doc.save()),
+            heads: heads_out(&doc.get_heads()),
+            acknowledged: Vec::new(),
+        };
+        let summary = summarise(&row, household);
+        let tx = self.write_transaction()?;
+        tx.object_store(DOCUMENTS)?.put(&row).serde()?.await?;
+        tx.object_store(HOUSEHOLDS)?.put(&summary).serde()?.await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Every household on the device, from the summary index, in the order they were created.
+    pub async fn households(&self) -> Result<Vec<HouseholdSummary>, AppError> {
+        let tx = self.db.transaction(HOUSEHOLDS).build()?;
+        let mut summaries: Vec<HouseholdSummary> = tx
+            .object_store(HOUSEHOLDS)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        summaries.sort_by(|a, b| (a.created_at_ms, &a.id).cmp(&(b.created_at_ms, &b.id)));
+        Ok(summaries)
+    }
+
+    /// The documents the server has not acknowledged, with the changes it lacks.
+    pub async fn pending_documents(&self) -> Result<Vec<PendingDocument>, AppError> {
+        let unsynced: Vec<String> = self
+            .households()
+            .await?
+            .into_iter()
+            .filter(|h| !h.synced)
+            .map(|h| h.id)
+            .collect();
+        let tx = self.db.transaction(DOCUMENTS).build()?;
+        let documents = tx.object_store(DOCUMENTS)?;
+        let mut rows = Vec::with_capacity(unsynced.len());
+        for id in &unsynced {
+            let row: Option<DocumentRow> = documents.get(id.as_str()).serde()?.await?;
+            rows.extend(row);
+        }
+        drop(documents);
+        drop(tx);
+        rows.into_iter()
+            .map(|row| {
+                let mut doc = AutoCommit::load(&row.bytes)
+                    .map_err(|e| AppError::Document(format!("{}: {e}", row.id)))?;
+                let acknowledged = heads_in(&row.acknowledged);
+                Ok(PendingDocument {
+                    changes: document::changes_since(&mut doc, &acknowledged),
+                    heads: doc.get_heads(),
+                    id: row.id,
+                })
+            })
+            .collect()
+    }
+
+    /// Records that the server committed the version with `heads`. If the worker edited the
+    /// record while the upload was in flight, it stays unsynced and goes up next time.
+    pub async fn acknowledge(&self, id: &str, heads: &[ChangeHash]) -> Result<(), AppError> {
+        let tx = self.write_transaction()?;
+        let documents = tx.object_store(DOCUMENTS)?;
+        let households = tx.object_store(HOUSEHOLDS)?;
+        let row: Option<DocumentRow> = documents.get(id).serde()?.await?;
+        let Some(mut row) = row else {
+            return Ok(());
+        };
+        row.acknowledged = heads_out(heads);
+        documents.put(&row).serde()?.await?;
+        let summary: Option<HouseholdSummary> = households.get(id).serde()?.await?;
+        if let Some(mut summary) = summary {
+            summary.synced = row.is_acknowledged();
+            households.put(&summary).serde()?.await?;
+        }
+        drop(documents);
+        drop(households);
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn write_transaction(&self) -> Result<Transaction<'_>, AppError> {
+        Ok(self
+            .db
+            .transaction([DOCUMENTS, HOUSEHOLDS])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .build()?)
+    }
+}
+
+async fn load_or_create_identity(db: &Database) -> Result<DeviceIdentity, AppError> {
+    let tx = db
+        .transaction(DEVICE)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(DEVICE)?;
+    let existing: Option<DeviceIdentity> = store.get(IDENTITY_KEY).serde()?.await?;
+    let identity = match existing {
+        Some(identity) => identity,
+        None => {
+            let identity = DeviceIdentity {
+                device_id: document::hex(&random_bytes()?),
+                actor: ByteBuf::from(random_bytes()?.to_vec()),
+            };
+            store.put(&identity).with_key(IDENTITY_KEY.to_owned()).serde()?.await?;
+            identity
+        }
+    };
+    drop(store);
+    tx.commit().await?;
+    Ok(identity)
+}
+
+fn summarise(row: &DocumentRow, household: &Household) -> HouseholdSummary {
+    HouseholdSummary {
+        id: row.id.clone(),
+        address: household.address.clone(),
+        head_of_household: household.head_of_household.clone(),
+        created_at_ms: household.created_at_ms,
+        synced: row.is_acknowledged(),
+    }
+}
+
+fn random_bytes() -> Result<[u8; 16], AppError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Storage(e.to_string()))?;
+    Ok(bytes)
+}
+
+fn heads_out(heads: &[ChangeHash]) -> Vec<ByteBuf> {
+    heads.iter().map(|h| ByteBuf::from(h.0.to_vec())).collect()
+}
+
+fn heads_in(heads: &[ByteBuf]) -> Vec<ChangeHash> {
+    let raw: Vec<Vec<u8>> = heads.iter().map(|h| h.to_vec()).collect();
+    document::heads_from_bytes(&raw)
+}
+
+fn as_set(heads: &[ByteBuf]) -> BTreeSet<&[u8]> {
+    heads.iter().map(|h| h.as_slice()).collect()
+}

@@ -1,0 +1,65 @@
+//! Simulated field devices working offline, then syncing with a real server over HTTP.
+
+use pingan_tests::{Device, TestServer, post_sync};
+
+#[tokio::test]
+async fn work_done_offline_on_two_devices_reaches_the_master_copy() {
+    let server = TestServer::start().await.unwrap();
+    let mut north = Device::new(1);
+    let mut south = Device::new(2);
+    let a = north.add_household("幸福村1组3号", "李秀英");
+    let b = north.add_household("幸福村1组4号", "张伟");
+    let c = south.add_household("和平村2组8号", "刘洋");
+    north.edit_household(&a, |h| h.head_of_household = "李秀兰".into());
+
+    let north_answer = north.sync(server.addr).await.unwrap();
+    let south_answer = south.sync(server.addr).await.unwrap();
+
+    assert_eq!(north_answer.accepted.len(), 2);
+    assert_eq!(south_answer.accepted.len(), 1);
+    assert_eq!(north.unacknowledged_documents(), 0);
+    let master = server.households().await.unwrap();
+    assert_eq!(master.len(), 3);
+    assert_eq!(master[a.as_str()].head_of_household, "李秀兰");
+    assert_eq!(master[b.as_str()].address, "幸福村1组4号");
+    assert_eq!(master[c.as_str()].head_of_household, "刘洋");
+}
+
+#[tokio::test]
+async fn a_response_lost_in_transit_costs_a_retry_never_data() {
+    let server = TestServer::start().await.unwrap();
+    let mut device = Device::new(3);
+    let id = device.add_household("幸福村3组12号", "王建国");
+
+    // The server commits, but the answer never reaches the device (signal dropped).
+    let (request, _) = device.pending_upload();
+    post_sync(server.addr, &request).await.unwrap();
+    assert_eq!(device.unacknowledged_documents(), 1);
+
+    // The worker keeps working, then the next sync resends everything unacknowledged.
+    device.edit_household(&id, |h| h.address = "幸福村3组14号".into());
+    let answer = device.sync(server.addr).await.unwrap();
+
+    assert!(answer.rejected.is_empty(), "{:?}", answer.rejected);
+    assert_eq!(device.unacknowledged_documents(), 0);
+    assert_eq!(server.households().await.unwrap()[id.as_str()].address, "幸福村3组14号");
+    assert_eq!(server.store.change_count(id.as_str()).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_refused_record_stays_unacknowledged_on_the_device() {
+    let server = TestServer::start().await.unwrap();
+    let mut device = Device::new(4);
+    let good = device.add_household("幸福村5组1号", "陈静");
+    let bad = device.add_household("", "赵磊");
+
+    let answer = device.sync(server.addr).await.unwrap();
+
+    assert_eq!(answer.rejected.len(), 1);
+    assert_eq!(answer.rejected[0].document_id, bad.as_str());
+    assert_eq!(answer.rejected[0].errors[0].message_zh, "请填写住址");
+    assert_eq!(device.unacknowledged_documents(), 1);
+    let master = server.households().await.unwrap();
+    assert!(master.contains_key(good.as_str()));
+    assert!(!master.contains_key(bad.as_str()));
+}
