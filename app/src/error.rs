@@ -19,7 +19,9 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::Storage(cause) => write!(f, "本机存储出错，记录未保存（{cause}）"),
-            AppError::Network(cause) => write!(f, "网络不通，稍后会再同步，数据仍在本机（{cause}）"),
+            AppError::Network(cause) => {
+                write!(f, "网络不通，稍后会再同步，数据仍在本机（{cause}）")
+            }
             AppError::Server { status, message } => {
                 write!(f, "服务器拒绝了同步请求（{status}：{message}）")
             }

@@ -31,7 +31,9 @@ pub fn start() {
     leptos::task::spawn_local(async {
         match store::DeviceStore::open().await {
             Ok(store) => leptos::mount::mount_to_body(move || ui::App(ui::AppProps { store })),
-            Err(error) => leptos::mount::mount_to_body(move || ui::StorageUnavailable(ui::StorageUnavailableProps { error })),
+            Err(error) => leptos::mount::mount_to_body(move || {
+                ui::StorageUnavailable(ui::StorageUnavailableProps { error })
+            }),
         }
     });
 }

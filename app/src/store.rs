@@ -58,6 +58,8 @@ impl DocumentRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdSummary {
     pub id: String,
+    pub village: String,
+    pub group: String,
     pub address: String,
     pub head_of_household: String,
     pub created_at_ms: i64,
@@ -109,7 +111,7 @@ impl DeviceStore {
     pub async fn add_household(&self, household: &Household) -> Result<HouseholdSummary, AppError> {
         let id = DocumentId::from_random_bytes(random_bytes()?);
         let actor = ActorId::from(self.identity.actor.as_slice());
-        let mut doc = document::create_household(actor, household);
+        let mut doc = document::create(actor, household);
         let row = DocumentRow {
             id: id.to_string(),
             bytes: ByteBuf::from(doc.save()),
@@ -216,7 +218,11 @@ async fn load_or_create_identity(db: &Database) -> Result<DeviceIdentity, AppErr
                 device_id: document::hex(&random_bytes()?),
                 actor: ByteBuf::from(random_bytes()?.to_vec()),
             };
-            store.put(&identity).with_key(IDENTITY_KEY.to_owned()).serde()?.await?;
+            store
+                .put(&identity)
+                .with_key(IDENTITY_KEY.to_owned())
+                .serde()?
+                .await?;
             identity
         }
     };
@@ -228,6 +234,8 @@ async fn load_or_create_identity(db: &Database) -> Result<DeviceIdentity, AppErr
 fn summarise(row: &DocumentRow, household: &Household) -> HouseholdSummary {
     HouseholdSummary {
         id: row.id.clone(),
+        village: household.village.clone(),
+        group: household.group.clone(),
         address: household.address.clone(),
         head_of_household: household.head_of_household.clone(),
         created_at_ms: household.created_at_ms,

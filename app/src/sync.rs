@@ -36,8 +36,8 @@ pub async fn sync_now(store: &DeviceStore) -> Result<SyncOutcome, AppError> {
             .collect(),
     };
     let answer = post_cbor(SYNC_URL, &protocol::encode(&request)).await?;
-    let response: SyncResponse = protocol::decode("sync response", &answer)
-        .map_err(|e| AppError::Server {
+    let response: SyncResponse =
+        protocol::decode("sync response", &answer).map_err(|e| AppError::Server {
             status: 200,
             message: e.to_string(),
         })?;

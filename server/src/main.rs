@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use pingan_server::{AppState, Store, router};
 use pingan_shared::document;
+use pingan_shared::records::household::Household;
 
 #[derive(Parser)]
 #[command(name = "pingan-server", about = "Pingan township sync server")]
@@ -90,9 +91,11 @@ async fn print_households(database: &str) -> anyhow::Result<()> {
     let store = Store::connect(database).await?;
     for stored in store.documents_of_type("household").await? {
         let doc = document::load(&stored.data)?;
-        let household = document::read_household(&doc)?;
+        let household: Household = document::read(&doc)?;
         let line = serde_json::json!({
             "id": stored.id,
+            "village": household.village,
+            "group": household.group,
             "address": household.address,
             "head_of_household": household.head_of_household,
             "created_at_ms": household.created_at_ms,

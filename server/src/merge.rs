@@ -3,15 +3,16 @@
 //! transaction.
 
 use automerge::{AutoCommit, ChangeHash};
-use pingan_shared::document::{self, DocumentError};
+use pingan_shared::document::{self, DocumentError, Invalid};
 use pingan_shared::records::RecordType;
 use pingan_shared::sync::protocol::Rejected;
-use pingan_shared::validation::FieldError;
+use pingan_shared::validation::{Date, FieldError};
 
 /// The master copy of one document after an upload was merged into it.
 #[derive(Debug)]
 pub struct Merged {
     pub record_type: RecordType,
+    pub village: String,
     /// `save()` of the merged document.
     pub data: Vec<u8>,
     pub heads: Vec<ChangeHash>,
@@ -52,8 +53,12 @@ impl Refusal {
 
 /// Applies `uploaded` changes to the stored document (or to an empty one when `stored` is
 /// `None`) and validates the state after all of them, so a bad edit sent together with its
-/// correction is accepted.
-pub fn merge_upload(stored: Option<&[u8]>, uploaded: &[Vec<u8>]) -> Result<Merged, Refusal> {
+/// correction is accepted. `today` is the date in China, for "not in the future" rules.
+pub fn merge_upload(
+    stored: Option<&[u8]>,
+    uploaded: &[Vec<u8>],
+    today: Date,
+) -> Result<Merged, Refusal> {
     let mut doc = match stored {
         Some(bytes) => document::load(bytes).map_err(|e| {
             // The master copy was written by this server; failing to read it is a bug or
@@ -86,27 +91,28 @@ pub fn merge_upload(stored: Option<&[u8]>, uploaded: &[Vec<u8>]) -> Result<Merge
         ));
     }
     if stored.is_none() && new_changes.is_empty() {
-        return Err(Refusal::new("empty_document", "a new document needs at least one change"));
+        return Err(Refusal::new(
+            "empty_document",
+            "a new document needs at least one change",
+        ));
     }
 
-    let record_type = document::record_type(&doc).map_err(refusal_for)?;
-    match record_type {
-        RecordType::Household => {
-            let household = document::read_household(&doc).map_err(refusal_for)?;
-            household.validate().map_err(|errors| Refusal {
-                code: "invalid_record",
-                message: errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                errors,
-            })?;
-        }
-    }
+    let checked = document::validate(&doc, today).map_err(|invalid| match invalid {
+        Invalid::Document(error) => refusal_for(error),
+        Invalid::Fields(errors) => Refusal {
+            code: "invalid_record",
+            message: errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            errors,
+        },
+    })?;
 
     Ok(Merged {
-        record_type,
+        record_type: checked.record_type,
+        village: checked.village,
         heads: doc.get_heads(),
         data: doc.save(),
         new_changes,
@@ -126,17 +132,33 @@ fn refusal_for(error: DocumentError) -> Refusal {
 mod tests {
     use super::*;
     use automerge::ActorId;
+    use pingan_shared::records::Authorship;
     use pingan_shared::records::household::Household;
 
+    fn household(address: &str, head: &str) -> Household {
+        let by = Authorship {
+            village: "xingfu".into(),
+            created_by: "worker1".into(),
+            created_at_ms: 0,
+        };
+        Household::new(&by, "3组", address, head)
+    }
+
     fn device_doc(address: &str, head: &str) -> AutoCommit {
-        let actor = ActorId::from([7u8; 16].as_slice());
-        document::create_household(actor, &Household::new(address, head, 0))
+        document::create(
+            ActorId::from([7u8; 16].as_slice()),
+            &household(address, head),
+        )
+    }
+
+    fn today() -> Date {
+        Date::new(2024, 1, 1).unwrap()
     }
 
     #[test]
     fn a_new_household_is_accepted_with_its_changes() {
         let mut doc = device_doc("幸福村3组12号", "王建国");
-        let merged = merge_upload(None, &document::changes_since(&mut doc, &[])).unwrap();
+        let merged = merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap();
         assert_eq!(merged.record_type, RecordType::Household);
         assert_eq!(merged.heads, doc.get_heads());
         assert_eq!(merged.new_changes.len(), 1);
@@ -146,8 +168,8 @@ mod tests {
     fn resending_known_changes_adds_nothing() {
         let mut doc = device_doc("幸福村3组12号", "王建国");
         let changes = document::changes_since(&mut doc, &[]);
-        let first = merge_upload(None, &changes).unwrap();
-        let again = merge_upload(Some(&first.data), &changes).unwrap();
+        let first = merge_upload(None, &changes, today()).unwrap();
+        let again = merge_upload(Some(&first.data), &changes, today()).unwrap();
         assert!(again.new_changes.is_empty());
         assert_eq!(again.heads, first.heads);
     }
@@ -155,7 +177,8 @@ mod tests {
     #[test]
     fn an_invalid_household_is_refused_naming_the_field() {
         let mut doc = device_doc("幸福村3组12号", "");
-        let refusal = merge_upload(None, &document::changes_since(&mut doc, &[])).unwrap_err();
+        let refusal =
+            merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
         assert_eq!(refusal.code, "invalid_record");
         assert_eq!(refusal.errors[0].field, "head_of_household");
     }
@@ -163,19 +186,20 @@ mod tests {
     #[test]
     fn a_bad_edit_sent_with_its_correction_is_accepted() {
         let mut doc = device_doc("幸福村3组12号", "王建国");
-        let stored = merge_upload(None, &document::changes_since(&mut doc, &[])).unwrap();
+        let stored = merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap();
         let acknowledged = doc.get_heads();
-        document::update_household(&mut doc, &Household::new("", "王建国", 0));
-        document::update_household(&mut doc, &Household::new("幸福村3组14号", "王建国", 0));
+        document::update(&mut doc, &household("", "王建国"));
+        document::update(&mut doc, &household("幸福村3组14号", "王建国"));
         let pending = document::changes_since(&mut doc, &acknowledged);
-        assert!(merge_upload(Some(&stored.data), &pending).is_ok());
+        assert!(merge_upload(Some(&stored.data), &pending, today()).is_ok());
     }
 
     #[test]
     fn a_document_that_is_not_a_record_is_refused() {
         let mut doc = AutoCommit::new();
         automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "x", 1).unwrap();
-        let refusal = merge_upload(None, &document::changes_since(&mut doc, &[])).unwrap_err();
+        let refusal =
+            merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
         assert_eq!(refusal.code, "unknown_type");
     }
 
@@ -183,9 +207,9 @@ mod tests {
     fn a_change_without_its_ancestors_is_refused() {
         let mut doc = device_doc("幸福村3组12号", "王建国");
         let first = doc.get_heads();
-        document::update_household(&mut doc, &Household::new("幸福村3组14号", "王建国", 0));
+        document::update(&mut doc, &household("幸福村3组14号", "王建国"));
         let only_second = document::changes_since(&mut doc, &first);
-        let refusal = merge_upload(None, &only_second).unwrap_err();
+        let refusal = merge_upload(None, &only_second, today()).unwrap_err();
         assert_eq!(refusal.code, "missing_dependencies");
     }
 }

@@ -7,6 +7,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use pingan_server::{AppState, Store, router};
 use pingan_shared::document::{self, DocumentId};
+use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
 use pingan_shared::sync::protocol::{self, DocumentChanges, SyncRequest, SyncResponse};
 use serde_bytes::ByteBuf;
@@ -22,14 +23,32 @@ async fn township() -> Township {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("pingan.db").display());
     let store = Store::connect(&url).await.unwrap();
-    let app = router(AppState { store: store.clone() }, None);
-    Township { app, store, _dir: dir }
+    let app = router(
+        AppState {
+            store: store.clone(),
+        },
+        None,
+    );
+    Township {
+        app,
+        store,
+        _dir: dir,
+    }
+}
+
+fn household(address: &str, head: &str) -> Household {
+    let by = Authorship {
+        village: "xingfu".into(),
+        created_by: "worker1".into(),
+        created_at_ms: 1_700_000_000_000,
+    };
+    Household::new(&by, "3组", address, head)
 }
 
 fn household_doc(address: &str, head: &str) -> AutoCommit {
-    document::create_household(
+    document::create(
         ActorId::from([1u8; 16].as_slice()),
-        &Household::new(address, head, 1_700_000_000_000),
+        &household(address, head),
     )
 }
 
@@ -53,7 +72,13 @@ fn sync_request(body: Vec<u8>) -> Request<Body> {
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Vec<u8>) {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     (status, body)
 }
 
@@ -73,7 +98,7 @@ async fn stored_households(store: &Store) -> Vec<Household> {
         .await
         .unwrap()
         .iter()
-        .map(|d| document::read_household(&document::load(&d.data).unwrap()).unwrap())
+        .map(|d| document::read(&document::load(&d.data).unwrap()).unwrap())
         .collect()
 }
 
@@ -88,7 +113,11 @@ async fn a_new_household_is_stored_and_acknowledged_with_its_heads() {
     assert!(response.rejected.is_empty(), "{:?}", response.rejected);
     assert_eq!(response.accepted.len(), 1);
     assert_eq!(response.accepted[0].document_id, id.as_str());
-    let heads: Vec<Vec<u8>> = response.accepted[0].heads.iter().map(|h| h.to_vec()).collect();
+    let heads: Vec<Vec<u8>> = response.accepted[0]
+        .heads
+        .iter()
+        .map(|h| h.to_vec())
+        .collect();
     assert_eq!(document::heads_from_bytes(&heads), doc.get_heads());
     let stored = stored_households(&township.store).await;
     assert_eq!(stored.len(), 1);
@@ -117,7 +146,7 @@ async fn a_later_edit_merges_into_the_stored_household() {
     sync(&township.app, vec![upload(&id, &mut doc)]).await;
 
     let acknowledged = doc.get_heads();
-    document::update_household(&mut doc, &Household::new("幸福村3组14号", "王建国", 1_700_000_000_000));
+    document::update(&mut doc, &household("幸福村3组14号", "王建国"));
     let pending = DocumentChanges {
         document_id: id.to_string(),
         changes: document::changes_since(&mut doc, &acknowledged)
@@ -127,7 +156,10 @@ async fn a_later_edit_merges_into_the_stored_household() {
     };
     sync(&township.app, vec![pending]).await;
 
-    assert_eq!(stored_households(&township.store).await[0].address, "幸福村3组14号");
+    assert_eq!(
+        stored_households(&township.store).await[0].address,
+        "幸福村3组14号"
+    );
     assert_eq!(township.store.change_count(id.as_str()).await.unwrap(), 2);
 }
 
@@ -141,7 +173,10 @@ async fn a_malformed_body_is_a_400_naming_the_problem_and_stores_nothing() {
     let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(error["error"], "malformed_body");
     assert!(
-        error["message"].as_str().unwrap().contains("not a valid CBOR sync request"),
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid CBOR sync request"),
         "{error}"
     );
     assert!(stored_households(&township.store).await.is_empty());

@@ -5,8 +5,13 @@ use std::fmt;
 
 use automerge::{ActorId, AutoCommit, Change, ChangeHash, ReadDoc, ScalarValue, Value};
 
-use crate::records::RecordType;
+use crate::records::dispute::Dispute;
 use crate::records::household::Household;
+use crate::records::outreach::OutreachVisit;
+use crate::records::person::Person;
+use crate::records::rental_house::RentalHouse;
+use crate::records::{Record, RecordType};
+use crate::validation::{Date, FieldError};
 
 /// A record's identity across every device and the server: 128 random bits as 32 lowercase
 /// hex characters. Random rather than sequential because devices create records offline.
@@ -62,38 +67,85 @@ pub enum DocumentError {
     },
 }
 
-/// A new document holding `household`, written by `actor` (the device's own actor id).
-pub fn create_household(actor: ActorId, household: &Household) -> AutoCommit {
+/// A new document holding `record`, written by `actor` (the device's own actor id).
+pub fn create<R: Record>(actor: ActorId, record: &R) -> AutoCommit {
     let mut doc = AutoCommit::new().with_actor(actor);
-    autosurgeon::reconcile(&mut doc, household)
+    autosurgeon::reconcile(&mut doc, record)
         .expect("reconciling a struct into an empty document cannot conflict");
     doc
 }
 
-/// Overwrites the fields of an existing household document with `household`, recording only
-/// the fields that changed so concurrent edits to other fields merge cleanly.
-pub fn update_household(doc: &mut AutoCommit, household: &Household) {
-    autosurgeon::reconcile(doc, household)
-        .expect("a household document written by this crate always reconciles");
+/// Writes `record` over the document, recording only the fields that changed so that
+/// concurrent edits to other fields merge cleanly.
+pub fn update<R: Record>(doc: &mut AutoCommit, record: &R) {
+    autosurgeon::reconcile(doc, record).expect("a record document always reconciles");
+}
+
+/// The record a document holds, if it has the shape of an `R`.
+pub fn read<R: Record>(doc: &AutoCommit) -> Result<R, DocumentError> {
+    autosurgeon::hydrate(doc).map_err(|e| DocumentError::WrongShape {
+        record_type: R::TYPE.as_str(),
+        reason: e.to_string(),
+    })
 }
 
 /// What kind of record a document claims to be.
 pub fn record_type(doc: &AutoCommit) -> Result<RecordType, DocumentError> {
-    match doc.get(automerge::ROOT, "type") {
-        Ok(Some((Value::Scalar(scalar), _))) => match scalar.as_ref() {
-            ScalarValue::Str(name) => {
-                RecordType::parse(name).ok_or_else(|| DocumentError::UnknownType(name.to_string()))
-            }
-            other => Err(DocumentError::UnknownType(other.to_string())),
-        },
-        _ => Err(DocumentError::MissingType),
+    match root_str(doc, "type") {
+        Some(name) => RecordType::parse(&name).ok_or(DocumentError::UnknownType(name)),
+        None => Err(DocumentError::MissingType),
     }
 }
 
-pub fn read_household(doc: &AutoCommit) -> Result<Household, DocumentError> {
-    autosurgeon::hydrate(doc).map_err(|e| DocumentError::WrongShape {
-        record_type: RecordType::Household.as_str(),
-        reason: e.to_string(),
+/// The village a document says it belongs to: its access scope.
+pub fn village(doc: &AutoCommit) -> Option<String> {
+    root_str(doc, "village")
+}
+
+fn root_str(doc: &AutoCommit, key: &str) -> Option<String> {
+    match doc.get(automerge::ROOT, key) {
+        Ok(Some((Value::Scalar(scalar), _))) => match scalar.as_ref() {
+            ScalarValue::Str(value) => Some(value.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A document that passed validation: what it is and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub record_type: RecordType,
+    pub village: String,
+}
+
+/// Why a document may not enter the master copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// Not a readable record at all.
+    Document(DocumentError),
+    /// A record, but some fields break the rules.
+    Fields(Vec<FieldError>),
+}
+
+/// Reads the document as the record its `type` names and runs that record's validation.
+pub fn validate(doc: &AutoCommit, today: Date) -> Result<Checked, Invalid> {
+    fn check<R: Record>(doc: &AutoCommit, today: Date) -> Result<String, Invalid> {
+        let record: R = read(doc).map_err(Invalid::Document)?;
+        record.validate(today).map_err(Invalid::Fields)?;
+        Ok(record.village().to_owned())
+    }
+    let record_type = record_type(doc).map_err(Invalid::Document)?;
+    let village = match record_type {
+        RecordType::Household => check::<Household>(doc, today),
+        RecordType::Person => check::<Person>(doc, today),
+        RecordType::RentalHouse => check::<RentalHouse>(doc, today),
+        RecordType::Dispute => check::<Dispute>(doc, today),
+        RecordType::OutreachVisit => check::<OutreachVisit>(doc, today),
+    }?;
+    Ok(Checked {
+        record_type,
+        village,
     })
 }
 
@@ -144,39 +196,79 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::Authorship;
 
     fn actor(n: u8) -> ActorId {
         ActorId::from([n; 16].as_slice())
     }
 
+    fn household(address: &str, head: &str) -> Household {
+        let by = Authorship {
+            village: "xingfu".into(),
+            created_by: "worker1".into(),
+            created_at_ms: 1_700_000_000_000,
+        };
+        Household::new(&by, "3组", address, head)
+    }
+
+    fn today() -> Date {
+        Date::new(2024, 1, 1).unwrap()
+    }
+
     #[test]
     fn a_household_survives_save_and_load() {
-        let household = Household::new("幸福村3组12号", "王建国", 1_700_000_000_000);
-        let mut doc = create_household(actor(1), &household);
+        let record = household("幸福村3组12号", "王建国");
+        let mut doc = create(actor(1), &record);
         let loaded = load(&doc.save()).unwrap();
         assert_eq!(record_type(&loaded), Ok(RecordType::Household));
-        assert_eq!(read_household(&loaded), Ok(household));
+        assert_eq!(village(&loaded).as_deref(), Some("xingfu"));
+        assert_eq!(read::<Household>(&loaded), Ok(record));
+    }
+
+    #[test]
+    fn validation_dispatches_on_the_documents_type() {
+        let doc = create(actor(1), &household("幸福村3组12号", "王建国"));
+        assert_eq!(
+            validate(&doc, today()),
+            Ok(Checked {
+                record_type: RecordType::Household,
+                village: "xingfu".into()
+            })
+        );
+        let bad = create(actor(1), &household("幸福村3组12号", ""));
+        let Err(Invalid::Fields(errors)) = validate(&bad, today()) else {
+            panic!("an empty head of household must be refused");
+        };
+        assert_eq!(errors[0].field, "head_of_household");
     }
 
     #[test]
     fn only_unacknowledged_changes_are_sent_again() {
-        let mut doc = create_household(actor(1), &Household::new("甲", "乙", 0));
+        let mut doc = create(actor(1), &household("甲", "乙"));
         let acknowledged = doc.get_heads();
         assert!(changes_since(&mut doc, &acknowledged).is_empty());
 
-        update_household(&mut doc, &Household::new("甲", "丙", 0));
+        update(&mut doc, &household("甲", "丙"));
         let pending = changes_since(&mut doc, &acknowledged);
         assert_eq!(pending.len(), 1);
 
         let mut server_copy = load(&doc.save_after(&[])).unwrap();
-        server_copy.apply_changes(decode_changes(&pending).unwrap()).unwrap();
-        assert_eq!(read_household(&server_copy).unwrap().head_of_household, "丙");
+        server_copy
+            .apply_changes(decode_changes(&pending).unwrap())
+            .unwrap();
+        assert_eq!(
+            read::<Household>(&server_copy).unwrap().head_of_household,
+            "丙"
+        );
     }
 
     #[test]
     fn garbage_is_reported_with_the_index_of_the_bad_change() {
         let err = decode_changes(&[b"not a change".to_vec()]).unwrap_err();
-        assert!(matches!(err, DocumentError::UndecodableChange { index: 0, .. }));
+        assert!(matches!(
+            err,
+            DocumentError::UndecodableChange { index: 0, .. }
+        ));
     }
 
     #[test]
@@ -191,5 +283,9 @@ mod tests {
     fn a_document_without_type_is_not_a_record() {
         let doc = AutoCommit::new();
         assert_eq!(record_type(&doc), Err(DocumentError::MissingType));
+        assert!(matches!(
+            validate(&doc, today()),
+            Err(Invalid::Document(DocumentError::MissingType))
+        ));
     }
 }

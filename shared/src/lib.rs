@@ -16,5 +16,6 @@
 
 pub mod document;
 pub mod records;
+pub mod statistics;
 pub mod sync;
 pub mod validation;

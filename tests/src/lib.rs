@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 use automerge::{ActorId, AutoCommit, ChangeHash};
 use pingan_server::{AppState, Store, router};
 use pingan_shared::document::{self, DocumentId};
+use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
 use pingan_shared::sync::protocol::{self, DocumentChanges, SyncRequest, SyncResponse};
 use serde_bytes::ByteBuf;
@@ -27,11 +28,18 @@ impl TestServer {
         let dir = tempfile::tempdir()?;
         let url = format!("sqlite://{}", dir.path().join("pingan.db").display());
         let store = Store::connect(&url).await?;
-        let app = router(AppState { store: store.clone() }, None);
+        let app = router(
+            AppState {
+                store: store.clone(),
+            },
+            None,
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("test server failed");
+            axum::serve(listener, app)
+                .await
+                .expect("test server failed");
         });
         Ok(Self {
             addr,
@@ -46,7 +54,7 @@ impl TestServer {
         let mut out = BTreeMap::new();
         for stored in self.store.documents_of_type("household").await? {
             let doc = document::load(&stored.data)?;
-            out.insert(stored.id, document::read_household(&doc)?);
+            out.insert(stored.id, document::read(&doc)?);
         }
         Ok(out)
     }
@@ -61,6 +69,7 @@ impl Drop for TestServer {
 /// A field device: documents it holds, and what the server has acknowledged of each.
 pub struct Device {
     pub device_id: String,
+    pub village: String,
     actor: ActorId,
     documents: BTreeMap<DocumentId, (AutoCommit, Vec<ChangeHash>)>,
     next_id: u8,
@@ -70,6 +79,7 @@ impl Device {
     pub fn new(number: u8) -> Self {
         Self {
             device_id: format!("device-{number}"),
+            village: "xingfu".into(),
             actor: ActorId::from([number; 16].as_slice()),
             documents: BTreeMap::new(),
             next_id: 0,
@@ -81,16 +91,28 @@ impl Device {
         let mut id_bytes = [self.next_id; 16];
         id_bytes[0] = self.actor.to_bytes()[0];
         let id = DocumentId::from_random_bytes(id_bytes);
-        let doc = document::create_household(self.actor.clone(), &Household::new(address, head, 0));
+        let by = Authorship {
+            village: self.village.clone(),
+            created_by: self.device_id.clone(),
+            created_at_ms: 0,
+        };
+        let doc = document::create(
+            self.actor.clone(),
+            &Household::new(&by, "1组", address, head),
+        );
         self.documents.insert(id.clone(), (doc, Vec::new()));
         id
     }
 
     pub fn edit_household(&mut self, id: &DocumentId, edit: impl FnOnce(&mut Household)) {
-        let (doc, _) = self.documents.get_mut(id).expect("device holds the document");
-        let mut household = document::read_household(doc).expect("device documents are households");
+        let (doc, _) = self
+            .documents
+            .get_mut(id)
+            .expect("device holds the document");
+        let mut household: Household =
+            document::read(doc).expect("device documents are households");
         edit(&mut household);
-        document::update_household(doc, &household);
+        document::update(doc, &household);
     }
 
     /// The upload the app would send now: every change not yet acknowledged.
@@ -115,12 +137,17 @@ impl Device {
         (request, sent_heads)
     }
 
-    pub fn acknowledge(&mut self, response: &SyncResponse, sent_heads: &BTreeMap<String, Vec<ChangeHash>>) {
+    pub fn acknowledge(
+        &mut self,
+        response: &SyncResponse,
+        sent_heads: &BTreeMap<String, Vec<ChangeHash>>,
+    ) {
         for accepted in &response.accepted {
             let id = DocumentId::parse(&accepted.document_id).expect("server echoes our ids");
-            if let (Some((_, acknowledged)), Some(heads)) =
-                (self.documents.get_mut(&id), sent_heads.get(&accepted.document_id))
-            {
+            if let (Some((_, acknowledged)), Some(heads)) = (
+                self.documents.get_mut(&id),
+                sent_heads.get(&accepted.document_id),
+            ) {
                 *acknowledged = heads.clone();
             }
         }
@@ -151,6 +178,10 @@ pub async fn post_sync(server: SocketAddr, request: &SyncRequest) -> anyhow::Res
         .body(protocol::encode(request))
         .send()
         .await?;
-    anyhow::ensure!(response.status().is_success(), "sync failed: {}", response.status());
+    anyhow::ensure!(
+        response.status().is_success(),
+        "sync failed: {}",
+        response.status()
+    );
     Ok(protocol::decode("sync response", &response.bytes().await?)?)
 }

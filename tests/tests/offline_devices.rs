@@ -42,7 +42,10 @@ async fn a_response_lost_in_transit_costs_a_retry_never_data() {
 
     assert!(answer.rejected.is_empty(), "{:?}", answer.rejected);
     assert_eq!(device.unacknowledged_documents(), 0);
-    assert_eq!(server.households().await.unwrap()[id.as_str()].address, "幸福村3组14号");
+    assert_eq!(
+        server.households().await.unwrap()[id.as_str()].address,
+        "幸福村3组14号"
+    );
     assert_eq!(server.store.change_count(id.as_str()).await.unwrap(), 2);
 }
 

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingan_shared::records::household::Household;
+use pingan_shared::records::{Authorship, Record};
+use pingan_shared::statistics::china_date;
 use pingan_shared::validation::FieldError;
 
 use crate::store::{DeviceStore, HouseholdSummary};
@@ -12,6 +14,8 @@ pub fn HouseholdForm(
     store: DeviceStore,
     households: RwSignal<Vec<HouseholdSummary>>,
 ) -> impl IntoView {
+    let village = RwSignal::new(remembered_village());
+    let group = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
     let head = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -34,12 +38,20 @@ pub fn HouseholdForm(
         if saving.get_untracked() {
             return;
         }
+        let now_ms = js_sys::Date::now() as i64;
+        let by = Authorship {
+            village: village.get_untracked().trim().to_owned(),
+            // Until accounts arrive (issue 4) the device is the author on record.
+            created_by: store.identity().device_id.clone(),
+            created_at_ms: now_ms,
+        };
         let household = Household::new(
+            &by,
+            &group.get_untracked(),
             &address.get_untracked(),
             &head.get_untracked(),
-            js_sys::Date::now() as i64,
         );
-        if let Err(problems) = household.validate() {
+        if let Err(problems) = household.validate(china_date(now_ms)) {
             errors.set(problems);
             notice.set(None);
             return;
@@ -50,6 +62,7 @@ pub fn HouseholdForm(
         spawn_local(async move {
             match store.add_household(&household).await {
                 Ok(summary) => {
+                    remember_village(&summary.village);
                     households.update(|list| list.push(summary));
                     address.set(String::new());
                     head.set(String::new());
@@ -64,6 +77,26 @@ pub fn HouseholdForm(
     view! {
         <form id="household-form" class="card" on:submit=submit novalidate>
             <h2>"新增住户"</h2>
+            <label for="household-village">"所属村（居）"</label>
+            <input
+                id="household-village"
+                type="text"
+                placeholder="如：幸福村"
+                autocomplete="off"
+                prop:value=village
+                on:input=move |ev| village.set(event_target_value(&ev))
+            />
+            {move || error_for("village")().map(|m| view! { <p class="field-error">{m}</p> })}
+            <label for="household-group">"村民小组"</label>
+            <input
+                id="household-group"
+                type="text"
+                placeholder="如：3组"
+                autocomplete="off"
+                prop:value=group
+                on:input=move |ev| group.set(event_target_value(&ev))
+            />
+            {move || error_for("group")().map(|m| view! { <p class="field-error">{m}</p> })}
             <label for="household-address">"住址"</label>
             <input
                 id="household-address"
@@ -111,6 +144,7 @@ pub fn HouseholdList(households: RwSignal<Vec<HouseholdSummary>>) -> impl IntoVi
                                 let synced = if h.synced { "true" } else { "false" };
                                 view! {
                                     <li data-synced=synced>
+                                        <span class="group">{h.group}</span>
                                         <span class="address">{h.address}</span>
                                         <span class="head">{h.head_of_household}</span>
                                         <span class="badge">
@@ -124,5 +158,23 @@ pub fn HouseholdList(households: RwSignal<Vec<HouseholdSummary>>) -> impl IntoVi
                 </ul>
             </Show>
         </section>
+    }
+}
+
+const VILLAGE_KEY: &str = "pingan.village";
+
+/// The village last registered on this device: a worker covers one or two villages, so the
+/// form starts from the last one instead of asking every time.
+fn remembered_village() -> String {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(VILLAGE_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+fn remember_village(village: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        // A convenience only; the record itself carries its village.
+        let _ = storage.set_item(VILLAGE_KEY, village);
     }
 }

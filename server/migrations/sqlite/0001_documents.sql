@@ -2,6 +2,7 @@
 CREATE TABLE documents (
     id           TEXT PRIMARY KEY NOT NULL,
     record_type  TEXT NOT NULL,
+    village      TEXT NOT NULL,           -- access scope, copied from the document on merge
     data         BLOB NOT NULL,           -- Automerge save() of the merged document
     heads        BLOB NOT NULL,           -- concatenated 32-byte change hashes
     updated_at_ms INTEGER NOT NULL
@@ -18,4 +19,5 @@ CREATE TABLE changes (
     data         BLOB NOT NULL
 );
 
+CREATE INDEX documents_by_village ON documents (village, record_type);
 CREATE INDEX changes_by_document ON changes (document_id, seq);

@@ -8,9 +8,9 @@
 use std::path::PathBuf;
 
 use axum::http::{HeaderValue, header};
+use tower::Layer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
-use tower::Layer;
 
 pub fn service(dir: PathBuf) -> SetResponseHeader<ServeDir, HeaderValue> {
     let files = ServeDir::new(dir)

@@ -42,7 +42,9 @@ impl IntoResponse for ApiError {
             }
         };
         let message = match status {
-            StatusCode::INTERNAL_SERVER_ERROR => "internal server error; nothing was stored".to_owned(),
+            StatusCode::INTERNAL_SERVER_ERROR => {
+                "internal server error; nothing was stored".to_owned()
+            }
             _ => self.to_string(),
         };
         (

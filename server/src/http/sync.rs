@@ -6,13 +6,14 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use axum::routing::post;
-use axum::Router;
 use pingan_shared::document::DocumentId;
+use pingan_shared::statistics::china_date;
 use pingan_shared::sync::protocol::{self, Accepted, SyncRequest, SyncResponse};
 use serde_bytes::ByteBuf;
 
@@ -50,20 +51,26 @@ async fn sync(
     }
 
     let now_ms = now_ms();
+    let today = china_date(now_ms);
     let mut response = SyncResponse::default();
     let mut tx = state.store.begin_write().await?;
     for upload in &request.documents {
         if let Err(e) = DocumentId::parse(&upload.document_id) {
-            response.rejected.push(Refusal::bad_id(e.to_string()).into_rejected(&upload.document_id));
+            response
+                .rejected
+                .push(Refusal::bad_id(e.to_string()).into_rejected(&upload.document_id));
             continue;
         }
         let stored = tx.load(&upload.document_id).await?;
         let changes: Vec<Vec<u8>> = upload.changes.iter().map(|c| c.to_vec()).collect();
-        let merged = match merge_upload(stored.as_ref().map(|d| d.data.as_slice()), &changes) {
+        let merged = match merge_upload(stored.as_ref().map(|d| d.data.as_slice()), &changes, today)
+        {
             Ok(merged) => merged,
             Err(refusal) => {
                 tracing::info!(document = %upload.document_id, code = refusal.code, "refused upload");
-                response.rejected.push(refusal.into_rejected(&upload.document_id));
+                response
+                    .rejected
+                    .push(refusal.into_rejected(&upload.document_id));
                 continue;
             }
         };
@@ -81,12 +88,17 @@ async fn sync(
         let document = StoredDocument {
             id: upload.document_id.clone(),
             record_type: merged.record_type.as_str().to_owned(),
+            village: merged.village,
             data: merged.data,
         };
         tx.save(&document, &heads, &change_records, now_ms).await?;
         response.accepted.push(Accepted {
             document_id: upload.document_id.clone(),
-            heads: merged.heads.iter().map(|h| ByteBuf::from(h.0.to_vec())).collect(),
+            heads: merged
+                .heads
+                .iter()
+                .map(|h| ByteBuf::from(h.0.to_vec()))
+                .collect(),
         });
     }
     tx.commit().await?;

@@ -23,6 +23,7 @@ pub enum StoreError {
 pub struct StoredDocument {
     pub id: String,
     pub record_type: String,
+    pub village: String,
     pub data: Vec<u8>,
 }
 

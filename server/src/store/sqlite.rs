@@ -63,7 +63,7 @@ impl SqliteStore {
         &self,
         record_type: &str,
     ) -> Result<Vec<StoredDocument>, StoreError> {
-        let rows = sqlx::query("SELECT id, record_type, data FROM documents WHERE record_type = ? ORDER BY id")
+        let rows = sqlx::query("SELECT id, record_type, village, data FROM documents WHERE record_type = ? ORDER BY id")
             .bind(record_type)
             .fetch_all(&self.pool)
             .await?;
@@ -81,7 +81,7 @@ impl SqliteStore {
 
 impl WriteTransaction {
     pub async fn load(&mut self, id: &str) -> Result<Option<StoredDocument>, StoreError> {
-        let row = sqlx::query("SELECT id, record_type, data FROM documents WHERE id = ?")
+        let row = sqlx::query("SELECT id, record_type, village, data FROM documents WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *self.tx)
             .await?;
@@ -98,12 +98,14 @@ impl WriteTransaction {
         now_ms: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO documents (id, record_type, data, heads, updated_at_ms) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, heads = excluded.heads,
-                 updated_at_ms = excluded.updated_at_ms",
+            "INSERT INTO documents (id, record_type, village, data, heads, updated_at_ms)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET village = excluded.village, data = excluded.data,
+                 heads = excluded.heads, updated_at_ms = excluded.updated_at_ms",
         )
         .bind(&document.id)
         .bind(&document.record_type)
+        .bind(&document.village)
         .bind(&document.data)
         .bind(heads)
         .bind(now_ms)
@@ -136,6 +138,7 @@ fn stored_document(row: &sqlx::sqlite::SqliteRow) -> StoredDocument {
     StoredDocument {
         id: row.get("id"),
         record_type: row.get("record_type"),
+        village: row.get("village"),
         data: row.get("data"),
     }
 }

@@ -1,56 +1,100 @@
-//! A household (户): the unit a village worker registers at the door.
+//! A household (户): the unit a village worker registers at the door, in a village group
+//! (村民小组), with its members, the household's security contact (家庭治安联系人) and the
+//! ten-household joint-defence group (十户联防) it belongs to.
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use crate::records::RecordType;
-use crate::validation::{FieldError, required_text};
-
-/// Current layout of a household document. Bump when a field is added, and keep reading older
-/// documents (see `docs/data-model.md`, "Adding a field").
-pub const SCHEMA_VERSION: u64 = 1;
+use super::vocabulary::Relation;
+use super::{Authorship, Record, RecordType, check_header, finish};
+use crate::validation::{Date, FieldError, check_phone, required_text};
 
 /// Long enough for any rural address written out in full, short enough to stop pasted junk.
-const ADDRESS_MAX_CHARS: usize = 120;
-/// Chinese names are 2–4 characters; 30 leaves room for ethnic-minority names in transliteration.
-const NAME_MAX_CHARS: usize = 30;
+pub(crate) const ADDRESS_MAX_CHARS: usize = 120;
+/// Chinese names are 2–4 characters; 30 leaves room for minority names in transliteration.
+pub(crate) const NAME_MAX_CHARS: usize = 30;
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Household {
-    /// Always `"household"`; lets the server refuse documents of an unknown kind.
     #[autosurgeon(rename = "type")]
     pub record_type: String,
     pub schema_version: u64,
-    /// Where the household lives, as the worker would write it on paper.
-    pub address: String,
-    /// Head of household (户主) name.
-    pub head_of_household: String,
-    /// When the record was first created, milliseconds since the Unix epoch (device clock).
+    pub village: String,
+    pub created_by: String,
     pub created_at_ms: i64,
+    /// 村民小组, as the village names it ("3组", "东头组").
+    pub group: String,
+    pub address: String,
+    /// 户主 name as written at registration; also a member with relation `head` once the
+    /// person is registered.
+    pub head_of_household: String,
+    pub members: Vec<HouseholdMember>,
+    pub security_contact: Option<SecurityContact>,
+    /// 十户联防 group label, e.g. "3组第2联防组".
+    pub joint_defence_group: Option<String>,
+}
+
+/// A person living in the household. Keyed by the person record's id so that two workers
+/// adding and removing different members concurrently merge member by member.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct HouseholdMember {
+    #[key]
+    pub person_id: String,
+    /// The name as shown in the household, so its page needs no person documents.
+    pub name: String,
+    pub relation: Relation,
+}
+
+/// 家庭治安联系人: whom the village calls about this household's security matters.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct SecurityContact {
+    pub name: String,
+    pub phone: String,
 }
 
 impl Household {
-    pub fn new(address: &str, head_of_household: &str, created_at_ms: i64) -> Self {
+    pub fn new(by: &Authorship, group: &str, address: &str, head_of_household: &str) -> Self {
         Self {
-            record_type: RecordType::Household.as_str().to_owned(),
-            schema_version: SCHEMA_VERSION,
+            record_type: Self::TYPE.as_str().to_owned(),
+            schema_version: Self::SCHEMA_VERSION,
+            village: by.village.clone(),
+            created_by: by.created_by.clone(),
+            created_at_ms: by.created_at_ms,
+            group: group.trim().to_owned(),
             address: address.trim().to_owned(),
             head_of_household: head_of_household.trim().to_owned(),
-            created_at_ms,
+            members: Vec::new(),
+            security_contact: None,
+            joint_defence_group: None,
         }
     }
+}
 
-    /// Every rule a household must satisfy before it is saved on a device or merged into the
-    /// township's master copy. Returns all problems at once so a form can mark every field.
-    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+impl Record for Household {
+    const TYPE: RecordType = RecordType::Household;
+    const SCHEMA_VERSION: u64 = 1;
+
+    fn village(&self) -> &str {
+        &self.village
+    }
+
+    fn validate(&self, _today: Date) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        if self.record_type != RecordType::Household.as_str() {
-            errors.push(FieldError::new(
-                "type",
-                "记录类型错误",
-                "type must be \"household\"",
-            ));
-        }
-        required_text(&mut errors, "address", "住址", &self.address, ADDRESS_MAX_CHARS);
+        check_header(
+            &mut errors,
+            Self::TYPE,
+            &self.record_type,
+            (self.schema_version, Self::SCHEMA_VERSION),
+            &self.village,
+            &self.created_by,
+        );
+        required_text(&mut errors, "group", "村民小组", &self.group, 20);
+        required_text(
+            &mut errors,
+            "address",
+            "住址",
+            &self.address,
+            ADDRESS_MAX_CHARS,
+        );
         required_text(
             &mut errors,
             "head_of_household",
@@ -58,7 +102,44 @@ impl Household {
             &self.head_of_household,
             NAME_MAX_CHARS,
         );
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        for (i, member) in self.members.iter().enumerate() {
+            required_text(
+                &mut errors,
+                &format!("members[{i}].name"),
+                "成员姓名",
+                &member.name,
+                NAME_MAX_CHARS,
+            );
+            if self.members[..i]
+                .iter()
+                .any(|m| m.person_id == member.person_id)
+            {
+                errors.push(FieldError::new(
+                    &format!("members[{i}].person_id"),
+                    &format!("{}已是本户成员", member.name),
+                    "the same person is listed twice",
+                ));
+            }
+        }
+        if let Some(contact) = &self.security_contact {
+            required_text(
+                &mut errors,
+                "security_contact.name",
+                "治安联系人姓名",
+                &contact.name,
+                NAME_MAX_CHARS,
+            );
+            check_phone(
+                &mut errors,
+                "security_contact.phone",
+                "治安联系人电话",
+                &contact.phone,
+            );
+        }
+        if let Some(group) = &self.joint_defence_group {
+            required_text(&mut errors, "joint_defence_group", "十户联防组", group, 40);
+        }
+        finish(errors)
     }
 }
 
@@ -66,22 +147,70 @@ impl Household {
 mod tests {
     use super::*;
 
+    fn by() -> Authorship {
+        Authorship {
+            village: "xingfu".into(),
+            created_by: "worker1".into(),
+            created_at_ms: 0,
+        }
+    }
+
+    fn today() -> Date {
+        Date::new(2022, 12, 31).unwrap()
+    }
+
     #[test]
-    fn a_household_needs_an_address_and_a_head() {
-        let errors = Household::new(" ", "", 0).validate().unwrap_err();
+    fn a_household_needs_a_group_an_address_and_a_head() {
+        let errors = Household::new(&by(), "", " ", "")
+            .validate(today())
+            .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["address", "head_of_household"]);
+        assert_eq!(fields, ["group", "address", "head_of_household"]);
     }
 
     #[test]
     fn a_filled_in_household_is_valid() {
-        assert_eq!(Household::new("幸福村3组12号", "王建国", 0).validate(), Ok(()));
+        let household = Household::new(&by(), "3组", "幸福村3组12号", "王建国");
+        assert_eq!(household.validate(today()), Ok(()));
     }
 
     #[test]
     fn a_document_claiming_another_type_is_refused() {
-        let mut household = Household::new("幸福村3组12号", "王建国", 0);
+        let mut household = Household::new(&by(), "3组", "幸福村3组12号", "王建国");
         household.record_type = "dispute".into();
-        assert_eq!(household.validate().unwrap_err()[0].field, "type");
+        assert_eq!(household.validate(today()).unwrap_err()[0].field, "type");
+    }
+
+    #[test]
+    fn a_household_outside_any_village_is_refused() {
+        let mut household = Household::new(&by(), "3组", "幸福村3组12号", "王建国");
+        household.village = String::new();
+        assert_eq!(household.validate(today()).unwrap_err()[0].field, "village");
+    }
+
+    #[test]
+    fn the_security_contact_needs_a_real_phone_number() {
+        let mut household = Household::new(&by(), "3组", "幸福村3组12号", "王建国");
+        household.security_contact = Some(SecurityContact {
+            name: "王建国".into(),
+            phone: "1380013800".into(),
+        });
+        let errors = household.validate(today()).unwrap_err();
+        assert_eq!(errors[0].field, "security_contact.phone");
+    }
+
+    #[test]
+    fn the_same_person_cannot_be_a_member_twice() {
+        let mut household = Household::new(&by(), "3组", "幸福村3组12号", "王建国");
+        let member = HouseholdMember {
+            person_id: "p1".into(),
+            name: "王建国".into(),
+            relation: Relation::Head,
+        };
+        household.members = vec![member.clone(), member];
+        assert_eq!(
+            household.validate(today()).unwrap_err()[0].field,
+            "members[1].person_id"
+        );
     }
 }

@@ -90,7 +90,10 @@ mod tests {
             }],
         };
         let bytes = encode(&request);
-        assert_eq!(decode::<SyncRequest>("sync request", &bytes).unwrap(), request);
+        assert_eq!(
+            decode::<SyncRequest>("sync request", &bytes).unwrap(),
+            request
+        );
     }
 
     #[test]
@@ -109,6 +112,9 @@ mod tests {
     #[test]
     fn a_truncated_body_is_an_error_naming_the_message() {
         let err = decode::<SyncRequest>("sync request", &[0xa2, 0x61]).unwrap_err();
-        assert!(err.to_string().starts_with("body is not a valid CBOR sync request"));
+        assert!(
+            err.to_string()
+                .starts_with("body is not a valid CBOR sync request")
+        );
     }
 }

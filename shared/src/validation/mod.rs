@@ -6,6 +6,14 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod citizen_id;
+pub mod date;
+pub mod phone;
+
+pub use citizen_id::{CitizenId, Sex, check_citizen_id};
+pub use date::{Date, check_date, check_optional_date};
+pub use phone::{Phone, check_optional_phone, check_phone};
+
 /// One thing wrong with one field of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{field}: {message_en}")]
