@@ -27,9 +27,12 @@ pub struct Household {
     /// 户主 name as written at registration; also a member with relation `head` once the
     /// person is registered.
     pub head_of_household: String,
+    #[autosurgeon(missing = "Default::default")]
     pub members: Vec<HouseholdMember>,
+    #[autosurgeon(missing = "Default::default")]
     pub security_contact: Option<SecurityContact>,
     /// 十户联防 group label, e.g. "3组第2联防组".
+    #[autosurgeon(missing = "Default::default")]
     pub joint_defence_group: Option<String>,
 }
 

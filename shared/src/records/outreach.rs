@@ -19,9 +19,12 @@ pub struct OutreachVisit {
     /// `YYYY-MM-DD`.
     pub visited_on: String,
     /// Names of those who went (班子成员, 包村干部).
+    #[autosurgeon(missing = "Default::default")]
     pub visitors: Vec<String>,
     /// Household record ids visited.
+    #[autosurgeon(missing = "Default::default")]
     pub household_ids: Vec<String>,
+    #[autosurgeon(missing = "Default::default")]
     pub problems: Vec<RaisedProblem>,
 }
 
@@ -33,6 +36,7 @@ pub struct RaisedProblem {
     pub category: String,
     pub outcome: ProblemOutcome,
     /// For `waiting_on_department`: which department.
+    #[autosurgeon(missing = "Default::default")]
     pub department: Option<String>,
 }
 

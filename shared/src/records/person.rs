@@ -25,17 +25,24 @@ pub struct Person {
     pub name: String,
     /// 公民身份号码, normalised (18 characters, upper-case `X`). Optional: children and some
     /// floating residents are registered before the number is known.
+    #[autosurgeon(missing = "Default::default")]
     pub citizen_id: Option<String>,
     /// Derived from the ID number when there is one; entered by hand otherwise.
+    #[autosurgeon(missing = "Default::default")]
     pub sex: Option<Sex>,
     /// `YYYY-MM-DD`; derived from the ID number when there is one.
+    #[autosurgeon(missing = "Default::default")]
     pub birth_date: Option<String>,
+    #[autosurgeon(missing = "Default::default")]
     pub phone: Option<String>,
     /// 户籍地: where the person's household registration is.
+    #[autosurgeon(missing = "Default::default")]
     pub registered_residence: Option<String>,
     /// The household record this person belongs to, if any.
+    #[autosurgeon(missing = "Default::default")]
     pub household_id: Option<String>,
     /// Present for floating residents only.
+    #[autosurgeon(missing = "Default::default")]
     pub floating: Option<FloatingResident>,
 }
 
@@ -48,12 +55,16 @@ pub struct FloatingResident {
     pub arrival_date: String,
     pub reason: FloatingReason,
     /// 以业管人: the employer.
+    #[autosurgeon(missing = "Default::default")]
     pub employer: Option<String>,
     /// 以房管人: the rental-house record they live in.
+    #[autosurgeon(missing = "Default::default")]
     pub rented_house_id: Option<String>,
     /// 以证管人: residence permit (居住证) number.
+    #[autosurgeon(missing = "Default::default")]
     pub residence_permit_number: Option<String>,
     /// `YYYY-MM-DD`, once they have left.
+    #[autosurgeon(missing = "Default::default")]
     pub departure_date: Option<String>,
 }
 

@@ -23,14 +23,18 @@ pub struct RentalHouse {
     pub created_at_ms: i64,
     pub address: String,
     pub landlord_name: String,
+    #[autosurgeon(missing = "Default::default")]
     pub landlord_phone: Option<String>,
     /// Rooms let out.
     pub rooms: u64,
     /// Person record ids of current tenants.
+    #[autosurgeon(missing = "Default::default")]
     pub tenant_ids: Vec<String>,
     /// `YYYY-MM-DD` the 治安责任书 was signed; absent until it is.
+    #[autosurgeon(missing = "Default::default")]
     pub responsibility_letter_signed_on: Option<String>,
     /// `YYYY-MM-DD` of the last safety check.
+    #[autosurgeon(missing = "Default::default")]
     pub last_safety_check_on: Option<String>,
 }
 

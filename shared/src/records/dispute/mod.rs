@@ -33,27 +33,37 @@ pub struct Dispute {
     pub category: DisputeCategory,
     /// What the dispute is about.
     pub summary: String,
+    #[autosurgeon(missing = "Default::default")]
     pub parties: Vec<Party>,
     pub source: DisputeSource,
     pub level: DisputeLevel,
     pub status: DisputeStatus,
     /// 包案领导: the leader who owns an escalated case.
+    #[autosurgeon(missing = "Default::default")]
     pub responsible_leader: Option<String>,
     /// `YYYY-MM-DD` by which it must be settled.
+    #[autosurgeon(missing = "Default::default")]
     pub deadline: Option<String>,
+    #[autosurgeon(missing = "Default::default")]
     pub mediations: Vec<MediationSession>,
+    #[autosurgeon(missing = "Default::default")]
     pub agreement: Option<Agreement>,
     /// 信访积案: a long-standing petition case the township is working off.
     pub petition_backlog: bool,
+    #[autosurgeon(missing = "Default::default")]
     pub escalations: Vec<Escalation>,
+    #[autosurgeon(missing = "Default::default")]
     pub closure: Option<Closure>,
+    #[autosurgeon(missing = "Default::default")]
     pub reopenings: Vec<Reopening>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Party {
     pub name: String,
+    #[autosurgeon(missing = "Default::default")]
     pub person_id: Option<String>,
+    #[autosurgeon(missing = "Default::default")]
     pub phone: Option<String>,
 }
 
