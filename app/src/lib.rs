@@ -28,7 +28,8 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::task::spawn_local(async {
+    // Not leptos::task::spawn_local: Leptos sets up its executor only when mounting.
+    wasm_bindgen_futures::spawn_local(async {
         match store::DeviceStore::open().await {
             Ok(store) => leptos::mount::mount_to_body(move || ui::App(ui::AppProps { store })),
             Err(error) => leptos::mount::mount_to_body(move || {

@@ -41,6 +41,20 @@ impl Refusal {
         Self::new("bad_id", message)
     }
 
+    pub fn out_of_scope(village: &str) -> Self {
+        Self::new(
+            "out_of_scope",
+            format!("village {village:?} is not one of your villages"),
+        )
+    }
+
+    pub fn village_changed(from: &str, to: &str) -> Self {
+        Self::new(
+            "village_changed",
+            format!("a record cannot move from village {from:?} to {to:?}; register it anew there"),
+        )
+    }
+
     pub fn into_rejected(self, document_id: &str) -> Rejected {
         Rejected {
             document_id: document_id.to_owned(),

@@ -10,11 +10,13 @@
 //!   - [`records::household`]: a household (户).
 //! - [`document`]: identifiers and the glue between a record and its Automerge document
 //!   (create, read, the changes a device has not yet had acknowledged).
+//! - [`generator`]: a realistic, deterministic township for demos, tests and benchmarks.
 //! - [`validation`]: field-level errors in words a village worker can act on.
 //! - [`sync`]: the wire protocol between a device and the township server.
 //!   - [`sync::protocol`]: request/response messages and their CBOR encoding.
 
 pub mod document;
+pub mod generator;
 pub mod records;
 pub mod statistics;
 pub mod sync;

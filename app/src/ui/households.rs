@@ -142,14 +142,22 @@ pub fn HouseholdList(households: RwSignal<Vec<HouseholdSummary>>) -> impl IntoVi
                             .into_iter()
                             .map(|h| {
                                 let synced = if h.synced { "true" } else { "false" };
+                                let badge = match (&h.needs_correction, h.synced) {
+                                    (Some(_), _) => "需更正",
+                                    (None, true) => "已同步",
+                                    (None, false) => "待同步",
+                                };
                                 view! {
                                     <li data-synced=synced>
                                         <span class="group">{h.group}</span>
                                         <span class="address">{h.address}</span>
                                         <span class="head">{h.head_of_household}</span>
-                                        <span class="badge">
-                                            {if h.synced { "已同步" } else { "待同步" }}
-                                        </span>
+                                        <span class="badge">{badge}</span>
+                                        {h
+                                            .needs_correction
+                                            .map(|reason| {
+                                                view! { <p class="needs-correction">{reason}</p> }
+                                            })}
                                     </li>
                                 }
                             })

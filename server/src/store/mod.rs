@@ -27,6 +27,33 @@ pub struct StoredDocument {
     pub data: Vec<u8>,
 }
 
+/// Which villages a reader may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Township staff: every village.
+    Township,
+    /// A village worker: only these villages.
+    Villages(Vec<String>),
+}
+
+/// One entry of the change feed.
+#[derive(Debug, Clone)]
+pub struct FeedChange {
+    pub seq: u64,
+    pub document_id: String,
+    pub data: Vec<u8>,
+}
+
+/// A page of the change feed, read in one consistent snapshot.
+#[derive(Debug, Clone)]
+pub struct FeedPage {
+    pub changes: Vec<FeedChange>,
+    /// The position the reader holds everything up to once it has these changes. Never past a
+    /// change that was not yet committed when the page was read.
+    pub through: u64,
+    pub more: bool,
+}
+
 /// One change as accepted from a device.
 pub struct ChangeRecord<'a> {
     pub hash: &'a [u8],

@@ -5,10 +5,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::{ChangeRecord, StoreError, StoredDocument};
+use super::{ChangeRecord, FeedChange, FeedPage, Scope, StoreError, StoredDocument};
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -67,6 +67,79 @@ impl SqliteStore {
             .bind(record_type)
             .fetch_all(&self.pool)
             .await?;
+        Ok(rows.iter().map(stored_document).collect())
+    }
+
+    /// Changes after `after` in `scope`, oldest first, leaving out those `device_id` sent
+    /// itself (it has them). At most `limit` changes.
+    pub async fn feed_page(
+        &self,
+        after: u64,
+        scope: &Scope,
+        device_id: &str,
+        limit: usize,
+    ) -> Result<FeedPage, StoreError> {
+        // One read transaction: the head and the page come from the same snapshot, so the
+        // position returned never passes a change the page could not see. Writers commit in
+        // sequence order (one writer at a time), so nothing below the head can appear later.
+        let mut tx = self.pool.begin().await?;
+        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT c.seq, c.document_id, c.data FROM changes c JOIN documents d ON d.id = c.document_id WHERE c.seq > ",
+        );
+        query.push_bind(after as i64);
+        query.push(" AND c.device_id <> ").push_bind(device_id);
+        push_scope(&mut query, scope, "d.village");
+        query
+            .push(" ORDER BY c.seq LIMIT ")
+            .push_bind(limit as i64 + 1);
+        let rows = query.build().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        let more = rows.len() > limit;
+        let changes: Vec<FeedChange> = rows
+            .iter()
+            .take(limit)
+            .map(|row| FeedChange {
+                seq: row.get::<i64, _>("seq") as u64,
+                document_id: row.get("document_id"),
+                data: row.get("data"),
+            })
+            .collect();
+        let through = match (more, changes.last()) {
+            (true, Some(last)) => last.seq,
+            _ => (head as u64).max(after),
+        };
+        Ok(FeedPage {
+            changes,
+            through,
+            more,
+        })
+    }
+
+    /// The feed's current end: where a device starting from saved documents continues.
+    pub async fn feed_head(&self) -> Result<u64, StoreError> {
+        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(head as u64)
+    }
+
+    /// Up to `limit` master-copy documents in `scope` with ids after `after_id`, in id order.
+    pub async fn documents_page(
+        &self,
+        after_id: &str,
+        scope: &Scope,
+        limit: usize,
+    ) -> Result<Vec<StoredDocument>, StoreError> {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT id, record_type, village, data FROM documents WHERE id > ",
+        );
+        query.push_bind(after_id);
+        push_scope(&mut query, scope, "village");
+        query.push(" ORDER BY id LIMIT ").push_bind(limit as i64);
+        let rows = query.build().fetch_all(&self.pool).await?;
         Ok(rows.iter().map(stored_document).collect())
     }
 
@@ -140,5 +213,20 @@ fn stored_document(row: &sqlx::sqlite::SqliteRow) -> StoredDocument {
         record_type: row.get("record_type"),
         village: row.get("village"),
         data: row.get("data"),
+    }
+}
+
+fn push_scope(query: &mut QueryBuilder<'_, Sqlite>, scope: &Scope, column: &str) {
+    if let Scope::Villages(villages) = scope {
+        if villages.is_empty() {
+            query.push(" AND 0");
+            return;
+        }
+        query.push(format!(" AND {column} IN ("));
+        let mut list = query.separated(", ");
+        for village in villages {
+            list.push_bind(village.clone());
+        }
+        query.push(")");
     }
 }

@@ -83,7 +83,7 @@ pub trait Record: Reconcile + Hydrate + Clone + PartialEq + std::fmt::Debug {
     fn village(&self) -> &str;
 
     /// Every rule the record must satisfy, all problems at once so a form can mark each field.
-    /// `today` is the date in China (see [`crate::validation::date::china_today`]), for rules
+    /// `today` is the date in China (see [`crate::statistics::china_date`]), for rules
     /// such as "a birth date cannot be in the future".
     fn validate(&self, today: Date) -> Result<(), Vec<FieldError>>;
 }

@@ -1,4 +1,6 @@
-//! The upload message a device sends to `POST /api/sync`, and the server's answer.
+//! The one message a device sends to `POST /api/sync`, and the server's answer: the device's
+//! unacknowledged changes go up, and everything in its villages it does not have yet comes
+//! back in the same response — one round trip in the steady state.
 //!
 //! Bodies are CBOR (`application/cbor`): binary, so Automerge changes travel as bytes rather
 //! than base64, and compact on a 2G link. `docs/sync-protocol.md` is the reference for
@@ -12,12 +14,37 @@ use crate::validation::FieldError;
 
 pub const CONTENT_TYPE: &str = "application/cbor";
 
-/// A device's upload: for each document, the changes the server has not acknowledged yet.
+/// A device's upload: for each document, the changes the server has not acknowledged yet,
+/// and where its download stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncRequest {
     /// Stable per installation; recorded with every change for attribution.
     pub device_id: String,
+    pub position: Position,
     pub documents: Vec<DocumentChanges>,
+}
+
+/// How far a device has downloaded. Opaque to the device: it stores what the server returned
+/// and sends it back.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Position {
+    /// Never synced (new or wiped device): the server starts by sending saved documents,
+    /// which are far smaller than every change since the beginning.
+    #[default]
+    Start,
+    /// Receiving saved documents in id order after `after_id`; once they are all sent, the
+    /// change feed continues from `feed_at`, the feed position when the first page was cut.
+    Snapshot { after_id: String, feed_at: u64 },
+    /// Holds every change in scope up to feed sequence number `seq`.
+    Feed { seq: u64 },
+}
+
+/// A whole document, as `save()` wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedDocument {
+    pub document_id: String,
+    pub data: ByteBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +59,15 @@ pub struct DocumentChanges {
 pub struct SyncResponse {
     pub accepted: Vec<Accepted>,
     pub rejected: Vec<Rejected>,
+    /// Whole documents, while a device catches up from [`Position::Start`].
+    pub documents: Vec<SavedDocument>,
+    /// Changes in the device's villages after its position, except those it sent itself.
+    pub changes: Vec<DocumentChanges>,
+    /// The device's new position, to send with its next request.
+    pub position: Position,
+    /// The server has more to send: the device should sync again at once. Pages keep a
+    /// dropped link from costing the whole download.
+    pub more: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +120,10 @@ mod tests {
     fn a_request_round_trips_through_cbor() {
         let request = SyncRequest {
             device_id: "device-1".into(),
+            position: Position::Snapshot {
+                after_id: "ab".repeat(16),
+                feed_at: 42,
+            },
             documents: vec![DocumentChanges {
                 document_id: "ab".repeat(16),
                 changes: vec![ByteBuf::from(vec![1, 2, 3])],
@@ -100,13 +140,14 @@ mod tests {
     fn changes_travel_as_bytes_not_arrays_of_numbers() {
         let request = SyncRequest {
             device_id: String::new(),
+            position: Position::Start,
             documents: vec![DocumentChanges {
                 document_id: String::new(),
                 changes: vec![ByteBuf::from(vec![0xff; 100])],
             }],
         };
-        // 100 bytes of payload plus a few bytes of framing; an integer array would be ~200.
-        assert!(encode(&request).len() < 160);
+        // 100 bytes of payload plus field names and framing; an integer array would be ~200.
+        assert!(encode(&request).len() < 180);
     }
 
     #[test]

@@ -5,7 +5,11 @@
 //!   the heads the server has acknowledged. The row is the source of truth.
 //! - `households`: a compact summary per household, written in the same transaction as the
 //!   document, so lists and counts never load Automerge documents.
-//! - `device`: this installation's identity (device id and Automerge actor).
+//! - `device`: this installation's identity (device id and Automerge actor) and its sync
+//!   position.
+//!
+//! `sync.rs` holds what a sync round reads and writes: the outgoing changes, and storing a
+//! download in one transaction.
 //!
 //! Every write is one `strict`-durability transaction awaited to completion: when a function
 //! here returns `Ok`, the record is on disk, and only then may the UI say "saved".
@@ -13,18 +17,21 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use automerge::{ActorId, AutoCommit, ChangeHash};
+use automerge::{ActorId, ChangeHash};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use pingan_shared::document::{self, DocumentId};
+use pingan_shared::records::RecordType;
 use pingan_shared::records::household::Household;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 
 use crate::error::AppError;
+
+pub mod sync;
 
 const DATABASE: &str = "pingan";
 const DOCUMENTS: &str = "documents";
@@ -42,15 +49,25 @@ pub struct DeviceIdentity {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct DocumentRow {
     id: String,
+    record_type: String,
     bytes: ByteBuf,
     heads: Vec<ByteBuf>,
-    /// Heads of the latest version the server confirmed it committed.
+    /// Heads of the latest version the server confirmed it has.
     acknowledged: Vec<ByteBuf>,
+    /// Heads at which the server refused this document; it is not resent until edited.
+    #[serde(default)]
+    refused_at: Option<Vec<ByteBuf>>,
 }
 
 impl DocumentRow {
     fn is_acknowledged(&self) -> bool {
         as_set(&self.heads) == as_set(&self.acknowledged)
+    }
+
+    fn is_refused(&self) -> bool {
+        self.refused_at
+            .as_deref()
+            .is_some_and(|refused| as_set(refused) == as_set(&self.heads))
     }
 }
 
@@ -65,15 +82,9 @@ pub struct HouseholdSummary {
     pub created_at_ms: i64,
     /// The server has committed the latest version of this household.
     pub synced: bool,
-}
-
-/// A document whose latest changes the server has not acknowledged.
-pub struct PendingDocument {
-    pub id: String,
-    /// Changes since the acknowledged heads: exactly what the server lacks.
-    pub changes: Vec<Vec<u8>>,
-    /// Heads of the version being sent; acknowledged once the server accepts the upload.
-    pub heads: Vec<ChangeHash>,
+    /// Why the server refused the latest version, for the worker to correct.
+    #[serde(default)]
+    pub needs_correction: Option<String>,
 }
 
 #[derive(Clone)]
@@ -114,11 +125,13 @@ impl DeviceStore {
         let mut doc = document::create(actor, household);
         let row = DocumentRow {
             id: id.to_string(),
+            record_type: RecordType::Household.as_str().to_owned(),
             bytes: ByteBuf::from(doc.save()),
             heads: heads_out(&doc.get_heads()),
             acknowledged: Vec::new(),
+            refused_at: None,
         };
-        let summary = summarise(&row, household);
+        let summary = summarise(&row, household, None);
         let tx = self.write_transaction()?;
         tx.object_store(DOCUMENTS)?.put(&row).serde()?.await?;
         tx.object_store(HOUSEHOLDS)?.put(&summary).serde()?.await?;
@@ -139,65 +152,10 @@ impl DeviceStore {
         Ok(summaries)
     }
 
-    /// The documents the server has not acknowledged, with the changes it lacks.
-    pub async fn pending_documents(&self) -> Result<Vec<PendingDocument>, AppError> {
-        let unsynced: Vec<String> = self
-            .households()
-            .await?
-            .into_iter()
-            .filter(|h| !h.synced)
-            .map(|h| h.id)
-            .collect();
-        let tx = self.db.transaction(DOCUMENTS).build()?;
-        let documents = tx.object_store(DOCUMENTS)?;
-        let mut rows = Vec::with_capacity(unsynced.len());
-        for id in &unsynced {
-            let row: Option<DocumentRow> = documents.get(id.as_str()).serde()?.await?;
-            rows.extend(row);
-        }
-        drop(documents);
-        drop(tx);
-        rows.into_iter()
-            .map(|row| {
-                let mut doc = AutoCommit::load(&row.bytes)
-                    .map_err(|e| AppError::Document(format!("{}: {e}", row.id)))?;
-                let acknowledged = heads_in(&row.acknowledged);
-                Ok(PendingDocument {
-                    changes: document::changes_since(&mut doc, &acknowledged),
-                    heads: doc.get_heads(),
-                    id: row.id,
-                })
-            })
-            .collect()
-    }
-
-    /// Records that the server committed the version with `heads`. If the worker edited the
-    /// record while the upload was in flight, it stays unsynced and goes up next time.
-    pub async fn acknowledge(&self, id: &str, heads: &[ChangeHash]) -> Result<(), AppError> {
-        let tx = self.write_transaction()?;
-        let documents = tx.object_store(DOCUMENTS)?;
-        let households = tx.object_store(HOUSEHOLDS)?;
-        let row: Option<DocumentRow> = documents.get(id).serde()?.await?;
-        let Some(mut row) = row else {
-            return Ok(());
-        };
-        row.acknowledged = heads_out(heads);
-        documents.put(&row).serde()?.await?;
-        let summary: Option<HouseholdSummary> = households.get(id).serde()?.await?;
-        if let Some(mut summary) = summary {
-            summary.synced = row.is_acknowledged();
-            households.put(&summary).serde()?.await?;
-        }
-        drop(documents);
-        drop(households);
-        tx.commit().await?;
-        Ok(())
-    }
-
     fn write_transaction(&self) -> Result<Transaction<'_>, AppError> {
         Ok(self
             .db
-            .transaction([DOCUMENTS, HOUSEHOLDS])
+            .transaction([DOCUMENTS, HOUSEHOLDS, DEVICE])
             .with_mode(TransactionMode::Readwrite)
             .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
             .build()?)
@@ -231,7 +189,11 @@ async fn load_or_create_identity(db: &Database) -> Result<DeviceIdentity, AppErr
     Ok(identity)
 }
 
-fn summarise(row: &DocumentRow, household: &Household) -> HouseholdSummary {
+fn summarise(
+    row: &DocumentRow,
+    household: &Household,
+    needs_correction: Option<String>,
+) -> HouseholdSummary {
     HouseholdSummary {
         id: row.id.clone(),
         village: household.village.clone(),
@@ -240,6 +202,7 @@ fn summarise(row: &DocumentRow, household: &Household) -> HouseholdSummary {
         head_of_household: household.head_of_household.clone(),
         created_at_ms: household.created_at_ms,
         synced: row.is_acknowledged(),
+        needs_correction: needs_correction.filter(|_| row.is_refused()),
     }
 }
 

@@ -1,0 +1,198 @@
+//! What a sync round reads from and writes to the device's database.
+
+use automerge::{ActorId, AutoCommit};
+use indexed_db_futures::object_store::ObjectStore;
+use indexed_db_futures::prelude::*;
+use pingan_shared::document::{self, DocumentError};
+use pingan_shared::records::RecordType;
+use pingan_shared::records::household::Household;
+use pingan_shared::sync::engine::{self, Download, Outgoing};
+use pingan_shared::sync::protocol::{Position, Rejected};
+use pingan_shared::sync::replica;
+use serde_bytes::ByteBuf;
+
+use super::{
+    DEVICE, DOCUMENTS, DeviceStore, DocumentRow, HOUSEHOLDS, HouseholdSummary, heads_in, heads_out,
+    summarise,
+};
+use crate::error::AppError;
+
+const POSITION_KEY: &str = "position";
+
+/// What one stored download brought, for the status line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stored {
+    pub uploaded: usize,
+    pub downloaded: usize,
+    pub refused: usize,
+}
+
+impl DeviceStore {
+    /// Where this device's download stands; `Start` on a new or wiped device.
+    pub async fn position(&self) -> Result<Position, AppError> {
+        let tx = self.db.transaction(DEVICE).build()?;
+        let position: Option<Position> = tx
+            .object_store(DEVICE)?
+            .get(POSITION_KEY.to_owned())
+            .serde()?
+            .await?;
+        Ok(position.unwrap_or_default())
+    }
+
+    /// Every document with changes the server lacks, except those it refused and the worker
+    /// has not edited since.
+    pub async fn outgoing(&self) -> Result<Vec<Outgoing>, AppError> {
+        let unsynced: Vec<String> = self
+            .households()
+            .await?
+            .into_iter()
+            .filter(|h| !h.synced)
+            .map(|h| h.id)
+            .collect();
+        let tx = self.db.transaction(DOCUMENTS).build()?;
+        let documents = tx.object_store(DOCUMENTS)?;
+        let mut rows = Vec::with_capacity(unsynced.len());
+        for id in &unsynced {
+            let row: Option<DocumentRow> = documents.get(id.as_str()).serde()?.await?;
+            rows.extend(row.filter(|row| !row.is_refused()));
+        }
+        drop(documents);
+        drop(tx);
+        let mut outgoing = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut doc = document::load(&row.bytes)?;
+            outgoing.extend(engine::outgoing(
+                &row.id,
+                &mut doc,
+                &heads_in(&row.acknowledged),
+            ));
+        }
+        Ok(outgoing)
+    }
+
+    /// Stores everything a response brought — acknowledgements, refusals, downloaded
+    /// documents and changes, the new position — in one transaction, so a crash midway leaves
+    /// the device exactly as before the response, and the next sync repeats it harmlessly.
+    pub async fn store_download(&self, download: Download) -> Result<Stored, AppError> {
+        let actor = ActorId::from(self.identity.actor.as_slice());
+        let mut stored = Stored::default();
+        let tx = self.write_transaction()?;
+        let documents = tx.object_store(DOCUMENTS)?;
+        let households = tx.object_store(HOUSEHOLDS)?;
+        for (id, heads) in &download.acknowledged {
+            let row: Option<DocumentRow> = documents.get(id.as_str()).serde()?.await?;
+            if let Some(mut row) = row {
+                row.acknowledged = heads_out(heads);
+                documents.put(&row).serde()?.await?;
+                refresh_flags(&households, &row, None).await?;
+                stored.uploaded += 1;
+            }
+        }
+        for rejected in &download.rejected {
+            let row: Option<DocumentRow> = documents
+                .get(rejected.document_id.as_str())
+                .serde()?
+                .await?;
+            if let Some(mut row) = row {
+                row.refused_at = Some(row.heads.clone());
+                documents.put(&row).serde()?.await?;
+                refresh_flags(&households, &row, Some(reason_for_worker(rejected))).await?;
+                stored.refused += 1;
+            }
+        }
+        for saved in &download.documents {
+            merge(&documents, &households, &saved.document_id, |local| {
+                replica::merge_saved(local, &saved.data, &actor)
+            })
+            .await?;
+            stored.downloaded += 1;
+        }
+        for incoming in &download.changes {
+            let changes: Vec<Vec<u8>> = incoming.changes.iter().map(|c| c.to_vec()).collect();
+            merge(&documents, &households, &incoming.document_id, |local| {
+                replica::merge_changes(local, &changes, &actor)
+            })
+            .await?;
+            stored.downloaded += 1;
+        }
+        tx.object_store(DEVICE)?
+            .put(&download.position)
+            .with_key(POSITION_KEY.to_owned())
+            .serde()?
+            .await?;
+        drop(documents);
+        drop(households);
+        tx.commit().await?;
+        Ok(stored)
+    }
+}
+
+/// Merges a download into one stored document and keeps its list summary in step.
+async fn merge(
+    documents: &ObjectStore<'_>,
+    households: &ObjectStore<'_>,
+    id: &str,
+    merge: impl FnOnce(Option<AutoCommit>) -> Result<AutoCommit, DocumentError>,
+) -> Result<(), AppError> {
+    let existing: Option<DocumentRow> = documents.get(id).serde()?.await?;
+    let (local, before, acknowledged, refused_at) = match existing {
+        Some(row) => (
+            Some(document::load(&row.bytes)?),
+            heads_in(&row.heads),
+            heads_in(&row.acknowledged),
+            row.refused_at,
+        ),
+        None => (None, Vec::new(), Vec::new(), None),
+    };
+    let mut doc = merge(local)?;
+    let after = doc.get_heads();
+    let record_type = document::record_type(&doc)?;
+    let row = DocumentRow {
+        id: id.to_owned(),
+        record_type: record_type.as_str().to_owned(),
+        bytes: ByteBuf::from(doc.save()),
+        heads: heads_out(&after),
+        acknowledged: heads_out(&replica::acknowledged_after_download(
+            &before,
+            &acknowledged,
+            &after,
+        )),
+        refused_at,
+    };
+    documents.put(&row).serde()?.await?;
+    if record_type == RecordType::Household {
+        let household: Household = document::read(&doc)?;
+        households
+            .put(&summarise(&row, &household, None))
+            .serde()?
+            .await?;
+    }
+    Ok(())
+}
+
+async fn refresh_flags(
+    households: &ObjectStore<'_>,
+    row: &DocumentRow,
+    needs_correction: Option<String>,
+) -> Result<(), AppError> {
+    let summary: Option<HouseholdSummary> = households.get(row.id.as_str()).serde()?.await?;
+    if let Some(mut summary) = summary {
+        summary.synced = row.is_acknowledged();
+        summary.needs_correction = needs_correction.filter(|_| row.is_refused());
+        households.put(&summary).serde()?.await?;
+    }
+    Ok(())
+}
+
+fn reason_for_worker(rejected: &Rejected) -> String {
+    if rejected.errors.is_empty() {
+        rejected.message.clone()
+    } else {
+        rejected
+            .errors
+            .iter()
+            .map(|e| e.message_zh.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}

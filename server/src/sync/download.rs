@@ -1,0 +1,105 @@
+//! The download half: what the device lacks, after the position it sent. A device with no
+//! position gets saved documents page by page (far smaller than their whole history), then
+//! the change feed from where it stood when the first page was cut.
+
+use std::collections::BTreeMap;
+
+use pingan_shared::sync::protocol::{
+    DocumentChanges, Position, SavedDocument, SyncRequest, SyncResponse,
+};
+use serde_bytes::ByteBuf;
+
+use super::{CHANGES_PER_PAGE, DOCUMENTS_PER_PAGE, Principal};
+use crate::store::{Store, StoreError};
+
+pub async fn download(
+    store: &Store,
+    principal: &Principal,
+    request: &SyncRequest,
+) -> Result<SyncResponse, StoreError> {
+    match &request.position {
+        Position::Start => {
+            let feed_at = store.feed_head().await?;
+            snapshot_page(store, principal, "", feed_at).await
+        }
+        Position::Snapshot { after_id, feed_at } => {
+            snapshot_page(store, principal, after_id, *feed_at).await
+        }
+        Position::Feed { seq } => feed(store, principal, request, *seq).await,
+    }
+}
+
+async fn snapshot_page(
+    store: &Store,
+    principal: &Principal,
+    after_id: &str,
+    feed_at: u64,
+) -> Result<SyncResponse, StoreError> {
+    let page = store
+        .documents_page(after_id, &principal.scope, DOCUMENTS_PER_PAGE)
+        .await?;
+    let full = page.len() == DOCUMENTS_PER_PAGE;
+    let position = match page.last() {
+        Some(last) if full => Position::Snapshot {
+            after_id: last.id.clone(),
+            feed_at,
+        },
+        _ => Position::Feed { seq: feed_at },
+    };
+    let documents = page
+        .into_iter()
+        .map(|doc| SavedDocument {
+            document_id: doc.id,
+            data: ByteBuf::from(doc.data),
+        })
+        .collect();
+    // After the last page the feed may hold changes made while the pages were sent.
+    let more = full || store.feed_head().await? > feed_at;
+    Ok(SyncResponse {
+        documents,
+        position,
+        more,
+        ..SyncResponse::default()
+    })
+}
+
+async fn feed(
+    store: &Store,
+    principal: &Principal,
+    request: &SyncRequest,
+    after: u64,
+) -> Result<SyncResponse, StoreError> {
+    let page = store
+        .feed_page(
+            after,
+            &principal.scope,
+            &request.device_id,
+            CHANGES_PER_PAGE,
+        )
+        .await?;
+    // Grouped by document in feed order; within a document the feed order is causal order.
+    let mut order: Vec<String> = Vec::new();
+    let mut grouped: BTreeMap<String, Vec<ByteBuf>> = BTreeMap::new();
+    for change in page.changes {
+        let entry = grouped
+            .entry(change.document_id.clone())
+            .or_insert_with(|| {
+                order.push(change.document_id.clone());
+                Vec::new()
+            });
+        entry.push(ByteBuf::from(change.data));
+    }
+    let changes = order
+        .into_iter()
+        .map(|id| DocumentChanges {
+            changes: grouped.remove(&id).unwrap_or_default(),
+            document_id: id,
+        })
+        .collect();
+    Ok(SyncResponse {
+        changes,
+        position: Position::Feed { seq: page.through },
+        more: page.more,
+        ..SyncResponse::default()
+    })
+}

@@ -1,0 +1,35 @@
+//! One sync round trip, independent of HTTP: upload (merge, validate, commit) and then
+//! download (saved documents or the change feed) for the same device.
+
+mod download;
+mod upload;
+
+use pingan_shared::sync::protocol::{SyncRequest, SyncResponse};
+
+use crate::store::{Scope, Store, StoreError};
+
+/// Saved documents per response while a device catches up: about 1 MB for households, small
+/// enough that a dropped 2G link loses one page, not the whole download.
+pub const DOCUMENTS_PER_PAGE: usize = 500;
+/// Feed changes per response; a day's work of a whole village fits in one.
+pub const CHANGES_PER_PAGE: usize = 2_000;
+
+/// Who is syncing, as established by authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user: String,
+    pub scope: Scope,
+}
+
+pub async fn sync(
+    store: &Store,
+    principal: &Principal,
+    request: SyncRequest,
+    now_ms: i64,
+) -> Result<SyncResponse, StoreError> {
+    let uploaded = upload::upload(store, principal, &request, now_ms).await?;
+    let mut response = download::download(store, principal, &request).await?;
+    response.accepted = uploaded.accepted;
+    response.rejected = uploaded.rejected;
+    Ok(response)
+}

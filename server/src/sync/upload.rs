@@ -1,0 +1,115 @@
+//! The upload half: each document's changes are merged into its master copy and validated on
+//! their own, so one bad record does not hold back the rest; the accepted ones are committed
+//! together before anything is acknowledged.
+
+use pingan_shared::document::DocumentId;
+use pingan_shared::statistics::china_date;
+use pingan_shared::sync::protocol::{Accepted, Rejected, SyncRequest};
+use serde_bytes::ByteBuf;
+
+use super::Principal;
+use crate::merge::{Refusal, merge_upload};
+use crate::store::{ChangeRecord, Scope, Store, StoreError, StoredDocument};
+
+pub struct Uploaded {
+    pub accepted: Vec<Accepted>,
+    pub rejected: Vec<Rejected>,
+}
+
+pub async fn upload(
+    store: &Store,
+    principal: &Principal,
+    request: &SyncRequest,
+    now_ms: i64,
+) -> Result<Uploaded, StoreError> {
+    let today = china_date(now_ms);
+    let mut uploaded = Uploaded {
+        accepted: Vec::new(),
+        rejected: Vec::new(),
+    };
+    if request.documents.is_empty() {
+        return Ok(uploaded);
+    }
+    let mut tx = store.begin_write().await?;
+    for upload in &request.documents {
+        let id = &upload.document_id;
+        if let Err(e) = DocumentId::parse(id) {
+            uploaded
+                .rejected
+                .push(Refusal::bad_id(e.to_string()).into_rejected(id));
+            continue;
+        }
+        let stored = tx.load(id).await?;
+        if let Some(stored) = &stored
+            && !in_scope(&principal.scope, &stored.village)
+        {
+            uploaded
+                .rejected
+                .push(Refusal::out_of_scope(&stored.village).into_rejected(id));
+            continue;
+        }
+        let changes: Vec<Vec<u8>> = upload.changes.iter().map(|c| c.to_vec()).collect();
+        let merged = match merge_upload(stored.as_ref().map(|d| d.data.as_slice()), &changes, today)
+            .and_then(|merged| check_scope(principal, stored.as_ref(), merged))
+        {
+            Ok(merged) => merged,
+            Err(refusal) => {
+                tracing::info!(document = %id, code = refusal.code, user = %principal.user, "refused upload");
+                uploaded.rejected.push(refusal.into_rejected(id));
+                continue;
+            }
+        };
+        let change_records: Vec<ChangeRecord> = merged
+            .new_changes
+            .iter()
+            .map(|(hash, data)| ChangeRecord {
+                hash: &hash.0,
+                data,
+                device_id: &request.device_id,
+                received_at_ms: now_ms,
+            })
+            .collect();
+        let heads: Vec<u8> = merged.heads.iter().flat_map(|h| h.0).collect();
+        let document = StoredDocument {
+            id: id.clone(),
+            record_type: merged.record_type.as_str().to_owned(),
+            village: merged.village,
+            data: merged.data,
+        };
+        tx.save(&document, &heads, &change_records, now_ms).await?;
+        uploaded.accepted.push(Accepted {
+            document_id: id.clone(),
+            heads: merged
+                .heads
+                .iter()
+                .map(|h| ByteBuf::from(h.0.to_vec()))
+                .collect(),
+        });
+    }
+    tx.commit().await?;
+    Ok(uploaded)
+}
+
+/// A record stays in the village it was created in, and a worker writes only in theirs.
+fn check_scope(
+    principal: &Principal,
+    stored: Option<&StoredDocument>,
+    merged: crate::merge::Merged,
+) -> Result<crate::merge::Merged, Refusal> {
+    if let Some(stored) = stored
+        && stored.village != merged.village
+    {
+        return Err(Refusal::village_changed(&stored.village, &merged.village));
+    }
+    if !in_scope(&principal.scope, &merged.village) {
+        return Err(Refusal::out_of_scope(&merged.village));
+    }
+    Ok(merged)
+}
+
+pub fn in_scope(scope: &Scope, village: &str) -> bool {
+    match scope {
+        Scope::Township => true,
+        Scope::Villages(villages) => villages.iter().any(|v| v == village),
+    }
+}

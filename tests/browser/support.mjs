@@ -1,0 +1,171 @@
+// Shared helpers for the browser tests: a real pingan-server on a private
+// database, a headless Chromium, and time limits on everything that waits.
+
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+/** A variable `cargo xtask test` sets; missing means the tests were started another way. */
+export function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the browser tests with \`cargo xtask test\``);
+  return value;
+}
+
+/** Rejects with `what` in the message when `promise` takes longer than `ms`. */
+export async function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** A GET that leaves the body as sent (no decompression), bounded to 10 s. */
+export function get(url, headers = {}) {
+  return within(10_000, `GET ${url}`, new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  }));
+}
+
+/**
+ * pingan-server on a free loopback port with a database of its own. `stop()`
+ * and `start()` keep port and database, so the browser sees the same origin
+ * and the server the same data; `cleanup()` also deletes the database.
+ */
+export class TestServer {
+  static async start() {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pingan-browser-'));
+    const server = new TestServer(dir, await freePort());
+    await server.start();
+    return server;
+  }
+
+  constructor(dir, port) {
+    this.bin = required('PINGAN_SERVER_BIN');
+    this.assets = required('PINGAN_ASSETS');
+    this.dir = dir;
+    this.port = port;
+    this.url = `http://127.0.0.1:${port}/`;
+    this.database = `sqlite://${path.join(dir, 'pingan.db')}`;
+    this.log = '';
+    this.child = null;
+  }
+
+  async start() {
+    const args = ['serve', '--listen', `127.0.0.1:${this.port}`, '--database', this.database, '--assets', this.assets];
+    const child = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    child.exited = exited;
+    for (const stream of [child.stdout, child.stderr]) stream.on('data', (data) => { this.log += data; });
+    child.once('error', (err) => { this.log += `\ncould not start ${this.bin}: ${err}\n`; });
+
+    const deadline = Date.now() + 30_000;
+    let early = null;
+    exited.then((status) => { early = status; });
+    while (Date.now() < deadline) {
+      if (early) throw new Error(`pingan-server exited during start-up (${JSON.stringify(early)}):\n${this.log}`);
+      try {
+        if ((await get(`${this.url}healthz`)).status === 200) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`pingan-server did not answer GET /healthz with 200 within 30 s:\n${this.log}`);
+  }
+
+  async stop() {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    try {
+      await within(10_000, 'pingan-server to exit after SIGTERM', child.exited);
+    } catch {
+      child.kill('SIGKILL');
+      await within(5_000, 'pingan-server to exit after SIGKILL', child.exited);
+    }
+  }
+
+  async cleanup() {
+    await this.stop();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Runs a pingan-server subcommand against this server's database. */
+  command(...args) {
+    return new Promise((resolve, reject) => {
+      execFile(this.bin, [...args, '--database', this.database], { timeout: 15_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`pingan-server ${args.join(' ')} failed: ${err.message}\n${stderr}`));
+        else resolve(stdout);
+      });
+    });
+  }
+
+  /**
+   * Adds the server's output and `browserLog` to a failure: the explanation is
+   * usually there, not in the timeout that noticed it.
+   */
+  async explain(body, browserLog = []) {
+    try {
+      return await body();
+    } catch (err) {
+      err.message += `\n--- pingan-server output ---\n${this.log.slice(-8_000)}`;
+      if (browserLog.length) err.message += `\n--- browser errors ---\n${browserLog.join('\n').slice(-8_000)}`;
+      throw err;
+    }
+  }
+}
+
+/** Collects the page's errors and warnings, for `TestServer.explain`. */
+export function browserLog(page) {
+  const lines = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') lines.push(`console.${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => lines.push(`uncaught: ${err.message}`));
+  page.on('requestfailed', (req) => lines.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  return lines;
+}
+
+export async function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+    headless: true,
+    timeout: 30_000,
+  });
+}

@@ -1,0 +1,75 @@
+//! A real server on a loopback port with a fresh SQLite database in a temporary directory.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+use pingan_server::{AppState, Store, router};
+use pingan_shared::document;
+use pingan_shared::records::household::Household;
+use pingan_shared::sync::protocol::{self, SyncRequest, SyncResponse};
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub store: Store,
+    _dir: tempfile::TempDir,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    pub async fn start() -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("pingan.db").display());
+        let store = Store::connect(&url).await?;
+        let app = router(
+            AppState {
+                store: store.clone(),
+            },
+            None,
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .await
+                .expect("test server failed");
+        });
+        Ok(Self {
+            addr,
+            store,
+            _dir: dir,
+            task,
+        })
+    }
+
+    /// Every household in the master copy, by document id.
+    pub async fn households(&self) -> anyhow::Result<BTreeMap<String, Household>> {
+        let mut out = BTreeMap::new();
+        for stored in self.store.documents_of_type("household").await? {
+            let doc = document::load(&stored.data)?;
+            out.insert(stored.id, document::read(&doc)?);
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One `POST /api/sync` over real HTTP.
+pub async fn post_sync(server: SocketAddr, request: &SyncRequest) -> anyhow::Result<SyncResponse> {
+    let response = reqwest::Client::new()
+        .post(format!("http://{server}/api/sync"))
+        .header("content-type", protocol::CONTENT_TYPE)
+        .body(protocol::encode(request))
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "sync failed: {}",
+        response.status()
+    );
+    Ok(protocol::decode("sync response", &response.bytes().await?)?)
+}

@@ -1,0 +1,104 @@
+//! `cargo xtask`: the one entry point for building, running and checking Pingan,
+//! so a developer's machine and CI follow exactly the same steps.
+//!
+//! - `dist.rs`: `cargo xtask dist` builds the shipped app into `target/dist/`
+//!   (wasm build, JS glue, wasm-opt, static files, build stamp, precompression, sizes).
+//! - `run.rs`: `cargo xtask run [-- SERVER ARGS]` builds everything and starts the
+//!   server on the freshly built assets.
+//! - `test.rs`: `cargo xtask test` runs every check CI runs, failing fast.
+//! - `toolchain.rs`: makes sure the tools those steps need exist (wasm target,
+//!   wasm-opt, Chromium, Node), installing them where that is safe.
+//!
+//! This file holds argument dispatch and the process helpers the modules share.
+
+mod dist;
+mod run;
+mod test;
+mod toolchain;
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  dist                    build the app into target/dist/
+  run [-- SERVER ARGS]    build, then serve target/dist/ (defaults: --listen 127.0.0.1:8080
+                          --database sqlite://data/pingan.db)
+  test                    run every check CI runs";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dist") if args.len() == 1 => dist::dist().map(|_| ()),
+        Some("run") => run::run(&args[1..]),
+        Some("test") if args.len() == 1 => test::test(),
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nxtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, so every command works from any current directory.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+}
+
+fn target_dir() -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
+/// `cargo` as the one that started us, so a pinned toolchain stays pinned.
+fn cargo() -> Command {
+    let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Runs `cmd` with inherited stdio and turns a non-zero exit into an error naming it.
+fn run_cmd(cmd: &mut Command) -> Result<()> {
+    let shown = show(cmd);
+    eprintln!("$ {shown}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start `{shown}`"))?;
+    if !status.success() {
+        bail!("`{shown}` failed ({status})");
+    }
+    Ok(())
+}
+
+/// Whether `program` can be started; used to probe optional tools.
+fn on_path(program: &str) -> bool {
+    env::var_os("PATH")
+        .is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+fn show(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
