@@ -11,6 +11,8 @@ pub enum AppError {
     Network(String),
     /// The server answered with an error status.
     Server { status: u16, message: String },
+    /// Logging in failed for a reason the worker can fix (wrong password, disabled account).
+    Login(String),
     /// A stored or received document could not be read.
     Document(String),
 }
@@ -25,6 +27,7 @@ impl fmt::Display for AppError {
             AppError::Server { status, message } => {
                 write!(f, "服务器拒绝了同步请求（{status}：{message}）")
             }
+            AppError::Login(reason) => write!(f, "{reason}"),
             AppError::Document(cause) => write!(f, "记录无法读取（{cause}）"),
         }
     }

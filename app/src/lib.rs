@@ -9,7 +9,8 @@
 //!
 //! - [`store`]: the device's IndexedDB — documents, the list index beside them, the device's
 //!   identity. Every save commits before the UI says "saved".
-//! - [`sync`]: one upload round trip to `POST /api/sync`.
+//! - [`api`]: HTTP to the server — login/logout (JSON), sync (CBOR).
+//! - [`sync`]: sync rounds driven by the shared sans-IO engine.
 //! - [`error`]: the app's one error type, worded for the worker.
 //! - [`ui`]: Leptos components (`households`: form and list; `sync_bar`: connection and
 //!   upload status).
@@ -17,6 +18,7 @@
 //! The static shell (`index.html`, `style.css`, `sw.js`, `manifest.webmanifest`) sits beside
 //! `src/`; `cargo xtask dist` bundles it with the wasm.
 
+pub mod api;
 pub mod error;
 pub mod store;
 pub mod sync;
@@ -30,8 +32,14 @@ pub fn start() {
     console_error_panic_hook::set_once();
     // Not leptos::task::spawn_local: Leptos sets up its executor only when mounting.
     wasm_bindgen_futures::spawn_local(async {
-        match store::DeviceStore::open().await {
-            Ok(store) => leptos::mount::mount_to_body(move || ui::App(ui::AppProps { store })),
+        let opened = match store::DeviceStore::open().await {
+            Ok(store) => store.session().await.map(|session| (store, session)),
+            Err(error) => Err(error),
+        };
+        match opened {
+            Ok((store, session)) => {
+                leptos::mount::mount_to_body(move || ui::App(ui::AppProps { store, session }))
+            }
             Err(error) => leptos::mount::mount_to_body(move || {
                 ui::StorageUnavailable(ui::StorageUnavailableProps { error })
             }),

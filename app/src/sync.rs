@@ -1,16 +1,11 @@
 //! Sync rounds over HTTP, driven by the shared sans-IO engine: upload what the server lacks,
 //! store what it sends back, repeat while it has more.
 
-use js_sys::Uint8Array;
-use pingan_shared::sync::engine::{Failure, Next, SyncEngine};
-use pingan_shared::sync::protocol::{self, SyncResponse};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, Response};
-
-use crate::error::{AppError, js_text};
+use crate::error::AppError;
 use crate::store::DeviceStore;
 use crate::store::sync::Stored;
+use pingan_shared::sync::engine::{Failure, Next, SyncEngine};
+use pingan_shared::sync::protocol::{self, SyncResponse};
 
 const SYNC_URL: &str = "/api/sync";
 /// A township's whole download is a few dozen pages; more means something is wrong.
@@ -33,13 +28,25 @@ pub async fn sync_now(
     mut on_progress: impl FnMut(Stored),
 ) -> SyncOutcome {
     let mut total = Stored::default();
+    let token = match store.session().await {
+        Ok(Some(session)) => session.token,
+        Ok(None) => {
+            return failed(
+                total,
+                engine,
+                Failure::Unauthorized,
+                AppError::Login("请先登录".into()),
+            );
+        }
+        Err(error) => return failed(total, engine, Failure::Server(0), error),
+    };
     for _ in 0..MAX_ROUNDS {
         let outgoing = match store.outgoing().await {
             Ok(outgoing) => outgoing,
             Err(error) => return failed(total, engine, Failure::Server(0), error),
         };
         let request = engine.request(outgoing);
-        let response = match post(&protocol::encode(&request)).await {
+        let response = match post(&protocol::encode(&request), &token).await {
             Ok(response) => response,
             Err((failure, error)) => return failed(total, engine, failure, error),
         };
@@ -84,44 +91,9 @@ fn failed(
     }
 }
 
-async fn post(body: &[u8]) -> Result<SyncResponse, (Failure, AppError)> {
-    let network = |e: wasm_bindgen::JsValue| (Failure::Network, AppError::Network(js_text(&e)));
-    let headers = Headers::new().map_err(network)?;
-    headers
-        .set("Content-Type", protocol::CONTENT_TYPE)
-        .map_err(network)?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&Uint8Array::from(body).into());
-    let request = Request::new_with_str_and_init(SYNC_URL, &init).map_err(network)?;
-    let window = web_sys::window()
-        .ok_or_else(|| (Failure::Network, AppError::Network("no window".into())))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(network)?
-        .unchecked_into();
-    if !response.ok() {
-        let status = response.status();
-        let message = match response.text() {
-            Ok(text) => JsFuture::from(text)
-                .await
-                .ok()
-                .and_then(|t| t.as_string())
-                .unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        let failure = if status == 401 {
-            Failure::Unauthorized
-        } else {
-            Failure::Server(status)
-        };
-        return Err((failure, AppError::Server { status, message }));
-    }
-    let buffer = JsFuture::from(response.array_buffer().map_err(network)?)
-        .await
-        .map_err(network)?;
-    protocol::decode("sync response", &Uint8Array::new(&buffer).to_vec()).map_err(|e| {
+async fn post(body: &[u8], token: &str) -> Result<SyncResponse, (Failure, AppError)> {
+    let answer = crate::api::post_cbor(SYNC_URL, body, token).await?;
+    protocol::decode("sync response", &answer).map_err(|e| {
         (
             Failure::Server(200),
             AppError::Server {

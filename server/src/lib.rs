@@ -5,16 +5,21 @@
 //!
 //! # Layout
 //!
+//! - [`accounts`]: roles, village scopes, Argon2 passwords, bearer tokens.
 //! - [`http`]: the axum router — one module per endpoint group, one error type
 //!   ([`http::ApiError`]) mapped to HTTP once.
+//!   - `http/auth.rs`: login, logout, the bearer-token extractor.
 //!   - `http/sync.rs`: `POST /api/sync`.
 //!   - `http/assets.rs`: the built field app, precompressed.
 //! - [`sync`]: one round trip — `upload.rs` (merge, validate, commit) then `download.rs`
 //!   (saved documents for a new device, else the change feed after its position).
 //! - [`merge`]: pure — apply uploaded changes to a stored document and validate the result.
 //! - [`store`]: the master copy in SQLite (PostgreSQL to follow behind the same interface).
-//! - `main.rs`: the `pingan-server` command line (`serve`, `households`).
+//! - [`demo`]: fills an empty database with a generated demo township and demo accounts.
+//! - `main.rs`: the `pingan-server` command line (`serve`, `households`, `village`, `user`).
 
+pub mod accounts;
+pub mod demo;
 pub mod http;
 pub mod merge;
 pub mod store;

@@ -1,11 +1,14 @@
-//! `pingan-server`: run the sync server, or inspect its master copy.
+//! `pingan-server`: run the sync server, manage villages and accounts, inspect the master copy.
 
+use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
-use pingan_server::{AppState, Store, router};
+use clap::{Args, Parser, Subcommand};
+use pingan_server::accounts::{Role, User, Village, password};
+use pingan_server::http::auth::now_ms;
+use pingan_server::{AppState, Store, demo, router};
 use pingan_shared::document;
 use pingan_shared::records::household::Household;
 
@@ -16,23 +19,87 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args)]
+struct Database {
+    /// `sqlite://PATH` (created on first use).
+    #[arg(long, default_value = "sqlite://data/pingan.db")]
+    database: String,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the sync API and the field app.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// `sqlite://PATH` (created on first start).
-        #[arg(long, default_value = "sqlite://data/pingan.db")]
-        database: String,
+        #[command(flatten)]
+        db: Database,
         /// Directory holding the built field app (`cargo xtask dist` writes `target/dist`).
         #[arg(long)]
         assets: Option<PathBuf>,
+        /// Fill an empty database with a demo township and demo accounts.
+        #[arg(long)]
+        demo: bool,
     },
     /// Print every household in the master copy, one JSON object per line.
     Households {
-        #[arg(long, default_value = "sqlite://data/pingan.db")]
-        database: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Manage villages (村/居).
+    #[command(subcommand)]
+    Village(VillageCommand),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum VillageCommand {
+    /// Add a village: `village add v07 幸福村`.
+    Add {
+        id: String,
+        name: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    List {
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account. The password is read from the first line of standard input, so it
+    /// never appears in the process list or shell history.
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// worker, reviewer or admin.
+        #[arg(long)]
+        role: String,
+        /// A worker's village; repeat for several.
+        #[arg(long = "village")]
+        villages: Vec<String>,
+        #[command(flatten)]
+        db: Database,
+    },
+    List {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Disable an account and end all its logins at once.
+    Disable {
+        username: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    Enable {
+        username: String,
+        #[command(flatten)]
+        db: Database,
     },
 }
 
@@ -48,14 +115,44 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve {
             listen,
-            database,
+            db,
             assets,
-        } => serve(listen, &database, assets).await,
-        Command::Households { database } => print_households(&database).await,
+            demo,
+        } => serve(listen, &db.database, assets, demo).await,
+        Command::Households { db } => print_households(&open(&db).await?).await,
+        Command::Village(VillageCommand::Add { id, name, db }) => {
+            open(&db)
+                .await?
+                .add_village(&Village {
+                    id: id.clone(),
+                    name,
+                })
+                .await?;
+            println!("village {id} added");
+            Ok(())
+        }
+        Command::Village(VillageCommand::List { db }) => {
+            for village in open(&db).await?.villages().await? {
+                println!("{}\t{}", village.id, village.name);
+            }
+            Ok(())
+        }
+        Command::User(command) => user(command).await,
     }
 }
 
-async fn serve(listen: SocketAddr, database: &str, assets: Option<PathBuf>) -> anyhow::Result<()> {
+async fn open(db: &Database) -> anyhow::Result<Store> {
+    Store::connect(&db.database)
+        .await
+        .with_context(|| format!("opening database {}", db.database))
+}
+
+async fn serve(
+    listen: SocketAddr,
+    database: &str,
+    assets: Option<PathBuf>,
+    demo: bool,
+) -> anyhow::Result<()> {
     if let Some(dir) = &assets {
         anyhow::ensure!(
             dir.join("index.html").is_file(),
@@ -66,14 +163,90 @@ async fn serve(listen: SocketAddr, database: &str, assets: Option<PathBuf>) -> a
     let store = Store::connect(database)
         .await
         .with_context(|| format!("opening database {database}"))?;
+    if demo {
+        match demo::seed_if_empty(&store, now_ms()).await? {
+            Some(accounts) => {
+                println!(
+                    "Filled the empty database with a demo township. Demo accounts (password {}):",
+                    demo::DEMO_PASSWORD
+                );
+                for account in accounts {
+                    println!(
+                        "  {:<10} {:<8} {} {}",
+                        account.username,
+                        account.role.as_str(),
+                        account.display_name,
+                        account.villages.join(",")
+                    );
+                }
+            }
+            None => println!(
+                "The database already holds data; demo accounts (if it was seeded) use password {}.",
+                demo::DEMO_PASSWORD
+            ),
+        }
+    }
     let app = router(AppState { store }, assets);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
-    tracing::info!("Pingan server listening on http://{listen}/ (database {database})");
+    println!("Pingan is running at http://{listen}/ (database {database})");
+    tracing::info!("Pingan server listening on http://{listen}/");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    Ok(())
+}
+
+async fn user(command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            username,
+            name,
+            role,
+            villages,
+            db,
+        } => {
+            let role = Role::parse(&role)
+                .with_context(|| format!("role {role:?} is not worker, reviewer or admin"))?;
+            anyhow::ensure!(
+                role != Role::Worker || !villages.is_empty(),
+                "a worker needs at least one --village"
+            );
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            let hash = password::hash(line.trim_end_matches(['\r', '\n']))?;
+            let user = User {
+                username: username.clone(),
+                display_name: name,
+                role,
+                villages,
+                disabled: false,
+            };
+            open(&db).await?.add_user(&user, &hash, now_ms()).await?;
+            println!("user {username} added");
+        }
+        UserCommand::List { db } => {
+            for user in open(&db).await?.users().await? {
+                println!(
+                    "{}\t{}\t{}\t{}{}",
+                    user.username,
+                    user.role.as_str(),
+                    user.display_name,
+                    user.villages.join(","),
+                    if user.disabled { "\tdisabled" } else { "" }
+                );
+            }
+        }
+        UserCommand::Disable { username, db } => {
+            open(&db).await?.set_disabled(&username, true).await?;
+            println!("user {username} disabled; its logins are revoked");
+        }
+        UserCommand::Enable { username, db } => {
+            open(&db).await?.set_disabled(&username, false).await?;
+            println!("user {username} enabled");
+        }
+    }
     Ok(())
 }
 
@@ -87,8 +260,7 @@ async fn shutdown_signal() {
     }
 }
 
-async fn print_households(database: &str) -> anyhow::Result<()> {
-    let store = Store::connect(database).await?;
+async fn print_households(store: &Store) -> anyhow::Result<()> {
     for stored in store.documents_of_type("household").await? {
         let doc = document::load(&stored.data)?;
         let household: Household = document::read(&doc)?;

@@ -17,7 +17,15 @@ pub struct Merged {
     pub data: Vec<u8>,
     pub heads: Vec<ChangeHash>,
     /// Changes this upload brought that the master copy did not have yet.
-    pub new_changes: Vec<(ChangeHash, Vec<u8>)>,
+    pub new_changes: Vec<NewChange>,
+}
+
+#[derive(Debug)]
+pub struct NewChange {
+    pub hash: ChangeHash,
+    /// Hex Automerge actor id that signed the change.
+    pub actor: String,
+    pub data: Vec<u8>,
 }
 
 /// Why a document was refused. Nothing of the upload for this document is kept.
@@ -55,6 +63,13 @@ impl Refusal {
         )
     }
 
+    pub fn actor_not_yours(actor: &str) -> Self {
+        Self::new(
+            "actor_not_yours",
+            format!("changes signed by actor {actor} belong to another user or device"),
+        )
+    }
+
     pub fn into_rejected(self, document_id: &str) -> Rejected {
         Rejected {
             document_id: document_id.to_owned(),
@@ -84,10 +99,14 @@ pub fn merge_upload(
     let changes = document::decode_changes(uploaded)
         .map_err(|e| Refusal::new("undecodable_change", e.to_string()))?;
 
-    let new_changes: Vec<(ChangeHash, Vec<u8>)> = changes
+    let new_changes: Vec<NewChange> = changes
         .iter()
         .filter(|change| doc.get_change_by_hash(&change.hash()).is_none())
-        .map(|change| (change.hash(), change.raw_bytes().to_vec()))
+        .map(|change| NewChange {
+            hash: change.hash(),
+            actor: change.actor_id().to_hex_string(),
+            data: change.raw_bytes().to_vec(),
+        })
         .collect();
     doc.apply_changes(changes)
         .map_err(|e| Refusal::new("undecodable_change", e.to_string()))?;

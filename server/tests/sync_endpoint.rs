@@ -1,40 +1,17 @@
 //! `POST /api/sync` as a device sees it, driven through the router without a socket.
 
+mod support;
+
 use automerge::{ActorId, AutoCommit};
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use pingan_server::{AppState, Store, router};
+use pingan_server::Store;
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
 use pingan_shared::sync::protocol::{self, DocumentChanges, Position, SyncRequest, SyncResponse};
 use serde_bytes::ByteBuf;
-use tower::ServiceExt;
-
-struct Township {
-    app: Router,
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-async fn township() -> Township {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("pingan.db").display());
-    let store = Store::connect(&url).await.unwrap();
-    let app = router(
-        AppState {
-            store: store.clone(),
-        },
-        None,
-    );
-    Township {
-        app,
-        store,
-        _dir: dir,
-    }
-}
+use support::{Township, sync_request};
 
 fn household(address: &str, head: &str) -> Household {
     let by = Authorship {
@@ -62,35 +39,19 @@ fn upload(id: &DocumentId, doc: &mut AutoCommit) -> DocumentChanges {
     }
 }
 
-fn sync_request(body: Vec<u8>) -> Request<Body> {
-    Request::post("/api/sync")
-        .header(header::CONTENT_TYPE, protocol::CONTENT_TYPE)
-        .body(Body::from(body))
-        .unwrap()
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Vec<u8>) {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, body)
-}
-
-async fn sync(app: &Router, documents: Vec<DocumentChanges>) -> SyncResponse {
-    let body = protocol::encode(&SyncRequest {
-        device_id: "phone-1".into(),
+async fn sync(township: &Township, documents: Vec<DocumentChanges>) -> SyncResponse {
+    let login = township.login("worker-xingfu", "phone-1").await;
+    let request = SyncRequest {
+        device_id: login.device_id.clone(),
         position: Position::Feed { seq: 0 },
         documents,
-    });
-    let (status, body) = send(app, sync_request(body)).await;
-    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
-    protocol::decode("sync response", &body).unwrap()
+    };
+    township.sync(&login, &request).await
+}
+
+async fn raw_sync(township: &Township, body: Vec<u8>) -> (StatusCode, Vec<u8>) {
+    let login = township.login("worker-xingfu", "phone-1").await;
+    township.send(sync_request(&login, body)).await
 }
 
 async fn stored_households(store: &Store) -> Vec<Household> {
@@ -105,11 +66,11 @@ async fn stored_households(store: &Store) -> Vec<Household> {
 
 #[tokio::test]
 async fn a_new_household_is_stored_and_acknowledged_with_its_heads() {
-    let township = township().await;
+    let township = Township::new().await;
     let id = DocumentId::from_random_bytes([1; 16]);
     let mut doc = household_doc("幸福村3组12号", "王建国");
 
-    let response = sync(&township.app, vec![upload(&id, &mut doc)]).await;
+    let response = sync(&township, vec![upload(&id, &mut doc)]).await;
 
     assert!(response.rejected.is_empty(), "{:?}", response.rejected);
     assert_eq!(response.accepted.len(), 1);
@@ -127,12 +88,12 @@ async fn a_new_household_is_stored_and_acknowledged_with_its_heads() {
 
 #[tokio::test]
 async fn resending_the_same_batch_stores_nothing_twice() {
-    let township = township().await;
+    let township = Township::new().await;
     let id = DocumentId::from_random_bytes([2; 16]);
     let mut doc = household_doc("幸福村3组12号", "王建国");
 
-    let first = sync(&township.app, vec![upload(&id, &mut doc)]).await;
-    let again = sync(&township.app, vec![upload(&id, &mut doc)]).await;
+    let first = sync(&township, vec![upload(&id, &mut doc)]).await;
+    let again = sync(&township, vec![upload(&id, &mut doc)]).await;
 
     assert_eq!(first.accepted, again.accepted);
     assert_eq!(stored_households(&township.store).await.len(), 1);
@@ -141,10 +102,10 @@ async fn resending_the_same_batch_stores_nothing_twice() {
 
 #[tokio::test]
 async fn a_later_edit_merges_into_the_stored_household() {
-    let township = township().await;
+    let township = Township::new().await;
     let id = DocumentId::from_random_bytes([3; 16]);
     let mut doc = household_doc("幸福村3组12号", "王建国");
-    sync(&township.app, vec![upload(&id, &mut doc)]).await;
+    sync(&township, vec![upload(&id, &mut doc)]).await;
 
     let acknowledged = doc.get_heads();
     document::update(&mut doc, &household("幸福村3组14号", "王建国"));
@@ -155,7 +116,7 @@ async fn a_later_edit_merges_into_the_stored_household() {
             .map(ByteBuf::from)
             .collect(),
     };
-    sync(&township.app, vec![pending]).await;
+    sync(&township, vec![pending]).await;
 
     assert_eq!(
         stored_households(&township.store).await[0].address,
@@ -166,9 +127,9 @@ async fn a_later_edit_merges_into_the_stored_household() {
 
 #[tokio::test]
 async fn a_malformed_body_is_a_400_naming_the_problem_and_stores_nothing() {
-    let township = township().await;
+    let township = Township::new().await;
 
-    let (status, body) = send(&township.app, sync_request(b"{\"not\": \"cbor\"}".to_vec())).await;
+    let (status, body) = raw_sync(&township, b"{\"not\": \"cbor\"}".to_vec()).await;
 
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
@@ -185,27 +146,29 @@ async fn a_malformed_body_is_a_400_naming_the_problem_and_stores_nothing() {
 
 #[tokio::test]
 async fn a_body_that_is_not_cbor_by_content_type_is_a_415() {
-    let township = township().await;
+    let township = Township::new().await;
+    let login = township.login("worker-xingfu", "phone-1").await;
     let request = Request::post("/api/sync")
         .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
         .body(Body::from("{}"))
         .unwrap();
 
-    let (status, _) = send(&township.app, request).await;
+    let (status, _) = township.send(request).await;
 
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 
 #[tokio::test]
 async fn an_upload_without_a_device_id_is_refused() {
-    let township = township().await;
+    let township = Township::new().await;
+    let login = township.login("worker-xingfu", " ").await;
     let body = protocol::encode(&SyncRequest {
         device_id: " ".into(),
         position: Position::Start,
         documents: vec![],
     });
-
-    let (status, body) = send(&township.app, sync_request(body)).await;
+    let (status, body) = township.send(sync_request(&login, body)).await;
 
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(String::from_utf8_lossy(&body).contains("missing_device_id"));
@@ -213,14 +176,14 @@ async fn an_upload_without_a_device_id_is_refused() {
 
 #[tokio::test]
 async fn an_invalid_household_is_rejected_by_id_while_the_rest_of_the_batch_lands() {
-    let township = township().await;
+    let township = Township::new().await;
     let good = DocumentId::from_random_bytes([4; 16]);
     let bad = DocumentId::from_random_bytes([5; 16]);
     let mut good_doc = household_doc("幸福村3组12号", "王建国");
     let mut bad_doc = household_doc("幸福村3组13号", "   ");
 
     let response = sync(
-        &township.app,
+        &township,
         vec![upload(&bad, &mut bad_doc), upload(&good, &mut good_doc)],
     )
     .await;
@@ -238,9 +201,9 @@ async fn an_invalid_household_is_rejected_by_id_while_the_rest_of_the_batch_land
 
 #[tokio::test]
 async fn undecodable_changes_and_bad_ids_are_rejected_per_document() {
-    let township = township().await;
+    let township = Township::new().await;
     let response = sync(
-        &township.app,
+        &township,
         vec![
             DocumentChanges {
                 document_id: DocumentId::from_random_bytes([6; 16]).to_string(),
@@ -262,22 +225,20 @@ async fn undecodable_changes_and_bad_ids_are_rejected_per_document() {
 
 #[tokio::test]
 async fn an_oversized_body_is_refused_before_it_is_read() {
-    let township = township().await;
+    let township = Township::new().await;
     let body = vec![0u8; pingan_server::http::MAX_SYNC_BODY_BYTES + 1];
 
-    let (status, _) = send(&township.app, sync_request(body)).await;
+    let (status, _) = raw_sync(&township, body).await;
 
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 #[tokio::test]
 async fn health_check_reports_ok_when_the_database_answers() {
-    let township = township().await;
-    let (status, body) = send(
-        &township.app,
-        Request::get("/healthz").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let township = Township::new().await;
+    let (status, body) = township
+        .send(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, b"ok");
 }

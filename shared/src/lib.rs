@@ -12,12 +12,14 @@
 //!   (create, read, the changes a device has not yet had acknowledged).
 //! - [`generator`]: a realistic, deterministic township for demos, tests and benchmarks.
 //! - [`validation`]: field-level errors in words a village worker can act on.
+//! - [`session`]: the login messages (`POST /api/login`).
 //! - [`sync`]: the wire protocol between a device and the township server.
 //!   - [`sync::protocol`]: request/response messages and their CBOR encoding.
 
 pub mod document;
 pub mod generator;
 pub mod records;
+pub mod session;
 pub mod statistics;
 pub mod sync;
 pub mod validation;

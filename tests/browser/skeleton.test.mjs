@@ -6,7 +6,10 @@ import { after, before, test } from 'node:test';
 import { brotliDecompressSync } from 'node:zlib';
 import { TestServer, browserLog, get, launchChromium, within } from './support.mjs';
 
-const VILLAGE = 'xingfu';
+// A demo account of the server's `--demo` township, and its one village.
+const WORKER = 'worker01';
+const PASSWORD = 'pingan-demo';
+const VILLAGE = 'v01';
 const GROUP = '3组';
 const ADDRESS = '幸福村3组12号';
 const HEAD = '王建国';
@@ -37,6 +40,10 @@ test('a household added offline reaches the township server', { timeout: 120_000
   const log = browserLog(page);
   await server.explain(async () => {
     await page.goto(server.url);
+    // One online login; after it the app works with no signal.
+    await page.locator('#login-username').fill(WORKER);
+    await page.locator('#login-password').fill(PASSWORD);
+    await page.locator('#login-submit').click();
     await page.locator('#household-form').waitFor({ state: 'visible' });
     await within(15_000, 'the service worker to be ready', page.evaluate(() => navigator.serviceWorker.ready.then(() => true)));
     if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
@@ -49,7 +56,7 @@ test('a household added offline reaches the township server', { timeout: 120_000
     await page.reload();
     await page.locator('#household-form').waitFor({ state: 'visible' });
 
-    await page.locator('#household-village').fill(VILLAGE);
+    assert.equal(await page.locator('#household-village').inputValue(), VILLAGE, 'the worker\'s own village is preselected');
     await page.locator('#household-group').fill(GROUP);
     await page.locator('#household-address').fill(ADDRESS);
     await page.locator('#household-head').fill(HEAD);
@@ -71,7 +78,7 @@ test('a household added offline reaches the township server', { timeout: 120_000
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line));
-    const matching = rows.filter((row) => row.address === ADDRESS && row.head_of_household === HEAD);
+    const matching = rows.filter((row) => row.address === ADDRESS && row.head_of_household === HEAD && row.village === VILLAGE);
     assert.equal(matching.length, 1, `exactly one such household in the database, got ${JSON.stringify(rows)}`);
   }, log);
 });

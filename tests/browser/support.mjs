@@ -76,7 +76,7 @@ export class TestServer {
   }
 
   async start() {
-    const args = ['serve', '--listen', `127.0.0.1:${this.port}`, '--database', this.database, '--assets', this.assets];
+    const args = ['serve', '--demo', '--listen', `127.0.0.1:${this.port}`, '--database', this.database, '--assets', this.assets];
     const child = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -12,7 +12,7 @@ use pingan_shared::sync::engine::{self, Download, Failure, Next, SyncEngine};
 use pingan_shared::sync::protocol::{Position, Rejected, SyncRequest, SyncResponse};
 use pingan_shared::sync::replica;
 
-use crate::server::post_sync;
+use crate::server::{TestServer, post_sync};
 
 /// Enough rounds for any test township; a loop that needs more is a bug, not a big download.
 const MAX_ROUNDS: usize = 1_000;
@@ -27,6 +27,8 @@ struct Held {
 pub struct Device {
     pub device_id: String,
     pub village: String,
+    /// The login token; empty until [`Device::log_in`].
+    token: String,
     actor: ActorId,
     engine: SyncEngine,
     documents: BTreeMap<String, Held>,
@@ -36,17 +38,27 @@ pub struct Device {
 }
 
 impl Device {
-    pub fn new(number: u8) -> Self {
+    /// Device `number` of a worker in `village`.
+    pub fn new(number: u8, village: &str) -> Self {
         let device_id = format!("device-{number}");
         Self {
             engine: SyncEngine::new(device_id.clone(), Position::Start),
             device_id,
-            village: "xingfu".into(),
+            village: village.into(),
+            token: String::new(),
             actor: ActorId::from([number; 16].as_slice()),
             documents: BTreeMap::new(),
             next_id: 0,
             refusals: Vec::new(),
         }
+    }
+
+    /// Logs in as the worker of this device's village.
+    pub async fn log_in(&mut self, server: &TestServer) -> anyhow::Result<()> {
+        self.token = server
+            .login(&format!("worker-{}", self.village), &self.device_id)
+            .await?;
+        Ok(())
     }
 
     pub fn add_household(&mut self, address: &str, head: &str) -> DocumentId {
@@ -89,6 +101,10 @@ impl Device {
         self.documents
             .get(id.as_str())
             .map(|held| document::read(&held.doc).expect("device documents are households"))
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     pub fn document_ids(&self) -> Vec<String> {
@@ -136,7 +152,7 @@ impl Device {
     pub async fn sync(&mut self, server: SocketAddr) -> anyhow::Result<()> {
         for _ in 0..MAX_ROUNDS {
             let request = self.prepare();
-            let response = match post_sync(server, &request).await {
+            let response = match post_sync(server, &self.token, &request).await {
                 Ok(response) => response,
                 Err(error) => {
                     self.lose_answer();

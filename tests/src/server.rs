@@ -1,8 +1,10 @@
-//! A real server on a loopback port with a fresh SQLite database in a temporary directory.
+//! A real server on a loopback port with a fresh SQLite database in a temporary directory,
+//! villages `xingfu`, `heping` and `anle`, and a worker account `worker-<village>` for each.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
+use pingan_server::accounts::{self, Role, User, Village};
 use pingan_server::{AppState, Store, router};
 use pingan_shared::document;
 use pingan_shared::records::household::Household;
@@ -20,6 +22,23 @@ impl TestServer {
         let dir = tempfile::tempdir()?;
         let url = format!("sqlite://{}", dir.path().join("pingan.db").display());
         let store = Store::connect(&url).await?;
+        for village in ["xingfu", "heping", "anle"] {
+            store
+                .add_village(&Village {
+                    id: village.into(),
+                    name: village.into(),
+                })
+                .await?;
+            let worker = User {
+                username: format!("worker-{village}"),
+                display_name: format!("{village} worker"),
+                role: Role::Worker,
+                villages: vec![village.into()],
+                disabled: false,
+            };
+            // Tests log in through the store, so no real password is needed.
+            store.add_user(&worker, "unused", 0).await?;
+        }
         let app = router(
             AppState {
                 store: store.clone(),
@@ -41,6 +60,16 @@ impl TestServer {
         })
     }
 
+    /// A login for `username` on `device_id`, made directly in the store.
+    pub async fn login(&self, username: &str, device_id: &str) -> anyhow::Result<String> {
+        let (token, hash) = accounts::new_token();
+        let now = pingan_server::http::auth::now_ms();
+        self.store
+            .create_session(&hash, username, device_id, now, now + 86_400_000)
+            .await?;
+        Ok(token)
+    }
+
     /// Every household in the master copy, by document id.
     pub async fn households(&self) -> anyhow::Result<BTreeMap<String, Household>> {
         let mut out = BTreeMap::new();
@@ -59,9 +88,14 @@ impl Drop for TestServer {
 }
 
 /// One `POST /api/sync` over real HTTP.
-pub async fn post_sync(server: SocketAddr, request: &SyncRequest) -> anyhow::Result<SyncResponse> {
+pub async fn post_sync(
+    server: SocketAddr,
+    token: &str,
+    request: &SyncRequest,
+) -> anyhow::Result<SyncResponse> {
     let response = reqwest::Client::new()
         .post(format!("http://{server}/api/sync"))
+        .bearer_auth(token)
         .header("content-type", protocol::CONTENT_TYPE)
         .body(protocol::encode(request))
         .send()

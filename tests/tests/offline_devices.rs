@@ -5,8 +5,10 @@ use pingan_tests::{Device, TestServer, post_sync};
 #[tokio::test]
 async fn work_done_offline_on_two_devices_reaches_the_master_copy() {
     let server = TestServer::start().await.unwrap();
-    let mut north = Device::new(1);
-    let mut south = Device::new(2);
+    let mut north = Device::new(1, "xingfu");
+    north.log_in(&server).await.unwrap();
+    let mut south = Device::new(2, "xingfu");
+    south.log_in(&server).await.unwrap();
     let a = north.add_household("幸福村1组3号", "李秀英");
     let b = north.add_household("幸福村1组4号", "张伟");
     let c = south.add_household("和平村2组8号", "刘洋");
@@ -27,12 +29,15 @@ async fn work_done_offline_on_two_devices_reaches_the_master_copy() {
 #[tokio::test]
 async fn a_response_lost_in_transit_costs_a_retry_never_data() {
     let server = TestServer::start().await.unwrap();
-    let mut device = Device::new(3);
+    let mut device = Device::new(3, "xingfu");
+    device.log_in(&server).await.unwrap();
     let id = device.add_household("幸福村3组12号", "王建国");
 
     // The server commits, but the answer never reaches the device (signal dropped).
     let request = device.prepare();
-    post_sync(server.addr, &request).await.unwrap();
+    post_sync(server.addr, device.token(), &request)
+        .await
+        .unwrap();
     device.lose_answer();
     assert_eq!(device.unacknowledged_documents(), 1);
 
@@ -52,7 +57,8 @@ async fn a_response_lost_in_transit_costs_a_retry_never_data() {
 #[tokio::test]
 async fn a_refused_record_stays_unacknowledged_on_the_device() {
     let server = TestServer::start().await.unwrap();
-    let mut device = Device::new(4);
+    let mut device = Device::new(4, "xingfu");
+    device.log_in(&server).await.unwrap();
     let good = device.add_household("幸福村5组1号", "陈静");
     let bad = device.add_household("", "赵磊");
 
@@ -72,8 +78,10 @@ async fn a_refused_record_stays_unacknowledged_on_the_device() {
 #[tokio::test]
 async fn each_device_receives_what_the_others_did_in_the_same_round_trip() {
     let server = TestServer::start().await.unwrap();
-    let mut north = Device::new(5);
-    let mut south = Device::new(6);
+    let mut north = Device::new(5, "xingfu");
+    north.log_in(&server).await.unwrap();
+    let mut south = Device::new(6, "xingfu");
+    south.log_in(&server).await.unwrap();
     let a = north.add_household("幸福村1组3号", "李秀英");
     north.sync(server.addr).await.unwrap();
 

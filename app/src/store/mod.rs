@@ -14,6 +14,7 @@
 //! Every write is one `strict`-durability transaction awaited to completion: when a function
 //! here returns `Ok`, the record is on disk, and only then may the UI say "saved".
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -26,6 +27,7 @@ use indexed_db_futures::transaction::{
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::RecordType;
 use pingan_shared::records::household::Household;
+use pingan_shared::session::LoginResponse;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 
@@ -38,12 +40,17 @@ const DOCUMENTS: &str = "documents";
 const HOUSEHOLDS: &str = "households";
 const DEVICE: &str = "device";
 const IDENTITY_KEY: &str = "identity";
+const SESSION_KEY: &str = "session";
 
 /// This installation: who it is on the wire and which Automerge actor signs its changes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DeviceIdentity {
     pub device_id: String,
     pub actor: ByteBuf,
+    /// The account the actor belongs to. The server binds an actor to the first user who signs
+    /// with it, so another user logging in on this phone gets a fresh actor.
+    #[serde(default)]
+    pub actor_user: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,7 +97,7 @@ pub struct HouseholdSummary {
 #[derive(Clone)]
 pub struct DeviceStore {
     db: Database,
-    identity: Rc<DeviceIdentity>,
+    identity: Rc<RefCell<DeviceIdentity>>,
 }
 
 impl DeviceStore {
@@ -110,18 +117,78 @@ impl DeviceStore {
                 Ok(())
             })
             .await?;
-        let identity = Rc::new(load_or_create_identity(&db).await?);
+        let identity = Rc::new(RefCell::new(load_or_create_identity(&db).await?));
         Ok(Self { db, identity })
     }
 
-    pub fn identity(&self) -> &DeviceIdentity {
-        &self.identity
+    pub fn identity(&self) -> DeviceIdentity {
+        self.identity.borrow().clone()
+    }
+
+    /// The login kept on this device, if any (possibly expired: expiry only blocks uploads).
+    pub async fn session(&self) -> Result<Option<LoginResponse>, AppError> {
+        let tx = self.db.transaction(DEVICE).build()?;
+        let session: Option<LoginResponse> = tx
+            .object_store(DEVICE)?
+            .get(SESSION_KEY.to_owned())
+            .serde()?
+            .await?;
+        Ok(session)
+    }
+
+    /// Keeps a fresh login, and gives this device a new actor when another user logs in.
+    pub async fn save_session(&self, session: &LoginResponse) -> Result<(), AppError> {
+        let mut identity = self.identity();
+        let username = &session.user.username;
+        match &identity.actor_user {
+            Some(owner) if owner != username => {
+                identity.actor = ByteBuf::from(random_bytes()?.to_vec());
+                identity.actor_user = Some(username.clone());
+            }
+            Some(_) => {}
+            None => identity.actor_user = Some(username.clone()),
+        }
+        let tx = self
+            .db
+            .transaction(DEVICE)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let store = tx.object_store(DEVICE)?;
+        store
+            .put(session)
+            .with_key(SESSION_KEY.to_owned())
+            .serde()?
+            .await?;
+        store
+            .put(&identity)
+            .with_key(IDENTITY_KEY.to_owned())
+            .serde()?
+            .await?;
+        drop(store);
+        tx.commit().await?;
+        *self.identity.borrow_mut() = identity;
+        Ok(())
+    }
+
+    /// Forgets the login. Records, synced or not, stay on the device.
+    pub async fn clear_session(&self) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction(DEVICE)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(DEVICE)?
+            .delete(SESSION_KEY.to_owned())
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Creates a household document signed by this device and commits it with its summary.
     pub async fn add_household(&self, household: &Household) -> Result<HouseholdSummary, AppError> {
         let id = DocumentId::from_random_bytes(random_bytes()?);
-        let actor = ActorId::from(self.identity.actor.as_slice());
+        let actor = ActorId::from(self.identity.borrow().actor.as_slice());
         let mut doc = document::create(actor, household);
         let row = DocumentRow {
             id: id.to_string(),
@@ -175,6 +242,7 @@ async fn load_or_create_identity(db: &Database) -> Result<DeviceIdentity, AppErr
             let identity = DeviceIdentity {
                 device_id: document::hex(&random_bytes()?),
                 actor: ByteBuf::from(random_bytes()?.to_vec()),
+                actor_user: None,
             };
             store
                 .put(&identity)

@@ -74,7 +74,7 @@ impl DeviceStore {
     /// documents and changes, the new position — in one transaction, so a crash midway leaves
     /// the device exactly as before the response, and the next sync repeats it harmlessly.
     pub async fn store_download(&self, download: Download) -> Result<Stored, AppError> {
-        let actor = ActorId::from(self.identity.actor.as_slice());
+        let actor = ActorId::from(self.identity.borrow().actor.as_slice());
         let mut stored = Stored::default();
         let tx = self.write_transaction()?;
         let documents = tx.object_store(DOCUMENTS)?;

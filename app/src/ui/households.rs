@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingan_shared::records::household::Household;
 use pingan_shared::records::{Authorship, Record};
+use pingan_shared::session::Profile;
 use pingan_shared::statistics::china_date;
 use pingan_shared::validation::FieldError;
 
@@ -12,9 +13,16 @@ use crate::store::{DeviceStore, HouseholdSummary};
 #[component]
 pub fn HouseholdForm(
     store: DeviceStore,
+    profile: Profile,
     households: RwSignal<Vec<HouseholdSummary>>,
 ) -> impl IntoView {
-    let village = RwSignal::new(remembered_village());
+    let villages = profile.villages.clone();
+    let initial = Some(remembered_village())
+        .filter(|v| villages.iter().any(|known| &known.id == v))
+        .or_else(|| villages.first().map(|v| v.id.clone()))
+        .unwrap_or_default();
+    let village = RwSignal::new(initial);
+    let username = profile.username.clone();
     let group = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
     let head = RwSignal::new(String::new());
@@ -41,8 +49,7 @@ pub fn HouseholdForm(
         let now_ms = js_sys::Date::now() as i64;
         let by = Authorship {
             village: village.get_untracked().trim().to_owned(),
-            // Until accounts arrive (issue 4) the device is the author on record.
-            created_by: store.identity().device_id.clone(),
+            created_by: username.clone(),
             created_at_ms: now_ms,
         };
         let household = Household::new(
@@ -78,14 +85,16 @@ pub fn HouseholdForm(
         <form id="household-form" class="card" on:submit=submit novalidate>
             <h2>"新增住户"</h2>
             <label for="household-village">"所属村（居）"</label>
-            <input
+            <select
                 id="household-village"
-                type="text"
-                placeholder="如：幸福村"
-                autocomplete="off"
                 prop:value=village
-                on:input=move |ev| village.set(event_target_value(&ev))
-            />
+                on:change=move |ev| village.set(event_target_value(&ev))
+            >
+                {villages
+                    .into_iter()
+                    .map(|v| view! { <option value=v.id.clone()>{v.name.clone()}</option> })
+                    .collect_view()}
+            </select>
             {move || error_for("village")().map(|m| view! { <p class="field-error">{m}</p> })}
             <label for="household-group">"村民小组"</label>
             <input

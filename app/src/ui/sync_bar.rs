@@ -22,6 +22,7 @@ struct Syncer {
     store: DeviceStore,
     households: RwSignal<Vec<HouseholdSummary>>,
     problem: RwSignal<Option<String>>,
+    relogin: RwSignal<bool>,
     online: RwSignal<bool>,
     syncing: RwSignal<bool>,
     status: RwSignal<Option<String>>,
@@ -88,7 +89,10 @@ fn run_sync(syncer: Syncer) {
                     Duration::from_millis(ms),
                 );
             }
-            Next::LogIn => text.push_str("；请重新登录后再同步，未同步的记录仍在本机"),
+            Next::LogIn => {
+                text.push_str("；请重新登录后再同步，未同步的记录仍在本机");
+                syncer.relogin.set(true);
+            }
             Next::Done | Next::Continue => {}
         }
         syncer.status.set(Some(text));
@@ -102,11 +106,13 @@ pub fn SyncBar(
     store: DeviceStore,
     households: RwSignal<Vec<HouseholdSummary>>,
     problem: RwSignal<Option<String>>,
+    relogin: RwSignal<bool>,
 ) -> impl IntoView {
     let syncer = Syncer {
         store,
         households,
         problem,
+        relogin,
         online: RwSignal::new(navigator_online()),
         syncing: RwSignal::new(false),
         status: RwSignal::new(None),

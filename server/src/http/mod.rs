@@ -1,6 +1,7 @@
 //! The HTTP surface: the sync API, health check, and the field app's static files.
 
 mod assets;
+pub mod auth;
 mod error;
 mod sync;
 
@@ -27,6 +28,7 @@ pub struct AppState {
 pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/healthz", get(health))
+        .merge(auth::router())
         .merge(sync::router())
         .with_state(state);
     match assets {

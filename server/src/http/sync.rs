@@ -2,8 +2,6 @@
 //! ([`crate::sync`]), answer in CBOR. Resending a request is harmless: Automerge changes are
 //! content-addressed and the download position only moves when the device stores an answer.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -12,9 +10,8 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use pingan_shared::sync::protocol::{self, SyncRequest};
 
+use super::auth::{Authenticated, now_ms};
 use super::{ApiError, AppState, MAX_SYNC_BODY_BYTES};
-use crate::store::Scope;
-use crate::sync::Principal;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,6 +21,7 @@ pub fn router() -> Router<AppState> {
 
 async fn sync(
     State(state): State<AppState>,
+    auth: Authenticated,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -45,22 +43,19 @@ async fn sync(
         ));
     }
 
-    // Accounts arrive next; until then every device syncs the whole township.
-    let principal = Principal {
-        user: "anonymous".into(),
-        scope: Scope::Township,
-    };
+    // A token is bound to the device that logged in with it; another device presenting it is
+    // using a stolen or copied token.
+    if request.device_id != auth.device_id {
+        return Err(ApiError::Forbidden(format!(
+            "this login belongs to device {:?}, not {:?}",
+            auth.device_id, request.device_id
+        )));
+    }
+    let principal = auth.principal();
     let response = crate::sync::sync(&state.store, &principal, request, now_ms()).await?;
 
     Ok((
         [(header::CONTENT_TYPE, protocol::CONTENT_TYPE)],
         protocol::encode(&response),
     ))
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }

@@ -6,6 +6,7 @@
 
 mod sqlite;
 
+pub use sqlite::accounts::SessionRecord;
 pub use sqlite::{SqliteStore as Store, WriteTransaction};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,16 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("village {0:?} already exists")]
+    VillageExists(String),
+    #[error("village {0:?} does not exist; add it first with `pingan-server village add`")]
+    UnknownVillage(String),
+    #[error("user {0:?} already exists")]
+    UserExists(String),
+    #[error("user {0:?} does not exist")]
+    UnknownUser(String),
+    #[error("stored data is not what this server wrote: {0}")]
+    Corrupt(String),
 }
 
 /// A stored master-copy document.
@@ -58,6 +69,7 @@ pub struct FeedPage {
 pub struct ChangeRecord<'a> {
     pub hash: &'a [u8],
     pub data: &'a [u8],
+    pub username: &'a str,
     pub device_id: &'a str,
     pub received_at_ms: i64,
 }

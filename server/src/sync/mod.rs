@@ -18,6 +18,8 @@ pub const CHANGES_PER_PAGE: usize = 2_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub user: String,
+    /// The device the login belongs to.
+    pub device_id: String,
     pub scope: Scope,
 }
 

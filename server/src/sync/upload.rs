@@ -9,7 +9,7 @@ use serde_bytes::ByteBuf;
 
 use super::Principal;
 use crate::merge::{Refusal, merge_upload};
-use crate::store::{ChangeRecord, Scope, Store, StoreError, StoredDocument};
+use crate::store::{ChangeRecord, Scope, Store, StoreError, StoredDocument, WriteTransaction};
 
 pub struct Uploaded {
     pub accepted: Vec<Accepted>,
@@ -59,13 +59,18 @@ pub async fn upload(
                 continue;
             }
         };
+        if let Some(refusal) = claim_actors(&mut tx, principal, &merged, now_ms).await? {
+            uploaded.rejected.push(refusal.into_rejected(id));
+            continue;
+        }
         let change_records: Vec<ChangeRecord> = merged
             .new_changes
             .iter()
-            .map(|(hash, data)| ChangeRecord {
-                hash: &hash.0,
-                data,
-                device_id: &request.device_id,
+            .map(|change| ChangeRecord {
+                hash: &change.hash.0,
+                data: &change.data,
+                username: &principal.user,
+                device_id: &principal.device_id,
                 received_at_ms: now_ms,
             })
             .collect();
@@ -88,6 +93,29 @@ pub async fn upload(
     }
     tx.commit().await?;
     Ok(uploaded)
+}
+
+/// Binds each new change's actor to this user and device on first sight, and refuses the
+/// document if any actor already belongs to someone else: nobody can sign as another worker.
+async fn claim_actors(
+    tx: &mut WriteTransaction,
+    principal: &Principal,
+    merged: &crate::merge::Merged,
+    now_ms: i64,
+) -> Result<Option<Refusal>, StoreError> {
+    for change in &merged.new_changes {
+        match tx.actor_owner(&change.actor).await? {
+            Some((user, device)) if user != principal.user || device != principal.device_id => {
+                return Ok(Some(Refusal::actor_not_yours(&change.actor)));
+            }
+            Some(_) => {}
+            None => {
+                tx.bind_actor(&change.actor, &principal.user, &principal.device_id, now_ms)
+                    .await?
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// A record stays in the village it was created in, and a worker writes only in theirs.

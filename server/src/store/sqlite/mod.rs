@@ -8,11 +8,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+pub mod accounts;
+
 use super::{ChangeRecord, FeedChange, FeedPage, Scope, StoreError, StoredDocument};
 
 #[derive(Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
     /// SQLite allows one writer at a time. Serialising writers here, rather than letting two
     /// deferred transactions race to upgrade their locks, means a load-merge-save of one
     /// document can never interleave with another and lose an update.
@@ -20,7 +22,7 @@ pub struct SqliteStore {
 }
 
 pub struct WriteTransaction {
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    pub(super) tx: sqlx::Transaction<'static, sqlx::Sqlite>,
     _writer: OwnedMutexGuard<()>,
 }
 
@@ -186,11 +188,12 @@ impl WriteTransaction {
         .await?;
         for change in changes {
             sqlx::query(
-                "INSERT INTO changes (hash, document_id, device_id, received_at_ms, data)
-                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+                "INSERT INTO changes (hash, document_id, username, device_id, received_at_ms, data)
+                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
             )
             .bind(change.hash)
             .bind(&document.id)
+            .bind(change.username)
             .bind(change.device_id)
             .bind(change.received_at_ms)
             .bind(change.data)

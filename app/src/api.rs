@@ -1,0 +1,126 @@
+//! HTTP calls to the township server: login and logout as JSON, sync as CBOR. Each failure is
+//! classified for the sync engine (network, unauthorised, server) and worded for the worker.
+
+use js_sys::Uint8Array;
+use pingan_shared::session::{LoginRequest, LoginResponse};
+use pingan_shared::sync::engine::Failure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+use crate::error::{AppError, js_text};
+
+/// Logs in; the answer is kept on the device so the app works offline afterwards.
+pub async fn login(request: &LoginRequest) -> Result<LoginResponse, AppError> {
+    let body = serde_wasm_bindgen::to_value(request)
+        .ok()
+        .and_then(|value| js_sys::JSON::stringify(&value).ok())
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| AppError::Network("could not encode the login".into()))?;
+    let response = send(
+        "/api/login",
+        "application/json",
+        &JsValue::from_str(&body),
+        None,
+    )
+    .await
+    .map_err(|(failure, error)| match failure {
+        Failure::Unauthorized => AppError::Login("用户名或密码不对".into()),
+        Failure::Server(403) => AppError::Login("该账号已停用，请联系镇综治办".into()),
+        _ => error,
+    })?;
+    let text = JsFuture::from(response.text().map_err(network)?)
+        .await
+        .map_err(network)?;
+    let value = js_sys::JSON::parse(&text.as_string().unwrap_or_default()).map_err(network)?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| AppError::Server {
+        status: 200,
+        message: e.to_string(),
+    })
+}
+
+/// Ends the login on the server. Best effort: offline, the token simply expires.
+pub async fn logout(token: &str) -> Result<(), AppError> {
+    send(
+        "/api/logout",
+        "application/json",
+        &JsValue::from_str("{}"),
+        Some(token),
+    )
+    .await
+    .map(|_| ())
+    .map_err(|(_, error)| error)
+}
+
+/// One CBOR exchange with the sync endpoint.
+pub async fn post_cbor(
+    url: &str,
+    body: &[u8],
+    token: &str,
+) -> Result<Vec<u8>, (Failure, AppError)> {
+    let response = send(
+        url,
+        pingan_shared::sync::protocol::CONTENT_TYPE,
+        &Uint8Array::from(body).into(),
+        Some(token),
+    )
+    .await?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(network_failure)?)
+        .await
+        .map_err(network_failure)?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+async fn send(
+    url: &str,
+    content_type: &str,
+    body: &JsValue,
+    token: Option<&str>,
+) -> Result<Response, (Failure, AppError)> {
+    let headers = Headers::new().map_err(network_failure)?;
+    headers
+        .set("Content-Type", content_type)
+        .map_err(network_failure)?;
+    if let Some(token) = token {
+        headers
+            .set("Authorization", &format!("Bearer {token}"))
+            .map_err(network_failure)?;
+    }
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(body);
+    let request = Request::new_with_str_and_init(url, &init).map_err(network_failure)?;
+    let window = web_sys::window()
+        .ok_or_else(|| (Failure::Network, AppError::Network("no window".into())))?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(network_failure)?
+        .unchecked_into();
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let message = match response.text() {
+        Ok(text) => JsFuture::from(text)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let failure = if status == 401 {
+        Failure::Unauthorized
+    } else {
+        Failure::Server(status)
+    };
+    Err((failure, AppError::Server { status, message }))
+}
+
+fn network(e: JsValue) -> AppError {
+    AppError::Network(js_text(&e))
+}
+
+fn network_failure(e: JsValue) -> (Failure, AppError) {
+    (Failure::Network, network(e))
+}

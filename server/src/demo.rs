@@ -1,0 +1,122 @@
+//! A living demo township for a newcomer: on first start with `--demo`, an empty database is
+//! filled from the shared generator (villages, households, people, rental houses, disputes,
+//! visits) and given demo accounts, so `cargo xtask run` shows a working system at once.
+
+use automerge::{ActorId, AutoCommit};
+use pingan_shared::document::{self, DocumentId};
+use pingan_shared::generator::{self, TownshipSpec};
+use pingan_shared::records::Record;
+
+use crate::accounts::{Role, User, Village, password};
+use crate::store::{ChangeRecord, Store, StoreError, StoredDocument, WriteTransaction};
+
+/// Every demo account's password. Demo data only; a real deployment adds its own users.
+pub const DEMO_PASSWORD: &str = "pingan-demo";
+const SEED_USER: &str = "system";
+const SEED_DEVICE: &str = "demo-seed";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub villages: Vec<String>,
+}
+
+/// Fills an empty database; returns the accounts created, or `None` when the database already
+/// has villages (so a restart never duplicates or overwrites anything).
+pub async fn seed_if_empty(
+    store: &Store,
+    now_ms: i64,
+) -> Result<Option<Vec<DemoAccount>>, StoreError> {
+    if !store.villages().await?.is_empty() {
+        return Ok(None);
+    }
+    let township = generator::generate(&TownshipSpec::demo());
+    for village in &township.villages {
+        store
+            .add_village(&Village {
+                id: village.id.clone(),
+                name: village.name.clone(),
+            })
+            .await?;
+    }
+    let mut accounts = vec![
+        DemoAccount {
+            username: "admin".into(),
+            display_name: "系统管理员".into(),
+            role: Role::Admin,
+            villages: Vec::new(),
+        },
+        DemoAccount {
+            username: "reviewer".into(),
+            display_name: format!("{}综治办", township.name),
+            role: Role::Reviewer,
+            villages: Vec::new(),
+        },
+    ];
+    for (i, village) in township.villages.iter().enumerate() {
+        accounts.push(DemoAccount {
+            username: format!("worker{:02}", i + 1),
+            display_name: format!("{}综治专干", village.name),
+            role: Role::Worker,
+            villages: vec![village.id.clone()],
+        });
+    }
+    let hash = password::hash(DEMO_PASSWORD).expect("the demo password is long enough");
+    for account in &accounts {
+        let user = User {
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            role: account.role,
+            villages: account.villages.clone(),
+            disabled: false,
+        };
+        store.add_user(&user, &hash, now_ms).await?;
+    }
+
+    let actor = ActorId::from([0x5e; 16].as_slice());
+    let mut tx = store.begin_write().await?;
+    tx.bind_actor(&actor.to_hex_string(), SEED_USER, SEED_DEVICE, now_ms)
+        .await?;
+    save_all(&mut tx, &actor, &township.households, now_ms).await?;
+    save_all(&mut tx, &actor, &township.persons, now_ms).await?;
+    save_all(&mut tx, &actor, &township.rental_houses, now_ms).await?;
+    save_all(&mut tx, &actor, &township.disputes, now_ms).await?;
+    save_all(&mut tx, &actor, &township.outreach_visits, now_ms).await?;
+    tx.commit().await?;
+    Ok(Some(accounts))
+}
+
+async fn save_all<R: Record>(
+    tx: &mut WriteTransaction,
+    actor: &ActorId,
+    records: &[(DocumentId, R)],
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    for (id, record) in records {
+        let mut doc: AutoCommit = document::create(actor.clone(), record);
+        let changes = doc.get_changes(&[]);
+        let hashes: Vec<_> = changes.iter().map(|change| change.hash()).collect();
+        let change_records: Vec<ChangeRecord> = changes
+            .iter()
+            .zip(&hashes)
+            .map(|(change, hash)| ChangeRecord {
+                hash: &hash.0,
+                data: change.raw_bytes(),
+                username: SEED_USER,
+                device_id: SEED_DEVICE,
+                received_at_ms: now_ms,
+            })
+            .collect();
+        let heads: Vec<u8> = doc.get_heads().iter().flat_map(|h| h.0).collect();
+        let stored = StoredDocument {
+            id: id.to_string(),
+            record_type: R::TYPE.as_str().to_owned(),
+            village: record.village().to_owned(),
+            data: doc.save(),
+        };
+        tx.save(&stored, &heads, &change_records, now_ms).await?;
+    }
+    Ok(())
+}

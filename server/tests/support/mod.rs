@@ -1,0 +1,131 @@
+//! A township for the API tests: a fresh SQLite database with villages, accounts and ready
+//! logins, and the router driven without a socket (`tower::ServiceExt::oneshot`).
+
+#![allow(dead_code)] // each test file uses its own part of this
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use pingan_server::accounts::{self, Role, User, Village, password};
+use pingan_server::{AppState, Store, router};
+use pingan_shared::sync::protocol::{self, SyncRequest, SyncResponse};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery";
+pub const NOW_MS: i64 = 1_700_000_000_000;
+
+pub struct Township {
+    pub app: Router,
+    pub store: Store,
+    _dir: tempfile::TempDir,
+}
+
+/// A logged-in device.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub token: String,
+    pub device_id: String,
+}
+
+impl Township {
+    /// Villages `xingfu` and `heping`; `worker-xingfu`, `worker-heping`, `reviewer`, `admin`.
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("pingan.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        for (id, name) in [("xingfu", "幸福村"), ("heping", "和平村")] {
+            store
+                .add_village(&Village {
+                    id: id.into(),
+                    name: name.into(),
+                })
+                .await
+                .unwrap();
+        }
+        let hash = password::hash(PASSWORD).unwrap();
+        for (username, role, villages) in [
+            ("worker-xingfu", Role::Worker, vec!["xingfu"]),
+            ("worker-heping", Role::Worker, vec!["heping"]),
+            ("reviewer", Role::Reviewer, vec![]),
+            ("admin", Role::Admin, vec![]),
+        ] {
+            let user = User {
+                username: username.into(),
+                display_name: username.into(),
+                role,
+                villages: villages.into_iter().map(String::from).collect(),
+                disabled: false,
+            };
+            store.add_user(&user, &hash, NOW_MS).await.unwrap();
+        }
+        let app = router(
+            AppState {
+                store: store.clone(),
+            },
+            None,
+        );
+        Township {
+            app,
+            store,
+            _dir: dir,
+        }
+    }
+
+    /// A session made directly in the store (no Argon2 per test), valid for a day from now.
+    pub async fn login(&self, username: &str, device_id: &str) -> Login {
+        let (token, hash) = accounts::new_token();
+        let now = pingan_server::http::auth::now_ms();
+        self.store
+            .create_session(&hash, username, device_id, now, now + 86_400_000)
+            .await
+            .unwrap();
+        Login {
+            token,
+            device_id: device_id.into(),
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Vec<u8>) {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (status, body)
+    }
+
+    /// `POST /api/sync` with `request`, answered with a status and, on 200, the response.
+    pub async fn try_sync(
+        &self,
+        login: &Login,
+        request: &SyncRequest,
+    ) -> (StatusCode, Option<SyncResponse>) {
+        let (status, body) = self
+            .send(sync_request(login, protocol::encode(request)))
+            .await;
+        let decoded =
+            (status == StatusCode::OK).then(|| protocol::decode("sync response", &body).unwrap());
+        (status, decoded)
+    }
+
+    pub async fn sync(&self, login: &Login, request: &SyncRequest) -> SyncResponse {
+        let (status, body) = self
+            .send(sync_request(login, protocol::encode(request)))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+        protocol::decode("sync response", &body).unwrap()
+    }
+}
+
+pub fn sync_request(login: &Login, body: Vec<u8>) -> Request<Body> {
+    Request::post("/api/sync")
+        .header(header::CONTENT_TYPE, protocol::CONTENT_TYPE)
+        .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
+        .body(Body::from(body))
+        .unwrap()
+}
