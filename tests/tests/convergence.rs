@@ -1,0 +1,189 @@
+//! Convergence: twenty devices in three villages work offline, edit the same records
+//! concurrently, and sync in random order over a link that drops requests and responses.
+//! Once everyone has synced twice more, every device and the server hold identical heads for
+//! every document the device may see, and no device holds another village's document.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pingan_shared::document;
+use pingan_tests::{Device, TestServer, post_sync};
+use proptest::prelude::*;
+
+const DEVICES: u8 = 20;
+const VILLAGES: [&str; 3] = ["xingfu", "heping", "anle"];
+
+#[derive(Debug, Clone)]
+enum Step {
+    /// A device edits one of the households it holds.
+    Edit {
+        device: u8,
+        pick: usize,
+        field: Field,
+        value: u8,
+    },
+    /// A device registers a new household.
+    Add {
+        device: u8,
+        value: u8,
+    },
+    Sync {
+        device: u8,
+        link: Link,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Address,
+    Head,
+    Group,
+    JointDefence,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Link {
+    Fine,
+    /// The request never reaches the server.
+    RequestLost,
+    /// The server commits, but the answer never reaches the device.
+    ResponseLost,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let device = 0..DEVICES;
+    let field = prop_oneof![
+        Just(Field::Address),
+        Just(Field::Head),
+        Just(Field::Group),
+        Just(Field::JointDefence)
+    ];
+    let link = prop_oneof![
+        3 => Just(Link::Fine),
+        1 => Just(Link::RequestLost),
+        1 => Just(Link::ResponseLost),
+    ];
+    prop_oneof![
+        4 => (device.clone(), any::<usize>(), field, any::<u8>())
+            .prop_map(|(device, pick, field, value)| Step::Edit { device, pick, field, value }),
+        1 => (device.clone(), any::<u8>()).prop_map(|(device, value)| Step::Add { device, value }),
+        3 => (device, link).prop_map(|(device, link)| Step::Sync { device, link }),
+    ]
+}
+
+fn village_of(device: u8) -> &'static str {
+    VILLAGES[device as usize % VILLAGES.len()]
+}
+
+async fn sync_once(server: &TestServer, device: &mut Device, link: Link) {
+    let request = device.prepare();
+    match link {
+        Link::RequestLost => device.lose_answer(),
+        Link::ResponseLost => {
+            post_sync(server.addr, device.token(), &request)
+                .await
+                .unwrap();
+            device.lose_answer();
+        }
+        Link::Fine => {
+            let response = post_sync(server.addr, device.token(), &request)
+                .await
+                .unwrap();
+            device.receive(response).unwrap();
+        }
+    }
+}
+
+async fn run(steps: Vec<Step>) {
+    let server = TestServer::start().await.unwrap();
+    let mut devices = Vec::new();
+    for number in 0..DEVICES {
+        let mut device = Device::new(number + 1, village_of(number));
+        device.log_in(&server).await.unwrap();
+        device.add_household(&format!("{}1组{number}号", village_of(number)), "户主");
+        devices.push(device);
+    }
+    // Everyone gets everyone's first household, so later edits can collide.
+    for _ in 0..2 {
+        for device in &mut devices {
+            device.sync(server.addr).await.unwrap();
+        }
+    }
+
+    for step in steps {
+        match step {
+            Step::Edit {
+                device,
+                pick,
+                field,
+                value,
+            } => {
+                let device = &mut devices[device as usize];
+                let ids = device.document_ids();
+                let id = document::DocumentId::parse(&ids[pick % ids.len()]).unwrap();
+                device.edit_household(&id, |h| match field {
+                    Field::Address => h.address = format!("{}号院", value),
+                    Field::Head => h.head_of_household = format!("户主{value}"),
+                    Field::Group => h.group = format!("{}组", value % 9 + 1),
+                    Field::JointDefence => h.joint_defence_group = Some(format!("第{value}联防组")),
+                });
+            }
+            Step::Add { device, value } => {
+                devices[device as usize].add_household(&format!("新{value}号"), "新户主");
+            }
+            Step::Sync { device, link } => {
+                sync_once(&server, &mut devices[device as usize], link).await
+            }
+        }
+    }
+
+    // Quiet link: the first round uploads everything, the second brings everyone up to date.
+    for _ in 0..2 {
+        for device in &mut devices {
+            device.sync(server.addr).await.unwrap();
+        }
+    }
+
+    let mut master: BTreeMap<String, (String, Vec<automerge::ChangeHash>)> = BTreeMap::new();
+    for stored in server.store.documents_of_type("household").await.unwrap() {
+        let mut doc = document::load(&stored.data).unwrap();
+        master.insert(stored.id, (stored.village, doc.get_heads()));
+    }
+    for (number, device) in devices.iter_mut().enumerate() {
+        let village = village_of(number as u8);
+        let expected: BTreeSet<String> = master
+            .iter()
+            .filter(|(_, (v, _))| v == village)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let held: BTreeSet<String> = device.document_ids().into_iter().collect();
+        assert_eq!(
+            held, expected,
+            "device {number} in {village} holds exactly its village's documents"
+        );
+        for id in &expected {
+            assert_eq!(
+                device.heads(id).as_ref(),
+                Some(&master[id].1),
+                "device {number}, document {id}"
+            );
+        }
+        assert_eq!(
+            device.unacknowledged_documents(),
+            0,
+            "device {number} has nothing left to send"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, max_shrink_iters: 20, ..ProptestConfig::default() })]
+
+    #[test]
+    fn twenty_devices_in_three_villages_converge(steps in prop::collection::vec(step(), 40..120)) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(run(steps));
+    }
+}
