@@ -8,6 +8,34 @@ use pingan_shared::records::RecordType;
 use pingan_shared::sync::protocol::Rejected;
 use pingan_shared::validation::{Date, FieldError};
 
+/// Why a document was refused, as sent in `Rejected::code`. Documented in
+/// `openapi.json` and `docs/sync-protocol.md`; a test keeps the three in step.
+pub mod code {
+    pub const BAD_ID: &str = "bad_id";
+    pub const UNDECODABLE_CHANGE: &str = "undecodable_change";
+    pub const MISSING_DEPENDENCIES: &str = "missing_dependencies";
+    pub const EMPTY_DOCUMENT: &str = "empty_document";
+    pub const UNKNOWN_TYPE: &str = "unknown_type";
+    pub const INVALID_RECORD: &str = "invalid_record";
+    pub const OUT_OF_SCOPE: &str = "out_of_scope";
+    pub const VILLAGE_CHANGED: &str = "village_changed";
+    pub const ACTOR_NOT_YOURS: &str = "actor_not_yours";
+    pub const STORED_DOCUMENT_UNREADABLE: &str = "stored_document_unreadable";
+
+    pub const ALL: &[&str] = &[
+        BAD_ID,
+        UNDECODABLE_CHANGE,
+        MISSING_DEPENDENCIES,
+        EMPTY_DOCUMENT,
+        UNKNOWN_TYPE,
+        INVALID_RECORD,
+        OUT_OF_SCOPE,
+        VILLAGE_CHANGED,
+        ACTOR_NOT_YOURS,
+        STORED_DOCUMENT_UNREADABLE,
+    ];
+}
+
 /// The master copy of one document after an upload was merged into it.
 #[derive(Debug)]
 pub struct Merged {
@@ -46,28 +74,41 @@ impl Refusal {
     }
 
     pub fn bad_id(message: impl Into<String>) -> Self {
-        Self::new("bad_id", message)
+        Self::new(code::BAD_ID, message)
     }
 
     pub fn out_of_scope(village: &str) -> Self {
-        Self::new(
-            "out_of_scope",
+        Self::with_field(
+            code::OUT_OF_SCOPE,
+            "village",
+            "该村不在您负责的范围内，不能登记或修改",
             format!("village {village:?} is not one of your villages"),
         )
     }
 
     pub fn village_changed(from: &str, to: &str) -> Self {
-        Self::new(
-            "village_changed",
+        Self::with_field(
+            code::VILLAGE_CHANGED,
+            "village",
+            "记录不能改到别的村，请在该村重新登记",
             format!("a record cannot move from village {from:?} to {to:?}; register it anew there"),
         )
     }
 
     pub fn actor_not_yours(actor: &str) -> Self {
         Self::new(
-            "actor_not_yours",
+            code::ACTOR_NOT_YOURS,
             format!("changes signed by actor {actor} belong to another user or device"),
         )
+    }
+
+    /// A refusal about one field, worded for the worker who has to fix it.
+    fn with_field(code: &'static str, field: &str, message_zh: &str, message_en: String) -> Self {
+        Self {
+            code,
+            errors: vec![FieldError::new(field, message_zh, &message_en)],
+            message: message_en,
+        }
     }
 
     pub fn into_rejected(self, document_id: &str) -> Rejected {
@@ -92,12 +133,12 @@ pub fn merge_upload(
         Some(bytes) => document::load(bytes).map_err(|e| {
             // The master copy was written by this server; failing to read it is a bug or
             // corruption, never the device's fault, but refusing keeps the stored copy intact.
-            Refusal::new("stored_document_unreadable", e.to_string())
+            Refusal::new(code::STORED_DOCUMENT_UNREADABLE, e.to_string())
         })?,
         None => AutoCommit::new(),
     };
     let changes = document::decode_changes(uploaded)
-        .map_err(|e| Refusal::new("undecodable_change", e.to_string()))?;
+        .map_err(|e| Refusal::new(code::UNDECODABLE_CHANGE, e.to_string()))?;
 
     let new_changes: Vec<NewChange> = changes
         .iter()
@@ -109,14 +150,14 @@ pub fn merge_upload(
         })
         .collect();
     doc.apply_changes(changes)
-        .map_err(|e| Refusal::new("undecodable_change", e.to_string()))?;
+        .map_err(|e| Refusal::new(code::UNDECODABLE_CHANGE, e.to_string()))?;
 
     // Automerge silently queues changes whose dependencies it lacks; accepting them would
     // acknowledge something the master copy does not actually contain.
     let missing = doc.get_missing_deps(&[]);
     if !missing.is_empty() {
         return Err(Refusal::new(
-            "missing_dependencies",
+            code::MISSING_DEPENDENCIES,
             format!(
                 "{} change(s) depend on changes the server does not have; send every change since the acknowledged heads",
                 missing.len()
@@ -125,7 +166,7 @@ pub fn merge_upload(
     }
     if stored.is_none() && new_changes.is_empty() {
         return Err(Refusal::new(
-            "empty_document",
+            code::EMPTY_DOCUMENT,
             "a new document needs at least one change",
         ));
     }
@@ -133,7 +174,7 @@ pub fn merge_upload(
     let checked = document::validate(&doc, today).map_err(|invalid| match invalid {
         Invalid::Document(error) => refusal_for(error),
         Invalid::Fields(errors) => Refusal {
-            code: "invalid_record",
+            code: code::INVALID_RECORD,
             message: errors
                 .iter()
                 .map(ToString::to_string)
@@ -154,9 +195,9 @@ pub fn merge_upload(
 
 fn refusal_for(error: DocumentError) -> Refusal {
     let code = match error {
-        DocumentError::MissingType | DocumentError::UnknownType(_) => "unknown_type",
-        DocumentError::WrongShape { .. } => "invalid_record",
-        _ => "undecodable_change",
+        DocumentError::MissingType | DocumentError::UnknownType(_) => code::UNKNOWN_TYPE,
+        DocumentError::WrongShape { .. } => code::INVALID_RECORD,
+        _ => code::UNDECODABLE_CHANGE,
     };
     Refusal::new(code, error.to_string())
 }
