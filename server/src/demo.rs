@@ -75,6 +75,17 @@ pub async fn seed_if_empty(
         store.add_user(&user, &hash, now_ms).await?;
     }
 
+    store_township(store, &township, now_ms).await?;
+    Ok(Some(accounts))
+}
+
+/// Writes every record of a generated township into the master copy, as if one seeding device
+/// had uploaded them: used by the demo and by the sync benchmark.
+pub async fn store_township(
+    store: &Store,
+    township: &generator::Township,
+    now_ms: i64,
+) -> Result<(), StoreError> {
     let actor = ActorId::from([0x5e; 16].as_slice());
     let mut tx = store.begin_write().await?;
     tx.bind_actor(&actor.to_hex_string(), SEED_USER, SEED_DEVICE, now_ms)
@@ -84,8 +95,7 @@ pub async fn seed_if_empty(
     save_all(&mut tx, &actor, &township.rental_houses, now_ms).await?;
     save_all(&mut tx, &actor, &township.disputes, now_ms).await?;
     save_all(&mut tx, &actor, &township.outreach_visits, now_ms).await?;
-    tx.commit().await?;
-    Ok(Some(accounts))
+    tx.commit().await
 }
 
 async fn save_all<R: Record>(

@@ -32,7 +32,7 @@ pub struct Device {
     actor: ActorId,
     engine: SyncEngine,
     documents: BTreeMap<String, Held>,
-    next_id: u8,
+    next_id: u32,
     /// Refusals received, newest last.
     pub refusals: Vec<Rejected>,
 }
@@ -63,8 +63,9 @@ impl Device {
 
     pub fn add_household(&mut self, address: &str, head: &str) -> DocumentId {
         self.next_id += 1;
-        let mut id_bytes = [self.next_id; 16];
+        let mut id_bytes = [0x11; 16];
         id_bytes[0] = self.actor.to_bytes()[0];
+        id_bytes[1..5].copy_from_slice(&self.next_id.to_be_bytes());
         let id = DocumentId::from_random_bytes(id_bytes);
         let by = Authorship {
             village: self.village.clone(),
@@ -95,6 +96,8 @@ impl Device {
             document::read(&held.doc).expect("device documents are households");
         edit(&mut household);
         document::update(&mut held.doc, &household);
+        // Each edit is a save in the app: its own Automerge change.
+        held.doc.commit();
     }
 
     pub fn household(&self, id: &DocumentId) -> Option<Household> {

@@ -8,4 +8,4 @@ pub mod device;
 pub mod server;
 
 pub use device::Device;
-pub use server::{TestServer, post_sync};
+pub use server::{TestServer, WireBytes, post_sync, post_sync_measured};

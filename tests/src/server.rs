@@ -2,8 +2,12 @@
 //! villages `xingfu`, `heping` and `anle`, and a worker account `worker-<village>` for each.
 
 use std::collections::BTreeMap;
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
 use pingan_server::accounts::{self, Role, User, Village};
 use pingan_server::{AppState, Store, router};
 use pingan_shared::document;
@@ -87,17 +91,38 @@ impl Drop for TestServer {
     }
 }
 
-/// One `POST /api/sync` over real HTTP.
+/// What one exchange cost on the wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WireBytes {
+    pub sent: usize,
+    pub received: usize,
+}
+
+/// One `POST /api/sync` over real HTTP, gzip-compressed both ways as the app does.
 pub async fn post_sync(
     server: SocketAddr,
     token: &str,
     request: &SyncRequest,
 ) -> anyhow::Result<SyncResponse> {
+    Ok(post_sync_measured(server, token, request).await?.0)
+}
+
+pub async fn post_sync_measured(
+    server: SocketAddr,
+    token: &str,
+    request: &SyncRequest,
+) -> anyhow::Result<(SyncResponse, WireBytes)> {
+    let mut gzip = GzEncoder::new(Vec::new(), Compression::default());
+    gzip.write_all(&protocol::encode(request))?;
+    let body = gzip.finish()?;
+    let sent = body.len();
     let response = reqwest::Client::new()
         .post(format!("http://{server}/api/sync"))
         .bearer_auth(token)
         .header("content-type", protocol::CONTENT_TYPE)
-        .body(protocol::encode(request))
+        .header("content-encoding", "gzip")
+        .header("accept-encoding", "gzip")
+        .body(body)
         .send()
         .await?;
     anyhow::ensure!(
@@ -105,5 +130,21 @@ pub async fn post_sync(
         "sync failed: {}",
         response.status()
     );
-    Ok(protocol::decode("sync response", &response.bytes().await?)?)
+    let gzipped = response
+        .headers()
+        .get("content-encoding")
+        .is_some_and(|v| v == "gzip");
+    let wire = response.bytes().await?;
+    let received = wire.len();
+    let plain = if gzipped {
+        let mut out = Vec::new();
+        GzDecoder::new(wire.as_ref()).read_to_end(&mut out)?;
+        out
+    } else {
+        wire.to_vec()
+    };
+    Ok((
+        protocol::decode("sync response", &plain)?,
+        WireBytes { sent, received },
+    ))
 }

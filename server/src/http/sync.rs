@@ -11,12 +11,20 @@ use axum::routing::post;
 use pingan_shared::sync::protocol::{self, SyncRequest};
 
 use super::auth::{Authenticated, now_ms};
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+
 use super::{ApiError, AppState, MAX_SYNC_BODY_BYTES};
 
+/// Bodies may be gzip-compressed both ways (`Content-Encoding` / `Accept-Encoding`): Automerge
+/// changes repeat actor ids and field names, and on 2G every byte is airtime. The body limit
+/// applies to the decompressed size, so a small compressed bomb cannot exhaust memory.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/sync", post(sync))
         .layer(DefaultBodyLimit::max(MAX_SYNC_BODY_BYTES))
+        .layer(RequestDecompressionLayer::new())
+        .layer(CompressionLayer::new())
 }
 
 async fn sync(

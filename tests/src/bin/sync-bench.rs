@@ -1,0 +1,188 @@
+//! Sync benchmark: `cargo run --release -p pingan-tests --bin sync-bench`.
+//!
+//! Measures, against a real server on loopback (SQLite in a temporary directory):
+//! (a) a day's work: 100 households × 5 field edits (each edit its own save) uploaded while
+//!     300 changes from another device wait to be downloaded — round trips, bytes on the wire
+//!     (gzip, as the app sends), wall time;
+//! (b) a fresh device joining a village of 2,000 households, ~6,000 people and 200 disputes —
+//!     round trips, bytes, wall time, records per second into the (in-memory) device store;
+//! (c) the server merging 10,000 small changes across 1,000 documents, commit included.
+//! Results go to standard output; `BENCHMARKS.md` records them with the machine and method.
+
+use std::time::Instant;
+
+use pingan_server::accounts::{Role, User, Village};
+use pingan_server::store::Scope;
+use pingan_server::sync::Principal;
+use pingan_shared::document::DocumentId;
+use pingan_shared::generator::{self, TownshipSpec};
+use pingan_shared::records::household::SecurityContact;
+use pingan_shared::sync::protocol::SyncRequest;
+use pingan_tests::{Device, TestServer, WireBytes, post_sync_measured};
+
+/// Syncs until done, counting round trips and wire bytes.
+async fn measured_sync(
+    server: &TestServer,
+    device: &mut Device,
+) -> anyhow::Result<(usize, WireBytes)> {
+    let mut total = WireBytes::default();
+    for round in 1..=10_000 {
+        let request = device.prepare();
+        let (response, wire) = post_sync_measured(server.addr, device.token(), &request).await?;
+        total.sent += wire.sent;
+        total.received += wire.received;
+        if !device.receive(response)? {
+            return Ok((round, total));
+        }
+    }
+    anyhow::bail!("sync did not finish")
+}
+
+fn edit(device: &mut Device, id: &DocumentId, k: usize) {
+    device.edit_household(id, |h| match k % 5 {
+        0 => h.address = format!("{}·{k}", h.address.split('·').next().unwrap_or_default()),
+        1 => h.head_of_household = format!("户主{k}"),
+        2 => h.group = format!("{k}组"),
+        3 => h.joint_defence_group = Some(format!("第{k}联防组")),
+        _ => {
+            h.security_contact = Some(SecurityContact {
+                name: format!("联系人{k}"),
+                phone: format!("138{:08}", k),
+            })
+        }
+    });
+}
+
+async fn days_work() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let mut worker = Device::new(1, "xingfu");
+    let mut colleague = Device::new(2, "xingfu");
+    worker.log_in(&server).await?;
+    colleague.log_in(&server).await?;
+    let ids: Vec<DocumentId> = (0..100)
+        .map(|i| worker.add_household(&format!("幸福村{}组{}号", i % 9 + 1, i), "王建国"))
+        .collect();
+    worker.sync(server.addr).await?;
+    colleague.sync(server.addr).await?;
+    for (k, id) in ids
+        .iter()
+        .take(60)
+        .enumerate()
+        .flat_map(|(i, id)| (0..5).map(move |e| (i * 5 + e, id)))
+    {
+        edit(&mut colleague, id, k);
+    }
+    colleague.sync(server.addr).await?;
+    for (i, id) in ids.iter().enumerate() {
+        for e in 0..5 {
+            edit(&mut worker, id, 1_000 + i * 5 + e);
+        }
+    }
+
+    let started = Instant::now();
+    let (rounds, wire) = measured_sync(&server, &mut worker).await?;
+    let elapsed = started.elapsed();
+    println!(
+        "(a) day's work: 500 field edits up, 300 changes down: {rounds} round trip(s), {} B sent ({:.1} B per edit), {} B received, {:.1} ms",
+        wire.sent,
+        wire.sent as f64 / 500.0,
+        wire.received,
+        elapsed.as_secs_f64() * 1000.0
+    );
+    anyhow::ensure!(
+        worker.unacknowledged_documents() == 0,
+        "everything was acknowledged"
+    );
+    Ok(())
+}
+
+async fn fresh_device() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let township = generator::generate(&TownshipSpec::village_benchmark());
+    let village = &township.villages[0];
+    server
+        .store
+        .add_village(&Village {
+            id: village.id.clone(),
+            name: village.name.clone(),
+        })
+        .await?;
+    let user = User {
+        username: format!("worker-{}", village.id),
+        display_name: "bench".into(),
+        role: Role::Worker,
+        villages: vec![village.id.clone()],
+        disabled: false,
+    };
+    server.store.add_user(&user, "unused", 0).await?;
+    pingan_server::demo::store_township(&server.store, &township, 0).await?;
+    let records = township.households.len()
+        + township.persons.len()
+        + township.rental_houses.len()
+        + township.disputes.len()
+        + township.outreach_visits.len();
+
+    let mut device = Device::new(9, &village.id);
+    device.log_in(&server).await?;
+    let started = Instant::now();
+    let (rounds, wire) = measured_sync(&server, &mut device).await?;
+    let elapsed = started.elapsed();
+    anyhow::ensure!(
+        device.document_ids().len() == records,
+        "the device holds every record"
+    );
+    println!(
+        "(b) fresh device, village of {} households / {} people / {} disputes ({records} records): {rounds} round trips, {} B sent, {} B received, {:.0} ms, {:.0} records/s",
+        township.households.len(),
+        township.persons.len(),
+        township.disputes.len(),
+        wire.sent,
+        wire.received,
+        elapsed.as_secs_f64() * 1000.0,
+        records as f64 / elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn server_merge() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let mut device = Device::new(3, "xingfu");
+    device.log_in(&server).await?;
+    let ids: Vec<DocumentId> = (0..1_000)
+        .map(|i| device.add_household(&format!("幸福村{i}号"), "户主"))
+        .collect();
+    device.sync(server.addr).await?;
+    for (i, id) in ids.iter().enumerate() {
+        for e in 0..10 {
+            edit(&mut device, id, i * 10 + e);
+        }
+    }
+    let request: SyncRequest = device.prepare();
+    let changes: usize = request.documents.iter().map(|d| d.changes.len()).sum();
+    let principal = Principal {
+        user: "worker-xingfu".into(),
+        device_id: device.device_id.clone(),
+        scope: Scope::Villages(vec!["xingfu".into()]),
+    };
+    let started = Instant::now();
+    let response = pingan_server::sync::sync(&server.store, &principal, request, 0).await?;
+    let elapsed = started.elapsed();
+    anyhow::ensure!(
+        response.accepted.len() == 1_000,
+        "{:?}",
+        response.rejected.first()
+    );
+    println!(
+        "(c) server merge: {changes} changes across 1,000 documents, merged, validated and committed on SQLite in {:.1} ms",
+        elapsed.as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    days_work().await?;
+    fresh_device().await?;
+    server_merge().await?;
+    Ok(())
+}
