@@ -13,14 +13,18 @@ const DEFAULT_DATABASE: &str = "sqlite://data/pingan.db";
 pub fn run(args: &[String]) -> Result<()> {
     let extra = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
     let assets = dist::dist()?;
-    // The dev profile on purpose: `cargo xtask test` builds the same binary.
-    run_cmd(cargo().args(["build", "-p", "pingan-server"]))?;
+    // The `test` profile on purpose: `cargo xtask test` builds the same binary, so a newcomer
+    // who runs both compiles the native dependency tree once.
+    run_cmd(cargo().args(["build", "--profile", "test", "-p", "pingan-server"]))?;
     fs::create_dir_all(root().join("data")).context("could not create data/")?;
 
     let server_args = server_args(extra, &assets.to_string_lossy());
     let listen = value_of(&server_args, "--listen").unwrap_or(DEFAULT_LISTEN);
     eprintln!("\nPingan: http://{listen}/");
-    eprintln!("open the URL in Chrome; no login is needed yet\n");
+    eprintln!("An empty database is filled with a demo township; the server lists the demo");
+    eprintln!(
+        "accounts below (e.g. worker01 for a village worker, reviewer for the township office).\n"
+    );
 
     let mut server = Command::new(target_dir().join("debug/pingan-server"));
     server.current_dir(root()).args(&server_args);
@@ -30,7 +34,14 @@ pub fn run(args: &[String]) -> Result<()> {
 /// `serve --assets DIR` plus the user's arguments, with defaults for the
 /// listen address and database only where the user gave none.
 fn server_args(extra: &[String], assets: &str) -> Vec<String> {
-    let mut args = vec!["serve".to_owned(), "--assets".to_owned(), assets.to_owned()];
+    // `--demo` only ever fills an empty database, so a newcomer sees a living township at once
+    // and a database with real data is never touched.
+    let mut args = vec![
+        "serve".to_owned(),
+        "--demo".to_owned(),
+        "--assets".to_owned(),
+        assets.to_owned(),
+    ];
     for (flag, default) in [
         ("--listen", DEFAULT_LISTEN),
         ("--database", DEFAULT_DATABASE),
@@ -81,6 +92,7 @@ mod tests {
             args,
             strings(&[
                 "serve",
+                "--demo",
                 "--assets",
                 "dist",
                 "--database",

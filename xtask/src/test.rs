@@ -29,7 +29,9 @@ pub fn test() -> Result<()> {
     step("native tests", native_tests)?;
     step("dist", || dist::dist().map(|_| ()))?;
     step("server build", || {
-        run_cmd(cargo().args(["build", "-p", "pingan-server"]))
+        // The `test` profile: nextest just built every dependency in it, so this links one
+        // binary instead of rebuilding the dependency tree under the `dev` profile.
+        run_cmd(cargo().args(["build", "--profile", "test", "-p", "pingan-server"]))
     })?;
     step("browser tests", browser_tests)?;
     eprintln!(
