@@ -14,7 +14,7 @@
 //! - [`sync`]: one round trip — `upload.rs` (merge, validate, commit) then `download.rs`
 //!   (saved documents for a new device, else the change feed after its position).
 //! - [`merge`]: pure — apply uploaded changes to a stored document and validate the result.
-//! - [`store`]: the master copy in SQLite (PostgreSQL to follow behind the same interface).
+//! - [`store`]: the master copy, in SQLite or PostgreSQL behind one interface.
 //! - [`demo`]: fills an empty database with a generated demo township and demo accounts.
 //! - `main.rs`: the `pingan-server` command line (`serve`, `households`, `village`, `user`).
 

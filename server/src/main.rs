@@ -21,7 +21,8 @@ struct Cli {
 
 #[derive(Args)]
 struct Database {
-    /// `sqlite://PATH` (created on first use).
+    /// `sqlite://PATH` (created on first use) or `postgres://USER@HOST/DATABASE` (the
+    /// database must exist; its tables are created on first use).
     #[arg(long, default_value = "sqlite://data/pingan.db")]
     database: String,
 }
@@ -144,7 +145,7 @@ async fn main() -> anyhow::Result<()> {
 async fn open(db: &Database) -> anyhow::Result<Store> {
     Store::connect(&db.database)
         .await
-        .with_context(|| format!("opening database {}", db.database))
+        .with_context(|| format!("opening database {}", shown(&db.database)))
 }
 
 async fn serve(
@@ -162,7 +163,7 @@ async fn serve(
     }
     let store = Store::connect(database)
         .await
-        .with_context(|| format!("opening database {database}"))?;
+        .with_context(|| format!("opening database {}", shown(database)))?;
     if demo {
         match demo::seed_if_empty(&store, now_ms()).await? {
             Some(accounts) => {
@@ -190,7 +191,10 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
-    println!("Pingan is running at http://{listen}/ (database {database})");
+    println!(
+        "Pingan is running at http://{listen}/ (database {})",
+        shown(database)
+    );
     tracing::info!("Pingan server listening on http://{listen}/");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -250,6 +254,22 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The database URL as printed: a PostgreSQL password stays out of terminals and logs.
+fn shown(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let path = &rest[authority.len()..];
+            format!("{scheme}://{user}:***@{host}{path}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
 async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
@@ -275,4 +295,22 @@ async fn print_households(store: &Store) -> anyhow::Result<()> {
         println!("{line}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn a_database_password_is_never_printed() {
+        assert_eq!(
+            shown("postgres://pingan:s3cret@db.township:5432/pingan"),
+            "postgres://pingan:***@db.township:5432/pingan"
+        );
+        assert_eq!(
+            shown("postgres://postgres@127.0.0.1/pingan"),
+            "postgres://postgres@127.0.0.1/pingan"
+        );
+        assert_eq!(shown("sqlite://data/pingan.db"), "sqlite://data/pingan.db");
+    }
 }

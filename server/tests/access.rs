@@ -1,4 +1,4 @@
-//! Who may read and write which village's records, through the HTTP API.
+//! Who may read and write which village's records, through the HTTP API, on each backend.
 
 mod support;
 
@@ -12,7 +12,18 @@ use pingan_shared::records::household::Household;
 use pingan_shared::session::LoginResponse;
 use pingan_shared::sync::protocol::{DocumentChanges, Position, SyncRequest};
 use serde_bytes::ByteBuf;
-use support::{Login, PASSWORD, Township};
+use support::{Backend, Login, PASSWORD, Township, on_both_backends};
+
+on_both_backends!(
+    each_role_reads_and_writes_exactly_its_villages,
+    a_worker_never_downloads_another_villages_changes_from_the_feed,
+    a_record_cannot_be_moved_out_of_its_village,
+    a_change_signed_with_another_users_actor_is_refused,
+    sync_without_a_valid_login_is_refused,
+    login_gives_a_token_and_the_profile_and_logout_ends_it,
+    a_wrong_password_and_an_unknown_user_look_the_same,
+    a_disabled_account_cannot_log_in,
+);
 
 const VILLAGES: [&str; 2] = ["xingfu", "heping"];
 
@@ -47,8 +58,8 @@ fn request(login: &Login, position: Position, documents: Vec<DocumentChanges>) -
 }
 
 /// One household per village, uploaded by the township reviewer.
-async fn township_with_a_household_per_village() -> Township {
-    let township = Township::new().await;
+async fn township_with_a_household_per_village(backend: Backend) -> Township {
+    let township = Township::on(backend).await;
     let reviewer = township.login("reviewer", "office-pc").await;
     let documents = VILLAGES
         .iter()
@@ -115,8 +126,7 @@ async fn writable_villages(township: &Township, username: &str) -> Vec<String> {
     writable
 }
 
-#[tokio::test]
-async fn each_role_reads_and_writes_exactly_its_villages() {
+async fn each_role_reads_and_writes_exactly_its_villages(backend: Backend) {
     let both = vec!["heping".to_owned(), "xingfu".to_owned()];
     for (username, expected) in [
         ("worker-xingfu", vec!["xingfu".to_owned()]),
@@ -124,13 +134,13 @@ async fn each_role_reads_and_writes_exactly_its_villages() {
         ("reviewer", both.clone()),
         ("admin", both.clone()),
     ] {
-        let township = township_with_a_household_per_village().await;
+        let township = township_with_a_household_per_village(backend).await;
         assert_eq!(
             readable_villages(&township, username).await,
             expected,
             "{username} reads"
         );
-        let township = township_with_a_household_per_village().await;
+        let township = township_with_a_household_per_village(backend).await;
         assert_eq!(
             writable_villages(&township, username).await,
             expected,
@@ -139,9 +149,8 @@ async fn each_role_reads_and_writes_exactly_its_villages() {
     }
 }
 
-#[tokio::test]
-async fn a_worker_never_downloads_another_villages_changes_from_the_feed() {
-    let township = township_with_a_household_per_village().await;
+async fn a_worker_never_downloads_another_villages_changes_from_the_feed(backend: Backend) {
+    let township = township_with_a_household_per_village(backend).await;
     let worker = township.login("worker-xingfu", "phone").await;
     let caught_up = township
         .sync(&worker, &request(&worker, Position::Start, vec![]))
@@ -188,9 +197,8 @@ async fn a_worker_never_downloads_another_villages_changes_from_the_feed() {
     assert_eq!(village, "xingfu");
 }
 
-#[tokio::test]
-async fn a_record_cannot_be_moved_out_of_its_village() {
-    let township = Township::new().await;
+async fn a_record_cannot_be_moved_out_of_its_village(backend: Backend) {
+    let township = Township::on(backend).await;
     let worker = township.login("reviewer", "office-pc").await;
     let id = DocumentId::from_random_bytes([9; 16]);
     let mut doc = household_in("xingfu", 100);
@@ -228,9 +236,8 @@ async fn a_record_cannot_be_moved_out_of_its_village() {
     assert_eq!(stored[0].village, "xingfu");
 }
 
-#[tokio::test]
-async fn a_change_signed_with_another_users_actor_is_refused() {
-    let township = Township::new().await;
+async fn a_change_signed_with_another_users_actor_is_refused(backend: Backend) {
+    let township = Township::on(backend).await;
     let xingfu = township.login("worker-xingfu", "phone-a").await;
     let reviewer = township.login("reviewer", "office-pc").await;
     let mut first = household_in("xingfu", 7);
@@ -262,9 +269,8 @@ async fn a_change_signed_with_another_users_actor_is_refused() {
     assert!(response.accepted.is_empty());
 }
 
-#[tokio::test]
-async fn sync_without_a_valid_login_is_refused() {
-    let township = Township::new().await;
+async fn sync_without_a_valid_login_is_refused(backend: Backend) {
+    let township = Township::on(backend).await;
     let valid = township.login("worker-xingfu", "phone").await;
     let body = || request(&valid, Position::Start, vec![]);
 
@@ -340,9 +346,8 @@ async fn login_over_http(
         .await
 }
 
-#[tokio::test]
-async fn login_gives_a_token_and_the_profile_and_logout_ends_it() {
-    let township = Township::new().await;
+async fn login_gives_a_token_and_the_profile_and_logout_ends_it(backend: Backend) {
+    let township = Township::on(backend).await;
 
     let (status, body) = login_over_http(&township, "worker-xingfu", PASSWORD).await;
 
@@ -373,9 +378,8 @@ async fn login_gives_a_token_and_the_profile_and_logout_ends_it() {
     );
 }
 
-#[tokio::test]
-async fn a_wrong_password_and_an_unknown_user_look_the_same() {
-    let township = Township::new().await;
+async fn a_wrong_password_and_an_unknown_user_look_the_same(backend: Backend) {
+    let township = Township::on(backend).await;
     let (wrong_status, wrong_body) =
         login_over_http(&township, "worker-xingfu", "not the password").await;
     let (unknown_status, unknown_body) = login_over_http(&township, "nobody", PASSWORD).await;
@@ -383,9 +387,8 @@ async fn a_wrong_password_and_an_unknown_user_look_the_same() {
     assert_eq!((wrong_status, wrong_body), (unknown_status, unknown_body));
 }
 
-#[tokio::test]
-async fn a_disabled_account_cannot_log_in() {
-    let township = Township::new().await;
+async fn a_disabled_account_cannot_log_in(backend: Backend) {
+    let township = Township::on(backend).await;
     township
         .store
         .set_disabled("worker-heping", true)

@@ -1,4 +1,5 @@
-//! `POST /api/sync` as a device sees it, driven through the router without a socket.
+//! `POST /api/sync` as a device sees it, driven through the router without a socket, on each
+//! backend.
 
 mod support;
 
@@ -11,7 +12,20 @@ use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
 use pingan_shared::sync::protocol::{self, DocumentChanges, Position, SyncRequest, SyncResponse};
 use serde_bytes::ByteBuf;
-use support::{Township, sync_request};
+use support::{Backend, Township, on_both_backends, sync_request};
+
+on_both_backends!(
+    a_new_household_is_stored_and_acknowledged_with_its_heads,
+    resending_the_same_batch_stores_nothing_twice,
+    a_later_edit_merges_into_the_stored_household,
+    a_malformed_body_is_a_400_naming_the_problem_and_stores_nothing,
+    a_body_that_is_not_cbor_by_content_type_is_a_415,
+    an_upload_without_a_device_id_is_refused,
+    an_invalid_household_is_rejected_by_id_while_the_rest_of_the_batch_lands,
+    undecodable_changes_and_bad_ids_are_rejected_per_document,
+    an_oversized_body_is_refused_before_it_is_read,
+    health_check_reports_ok_when_the_database_answers,
+);
 
 fn household(address: &str, head: &str) -> Household {
     let by = Authorship {
@@ -64,9 +78,8 @@ async fn stored_households(store: &Store) -> Vec<Household> {
         .collect()
 }
 
-#[tokio::test]
-async fn a_new_household_is_stored_and_acknowledged_with_its_heads() {
-    let township = Township::new().await;
+async fn a_new_household_is_stored_and_acknowledged_with_its_heads(backend: Backend) {
+    let township = Township::on(backend).await;
     let id = DocumentId::from_random_bytes([1; 16]);
     let mut doc = household_doc("幸福村3组12号", "王建国");
 
@@ -86,9 +99,8 @@ async fn a_new_household_is_stored_and_acknowledged_with_its_heads() {
     assert_eq!(stored[0].head_of_household, "王建国");
 }
 
-#[tokio::test]
-async fn resending_the_same_batch_stores_nothing_twice() {
-    let township = Township::new().await;
+async fn resending_the_same_batch_stores_nothing_twice(backend: Backend) {
+    let township = Township::on(backend).await;
     let id = DocumentId::from_random_bytes([2; 16]);
     let mut doc = household_doc("幸福村3组12号", "王建国");
 
@@ -100,9 +112,8 @@ async fn resending_the_same_batch_stores_nothing_twice() {
     assert_eq!(township.store.change_count(id.as_str()).await.unwrap(), 1);
 }
 
-#[tokio::test]
-async fn a_later_edit_merges_into_the_stored_household() {
-    let township = Township::new().await;
+async fn a_later_edit_merges_into_the_stored_household(backend: Backend) {
+    let township = Township::on(backend).await;
     let id = DocumentId::from_random_bytes([3; 16]);
     let mut doc = household_doc("幸福村3组12号", "王建国");
     sync(&township, vec![upload(&id, &mut doc)]).await;
@@ -125,9 +136,8 @@ async fn a_later_edit_merges_into_the_stored_household() {
     assert_eq!(township.store.change_count(id.as_str()).await.unwrap(), 2);
 }
 
-#[tokio::test]
-async fn a_malformed_body_is_a_400_naming_the_problem_and_stores_nothing() {
-    let township = Township::new().await;
+async fn a_malformed_body_is_a_400_naming_the_problem_and_stores_nothing(backend: Backend) {
+    let township = Township::on(backend).await;
 
     let (status, body) = raw_sync(&township, b"{\"not\": \"cbor\"}".to_vec()).await;
 
@@ -144,9 +154,8 @@ async fn a_malformed_body_is_a_400_naming_the_problem_and_stores_nothing() {
     assert!(stored_households(&township.store).await.is_empty());
 }
 
-#[tokio::test]
-async fn a_body_that_is_not_cbor_by_content_type_is_a_415() {
-    let township = Township::new().await;
+async fn a_body_that_is_not_cbor_by_content_type_is_a_415(backend: Backend) {
+    let township = Township::on(backend).await;
     let login = township.login("worker-xingfu", "phone-1").await;
     let request = Request::post("/api/sync")
         .header(header::CONTENT_TYPE, "application/json")
@@ -159,9 +168,8 @@ async fn a_body_that_is_not_cbor_by_content_type_is_a_415() {
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 
-#[tokio::test]
-async fn an_upload_without_a_device_id_is_refused() {
-    let township = Township::new().await;
+async fn an_upload_without_a_device_id_is_refused(backend: Backend) {
+    let township = Township::on(backend).await;
     let login = township.login("worker-xingfu", " ").await;
     let body = protocol::encode(&SyncRequest {
         device_id: " ".into(),
@@ -174,9 +182,10 @@ async fn an_upload_without_a_device_id_is_refused() {
     assert!(String::from_utf8_lossy(&body).contains("missing_device_id"));
 }
 
-#[tokio::test]
-async fn an_invalid_household_is_rejected_by_id_while_the_rest_of_the_batch_lands() {
-    let township = Township::new().await;
+async fn an_invalid_household_is_rejected_by_id_while_the_rest_of_the_batch_lands(
+    backend: Backend,
+) {
+    let township = Township::on(backend).await;
     let good = DocumentId::from_random_bytes([4; 16]);
     let bad = DocumentId::from_random_bytes([5; 16]);
     let mut good_doc = household_doc("幸福村3组12号", "王建国");
@@ -199,9 +208,8 @@ async fn an_invalid_household_is_rejected_by_id_while_the_rest_of_the_batch_land
     assert_eq!(stored_households(&township.store).await.len(), 1);
 }
 
-#[tokio::test]
-async fn undecodable_changes_and_bad_ids_are_rejected_per_document() {
-    let township = Township::new().await;
+async fn undecodable_changes_and_bad_ids_are_rejected_per_document(backend: Backend) {
+    let township = Township::on(backend).await;
     let response = sync(
         &township,
         vec![
@@ -223,9 +231,8 @@ async fn undecodable_changes_and_bad_ids_are_rejected_per_document() {
     assert!(stored_households(&township.store).await.is_empty());
 }
 
-#[tokio::test]
-async fn an_oversized_body_is_refused_before_it_is_read() {
-    let township = Township::new().await;
+async fn an_oversized_body_is_refused_before_it_is_read(backend: Backend) {
+    let township = Township::on(backend).await;
     let body = vec![0u8; pingan_server::http::MAX_SYNC_BODY_BYTES + 1];
 
     let (status, _) = raw_sync(&township, body).await;
@@ -233,9 +240,8 @@ async fn an_oversized_body_is_refused_before_it_is_read() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-#[tokio::test]
-async fn health_check_reports_ok_when_the_database_answers() {
-    let township = Township::new().await;
+async fn health_check_reports_ok_when_the_database_answers(backend: Backend) {
+    let township = Township::on(backend).await;
     let (status, body) = township
         .send(Request::get("/healthz").body(Body::empty()).unwrap())
         .await;

@@ -1,17 +1,22 @@
 //! The master copy's storage.
 //!
 //! Callers see one interface: open a write transaction, read and replace documents inside it,
-//! commit. Only SQLite is implemented so far; PostgreSQL will sit behind the same methods
-//! (see `docs/decisions.md`).
+//! commit. Two backends sit behind it, chosen by the database URL: an embedded SQLite file for
+//! one server, PostgreSQL for several servers on one database (see `docs/decisions.md`).
 
-mod sqlite;
+mod dispatch;
+pub mod postgres;
+pub mod sqlite;
 
-pub use sqlite::accounts::SessionRecord;
-pub use sqlite::{SqliteStore as Store, WriteTransaction};
+pub use dispatch::{Store, WriteTransaction};
+
+use crate::accounts::User;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database URL {0:?} is not supported; use sqlite://PATH")]
+    #[error(
+        "database URL {0:?} is not supported; use sqlite://PATH or postgres://USER@HOST/DATABASE"
+    )]
     UnsupportedUrl(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -72,4 +77,13 @@ pub struct ChangeRecord<'a> {
     pub username: &'a str,
     pub device_id: &'a str,
     pub received_at_ms: i64,
+}
+
+/// What a bearer token stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: User,
+    pub device_id: String,
+    pub expires_at_ms: i64,
+    pub revoked: bool,
 }

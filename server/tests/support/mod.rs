@@ -1,7 +1,10 @@
-//! A township for the API tests: a fresh SQLite database with villages, accounts and ready
-//! logins, and the router driven without a socket (`tower::ServiceExt::oneshot`).
+//! A township for the API tests: a fresh database (SQLite or PostgreSQL) with villages,
+//! accounts and ready logins, and the router driven without a socket
+//! (`tower::ServiceExt::oneshot`).
 
 #![allow(dead_code)] // each test file uses its own part of this
+
+mod database;
 
 use axum::Router;
 use axum::body::Body;
@@ -12,13 +15,17 @@ use pingan_server::{AppState, Store, router};
 use pingan_shared::sync::protocol::{self, SyncRequest, SyncResponse};
 use tower::ServiceExt;
 
+#[allow(unused_imports)]
+pub(crate) use database::on_both_backends;
+pub use database::{Backend, TestDatabase};
+
 pub const PASSWORD: &str = "correct horse battery";
 pub const NOW_MS: i64 = 1_700_000_000_000;
 
 pub struct Township {
     pub app: Router,
     pub store: Store,
-    _dir: tempfile::TempDir,
+    _database: TestDatabase,
 }
 
 /// A logged-in device.
@@ -31,9 +38,13 @@ pub struct Login {
 impl Township {
     /// Villages `xingfu` and `heping`; `worker-xingfu`, `worker-heping`, `reviewer`, `admin`.
     pub async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("pingan.db").display());
-        let store = Store::connect(&url).await.unwrap();
+        Self::on(Backend::Sqlite).await
+    }
+
+    /// The same township in a new database of its own on `backend`.
+    pub async fn on(backend: Backend) -> Self {
+        let database = TestDatabase::create(backend).await;
+        let store = Store::connect(&database.url).await.unwrap();
         for (id, name) in [("xingfu", "幸福村"), ("heping", "和平村")] {
             store
                 .add_village(&Village {
@@ -68,7 +79,7 @@ impl Township {
         Township {
             app,
             store,
-            _dir: dir,
+            _database: database,
         }
     }
 

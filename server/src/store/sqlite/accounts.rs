@@ -4,16 +4,7 @@ use sqlx::Row;
 
 use super::{SqliteStore, WriteTransaction};
 use crate::accounts::{Role, User, Village};
-use crate::store::StoreError;
-
-/// What a bearer token stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRecord {
-    pub user: User,
-    pub device_id: String,
-    pub expires_at_ms: i64,
-    pub revoked: bool,
-}
+use crate::store::{SessionRecord, StoreError};
 
 impl SqliteStore {
     pub async fn add_village(&self, village: &Village) -> Result<(), StoreError> {

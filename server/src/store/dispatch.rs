@@ -1,0 +1,185 @@
+//! One type for callers whichever backend the URL chose: an enum rather than a trait object,
+//! because the methods are async and the set of backends is closed.
+
+use super::postgres::{self, PostgresStore};
+use super::sqlite::{self, SqliteStore};
+use super::{ChangeRecord, FeedPage, Scope, SessionRecord, StoreError, StoredDocument};
+use crate::accounts::{User, Village};
+
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+pub enum WriteTransaction {
+    Sqlite(sqlite::WriteTransaction),
+    Postgres(postgres::WriteTransaction),
+}
+
+/// Calls the same method on whichever backend `$target` holds.
+macro_rules! dispatch {
+    ($enum:ident, $target:expr, $backend:ident => $call:expr) => {
+        match $target {
+            $enum::Sqlite($backend) => $call,
+            $enum::Postgres($backend) => $call,
+        }
+    };
+}
+
+impl Store {
+    /// Opens the database at `url` (`sqlite:…`, `postgres:…` or `postgresql:…`) and brings
+    /// its schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite(SqliteStore::connect(url).await?))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres(PostgresStore::connect(url).await?))
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s.ping().await)
+    }
+
+    pub async fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
+        Ok(match self {
+            Store::Sqlite(s) => WriteTransaction::Sqlite(s.begin_write().await?),
+            Store::Postgres(s) => WriteTransaction::Postgres(s.begin_write().await?),
+        })
+    }
+
+    pub async fn documents_of_type(
+        &self,
+        record_type: &str,
+    ) -> Result<Vec<StoredDocument>, StoreError> {
+        dispatch!(Store, self, s => s.documents_of_type(record_type).await)
+    }
+
+    /// Changes after `after` in `scope`, oldest first, leaving out those `device_id` sent
+    /// itself (it has them). At most `limit` changes.
+    pub async fn feed_page(
+        &self,
+        after: u64,
+        scope: &Scope,
+        device_id: &str,
+        limit: usize,
+    ) -> Result<FeedPage, StoreError> {
+        dispatch!(Store, self, s => s.feed_page(after, scope, device_id, limit).await)
+    }
+
+    /// The feed's current end: where a device starting from saved documents continues.
+    pub async fn feed_head(&self) -> Result<u64, StoreError> {
+        dispatch!(Store, self, s => s.feed_head().await)
+    }
+
+    /// Up to `limit` master-copy documents in `scope` with ids after `after_id`, in id order.
+    pub async fn documents_page(
+        &self,
+        after_id: &str,
+        scope: &Scope,
+        limit: usize,
+    ) -> Result<Vec<StoredDocument>, StoreError> {
+        dispatch!(Store, self, s => s.documents_page(after_id, scope, limit).await)
+    }
+
+    pub async fn change_count(&self, document_id: &str) -> Result<i64, StoreError> {
+        dispatch!(Store, self, s => s.change_count(document_id).await)
+    }
+
+    pub async fn add_village(&self, village: &Village) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s.add_village(village).await)
+    }
+
+    pub async fn villages(&self) -> Result<Vec<Village>, StoreError> {
+        dispatch!(Store, self, s => s.villages().await)
+    }
+
+    /// Adds an account; every village it names must exist.
+    pub async fn add_user(
+        &self,
+        user: &User,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s.add_user(user, password_hash, now_ms).await)
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        dispatch!(Store, self, s => s.users().await)
+    }
+
+    /// The account and its password hash.
+    pub async fn user(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
+        dispatch!(Store, self, s => s.user(username).await)
+    }
+
+    /// Disables (or re-enables) an account; disabling also revokes every session at once.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s.set_disabled(username, disabled).await)
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &[u8],
+        username: &str,
+        device_id: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s
+            .create_session(token_hash, username, device_id, now_ms, expires_at_ms)
+            .await)
+    }
+
+    pub async fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>, StoreError> {
+        dispatch!(Store, self, s => s.session(token_hash).await)
+    }
+
+    pub async fn revoke_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s.revoke_session(token_hash).await)
+    }
+}
+
+impl WriteTransaction {
+    pub async fn load(&mut self, id: &str) -> Result<Option<StoredDocument>, StoreError> {
+        dispatch!(WriteTransaction, self, tx => tx.load(id).await)
+    }
+
+    /// Replaces the master copy of `document` and appends the changes that produced it.
+    /// A change already recorded (a resend) is skipped, so the feed holds each change once.
+    pub async fn save(
+        &mut self,
+        document: &StoredDocument,
+        heads: &[u8],
+        changes: &[ChangeRecord<'_>],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        dispatch!(WriteTransaction, self, tx => tx.save(document, heads, changes, now_ms).await)
+    }
+
+    /// Durable once this returns: the caller may acknowledge to the device.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        dispatch!(WriteTransaction, self, tx => tx.commit().await)
+    }
+
+    /// The user and device an Automerge actor is bound to, if any.
+    pub async fn actor_owner(
+        &mut self,
+        actor: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        dispatch!(WriteTransaction, self, tx => tx.actor_owner(actor).await)
+    }
+
+    pub async fn bind_actor(
+        &mut self,
+        actor: &str,
+        username: &str,
+        device_id: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        dispatch!(WriteTransaction, self, tx => tx.bind_actor(actor, username, device_id, now_ms).await)
+    }
+}

@@ -1,0 +1,245 @@
+//! PostgreSQL, for a township that runs several server processes on one database.
+//!
+//! The feed's order rests on one row, `feed_counter`: a write transaction locks it when it
+//! begins and numbers its changes from it, and the lock is held until commit. So writers, in
+//! whatever process, commit one after another in sequence order, and once a reader sees
+//! position N every change numbered N or below is already visible to it. A SEQUENCE would hand
+//! out numbers that can commit out of order, and a device reading in between would move its
+//! position past a change it never downloads. See `docs/decisions.md`.
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Postgres, Row};
+
+pub mod accounts;
+
+use super::{ChangeRecord, FeedChange, FeedPage, Scope, StoreError, StoredDocument};
+
+#[derive(Clone)]
+pub struct PostgresStore {
+    pub(super) pool: PgPool,
+}
+
+pub struct WriteTransaction {
+    pub(super) tx: sqlx::Transaction<'static, Postgres>,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` and brings its schema up to date. Several processes
+    /// may start at once: sqlx holds an advisory lock while it migrates.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if !(url.starts_with("postgres:") || url.starts_with("postgresql:")) {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        }
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Takes the counter row's lock before anything else, which serialises writers across
+    /// every process: simple, and it also covers the one case a document row lock cannot,
+    /// two processes creating the same new document at once. Sync transactions are short
+    /// (one device's upload), so a township's writers rarely wait long.
+    pub async fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT seq FROM feed_counter WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        Ok(WriteTransaction { tx })
+    }
+
+    pub async fn documents_of_type(
+        &self,
+        record_type: &str,
+    ) -> Result<Vec<StoredDocument>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, record_type, village, data FROM documents WHERE record_type = $1 ORDER BY id",
+        )
+        .bind(record_type)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(stored_document).collect())
+    }
+
+    /// Changes after `after` in `scope`, oldest first, leaving out those `device_id` sent
+    /// itself (it has them). At most `limit` changes.
+    pub async fn feed_page(
+        &self,
+        after: u64,
+        scope: &Scope,
+        device_id: &str,
+        limit: usize,
+    ) -> Result<FeedPage, StoreError> {
+        // One snapshot for the head and the page. The head is the counter as last committed,
+        // and since writers commit in counter order, every change up to it is in this
+        // snapshot: the position returned never passes a change still to commit.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await?;
+        let head: i64 = sqlx::query_scalar("SELECT seq FROM feed_counter WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let rows = sqlx::query(
+            "SELECT c.seq, c.document_id, c.data FROM changes c JOIN documents d ON d.id = c.document_id
+             WHERE c.seq > $1 AND c.device_id <> $2 AND ($3::text[] IS NULL OR d.village = ANY($3))
+             ORDER BY c.seq LIMIT $4",
+        )
+        .bind(after as i64)
+        .bind(device_id)
+        .bind(scope_villages(scope))
+        .bind(limit as i64 + 1)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let more = rows.len() > limit;
+        let changes: Vec<FeedChange> = rows
+            .iter()
+            .take(limit)
+            .map(|row| FeedChange {
+                seq: row.get::<i64, _>("seq") as u64,
+                document_id: row.get("document_id"),
+                data: row.get("data"),
+            })
+            .collect();
+        let through = match (more, changes.last()) {
+            (true, Some(last)) => last.seq,
+            _ => (head as u64).max(after),
+        };
+        Ok(FeedPage {
+            changes,
+            through,
+            more,
+        })
+    }
+
+    /// The feed's current end: where a device starting from saved documents continues.
+    pub async fn feed_head(&self) -> Result<u64, StoreError> {
+        let head: i64 = sqlx::query_scalar("SELECT seq FROM feed_counter WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(head as u64)
+    }
+
+    /// Up to `limit` master-copy documents in `scope` with ids after `after_id`, in id order.
+    pub async fn documents_page(
+        &self,
+        after_id: &str,
+        scope: &Scope,
+        limit: usize,
+    ) -> Result<Vec<StoredDocument>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, record_type, village, data FROM documents
+             WHERE id > $1 AND ($2::text[] IS NULL OR village = ANY($2))
+             ORDER BY id LIMIT $3",
+        )
+        .bind(after_id)
+        .bind(scope_villages(scope))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(stored_document).collect())
+    }
+
+    pub async fn change_count(&self, document_id: &str) -> Result<i64, StoreError> {
+        let count = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = $1")
+            .bind(document_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+}
+
+impl WriteTransaction {
+    /// Locks the document's row as well, so a load-merge-save stays atomic even for a writer
+    /// that did not come through `begin_write`'s counter lock.
+    pub async fn load(&mut self, id: &str) -> Result<Option<StoredDocument>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, record_type, village, data FROM documents WHERE id = $1 FOR UPDATE",
+        )
+        .bind(id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(row.as_ref().map(stored_document))
+    }
+
+    /// Replaces the master copy of `document` and appends the changes that produced it.
+    /// A change already recorded (a resend) is skipped, so the feed holds each change once.
+    pub async fn save(
+        &mut self,
+        document: &StoredDocument,
+        heads: &[u8],
+        changes: &[ChangeRecord<'_>],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO documents (id, record_type, village, data, heads, updated_at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (id) DO UPDATE SET village = excluded.village, data = excluded.data,
+                 heads = excluded.heads, updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(&document.id)
+        .bind(&document.record_type)
+        .bind(&document.village)
+        .bind(&document.data)
+        .bind(heads)
+        .bind(now_ms)
+        .execute(&mut *self.tx)
+        .await?;
+        for change in changes {
+            // The counter moves only for a change actually stored, so a resend leaves no gap;
+            // the check cannot race because this transaction holds the counter lock.
+            sqlx::query(
+                "WITH next AS (
+                     UPDATE feed_counter SET seq = seq + 1
+                     WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM changes WHERE hash = $1)
+                     RETURNING seq
+                 )
+                 INSERT INTO changes (seq, hash, document_id, username, device_id, received_at_ms, data)
+                 SELECT seq, $1, $2, $3, $4, $5, $6 FROM next",
+            )
+            .bind(change.hash)
+            .bind(&document.id)
+            .bind(change.username)
+            .bind(change.device_id)
+            .bind(change.received_at_ms)
+            .bind(change.data)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Durable once this returns: the caller may acknowledge to the device.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// `None` for every village; an empty list matches none.
+fn scope_villages(scope: &Scope) -> Option<Vec<String>> {
+    match scope {
+        Scope::Township => None,
+        Scope::Villages(villages) => Some(villages.clone()),
+    }
+}
+
+fn stored_document(row: &PgRow) -> StoredDocument {
+    StoredDocument {
+        id: row.get("id"),
+        record_type: row.get("record_type"),
+        village: row.get("village"),
+        data: row.get("data"),
+    }
+}
