@@ -2,6 +2,8 @@
 //! their own, so one bad record does not hold back the rest; the accepted ones are committed
 //! together before anything is acknowledged.
 
+use std::collections::BTreeSet;
+
 use pingan_shared::document::DocumentId;
 use pingan_shared::statistics::china_date;
 use pingan_shared::sync::protocol::{Accepted, Rejected, SyncRequest};
@@ -31,6 +33,7 @@ pub async fn upload(
         return Ok(uploaded);
     }
     let mut tx = store.begin_write().await?;
+    let mut actors = BTreeSet::new();
     for upload in &request.documents {
         let id = &upload.document_id;
         if let Err(e) = DocumentId::parse(id) {
@@ -59,7 +62,9 @@ pub async fn upload(
                 continue;
             }
         };
-        if let Some(refusal) = claim_actors(&mut tx, principal, &merged, now_ms).await? {
+        if let Some(refusal) =
+            claim_actors(&mut tx, principal, &merged, &mut actors, now_ms).await?
+        {
             uploaded.rejected.push(refusal.into_rejected(id));
             continue;
         }
@@ -101,9 +106,14 @@ async fn claim_actors(
     tx: &mut WriteTransaction,
     principal: &Principal,
     merged: &crate::merge::Merged,
+    checked: &mut BTreeSet<String>,
     now_ms: i64,
 ) -> Result<Option<Refusal>, StoreError> {
+    // A device signs with one actor, so one look-up per upload, not one per change.
     for change in &merged.new_changes {
+        if checked.contains(&change.actor) {
+            continue;
+        }
         match tx.actor_owner(&change.actor).await? {
             Some((user, device)) if user != principal.user || device != principal.device_id => {
                 return Ok(Some(Refusal::actor_not_yours(&change.actor)));
@@ -114,6 +124,7 @@ async fn claim_actors(
                     .await?
             }
         }
+        checked.insert(change.actor.clone());
     }
     Ok(None)
 }

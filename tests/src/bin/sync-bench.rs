@@ -11,14 +11,16 @@
 
 use std::time::Instant;
 
+use pingan_server::Store;
 use pingan_server::accounts::{Role, User, Village};
-use pingan_server::store::Scope;
+use pingan_server::store::{Scope, StoreError};
 use pingan_server::sync::Principal;
 use pingan_shared::document::DocumentId;
 use pingan_shared::generator::{self, TownshipSpec};
 use pingan_shared::records::household::SecurityContact;
 use pingan_shared::sync::protocol::SyncRequest;
 use pingan_tests::{Device, TestServer, WireBytes, post_sync_measured};
+use sqlx::Connection;
 
 /// Syncs until done, counting round trips and wire bytes.
 async fn measured_sync(
@@ -144,14 +146,28 @@ async fn fresh_device() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn server_merge() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
+/// (c) on one backend: 1,000 households already in the master copy, then one upload of ten
+/// edits to each, merged, validated and committed by the sync service (no HTTP in the timing).
+async fn server_merge(store: &Store, backend: &str) -> anyhow::Result<()> {
+    let village = Village {
+        id: "xingfu".into(),
+        name: "幸福村".into(),
+    };
+    match store.add_village(&village).await {
+        Ok(()) | Err(StoreError::VillageExists(_)) => {}
+        Err(error) => return Err(error.into()),
+    }
     let mut device = Device::new(3, "xingfu");
-    device.log_in(&server).await?;
+    let principal = Principal {
+        user: "worker-xingfu".into(),
+        device_id: device.device_id.clone(),
+        scope: Scope::Villages(vec!["xingfu".into()]),
+    };
     let ids: Vec<DocumentId> = (0..1_000)
         .map(|i| device.add_household(&format!("幸福村{i}号"), "户主"))
         .collect();
-    device.sync(server.addr).await?;
+    let setup = pingan_server::sync::sync(store, &principal, device.prepare(), 0).await?;
+    device.receive(setup)?;
     for (i, id) in ids.iter().enumerate() {
         for e in 0..10 {
             edit(&mut device, id, i * 10 + e);
@@ -159,13 +175,8 @@ async fn server_merge() -> anyhow::Result<()> {
     }
     let request: SyncRequest = device.prepare();
     let changes: usize = request.documents.iter().map(|d| d.changes.len()).sum();
-    let principal = Principal {
-        user: "worker-xingfu".into(),
-        device_id: device.device_id.clone(),
-        scope: Scope::Villages(vec!["xingfu".into()]),
-    };
     let started = Instant::now();
-    let response = pingan_server::sync::sync(&server.store, &principal, request, 0).await?;
+    let response = pingan_server::sync::sync(store, &principal, request, 0).await?;
     let elapsed = started.elapsed();
     anyhow::ensure!(
         response.accepted.len() == 1_000,
@@ -173,16 +184,45 @@ async fn server_merge() -> anyhow::Result<()> {
         response.rejected.first()
     );
     println!(
-        "(c) server merge: {changes} changes across 1,000 documents, merged, validated and committed on SQLite in {:.1} ms",
+        "(c) server merge on {backend}: {changes} changes across 1,000 documents, merged, validated and committed in {:.1} ms",
         elapsed.as_secs_f64() * 1000.0
     );
     Ok(())
+}
+
+/// A fresh PostgreSQL database for (c), or `None` (with a note) when there is no server.
+async fn postgres_store() -> anyhow::Result<Option<(Store, String, sqlx::PgConnection)>> {
+    let admin_url = std::env::var("PINGAN_BENCH_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await else {
+        println!("(c) server merge on PostgreSQL: skipped, no server at {admin_url}");
+        return Ok(None);
+    };
+    let name = format!("pingan_bench_{}", std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await?;
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(&admin_url);
+    let store = Store::connect(&format!("{base}/{name}")).await?;
+    Ok(Some((store, name, admin)))
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     days_work().await?;
     fresh_device().await?;
-    server_merge().await?;
+    let sqlite = TestServer::start().await?;
+    server_merge(&sqlite.store, "SQLite").await?;
+    if let Some((store, name, mut admin)) = postgres_store().await? {
+        let result = server_merge(&store, "PostgreSQL").await;
+        drop(store);
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await?;
+        result?;
+    }
     Ok(())
 }

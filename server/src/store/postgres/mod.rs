@@ -10,7 +10,7 @@
 use std::str::FromStr;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Postgres, Row};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
 pub mod accounts;
 
@@ -196,27 +196,34 @@ impl WriteTransaction {
         .bind(now_ms)
         .execute(&mut *self.tx)
         .await?;
-        for change in changes {
-            // The counter moves only for a change actually stored, so a resend leaves no gap;
-            // the check cannot race because this transaction holds the counter lock.
-            sqlx::query(
-                "WITH next AS (
-                     UPDATE feed_counter SET seq = seq + 1
-                     WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM changes WHERE hash = $1)
-                     RETURNING seq
-                 )
-                 INSERT INTO changes (seq, hash, document_id, username, device_id, received_at_ms, data)
-                 SELECT seq, $1, $2, $3, $4, $5, $6 FROM next",
-            )
-            .bind(change.hash)
-            .bind(&document.id)
-            .bind(change.username)
-            .bind(change.device_id)
-            .bind(change.received_at_ms)
-            .bind(change.data)
-            .execute(&mut *self.tx)
-            .await?;
+        if changes.is_empty() {
+            return Ok(());
         }
+        // The callers pass only changes the master copy lacks, so all of them are stored: take
+        // their sequence numbers in one step under the counter lock this transaction holds,
+        // then insert them in one statement, in the order given (causal order).
+        let last: i64 =
+            sqlx::query_scalar("UPDATE feed_counter SET seq = seq + $1 WHERE id = 1 RETURNING seq")
+                .bind(changes.len() as i64)
+                .fetch_one(&mut *self.tx)
+                .await?;
+        let first = last - changes.len() as i64 + 1;
+        let mut insert = QueryBuilder::<Postgres>::new(
+            "INSERT INTO changes (seq, hash, document_id, username, device_id, received_at_ms, data) ",
+        );
+        insert.push_values(changes.iter().enumerate(), |mut row, (i, change)| {
+            row.push_bind(first + i as i64)
+                .push_bind(change.hash)
+                .push_bind(&document.id)
+                .push_bind(change.username)
+                .push_bind(change.device_id)
+                .push_bind(change.received_at_ms)
+                .push_bind(change.data);
+        });
+        // A hash already stored keeps its first number; the skipped number only leaves a gap,
+        // which cursors tolerate (they need order, not density).
+        insert.push(" ON CONFLICT (hash) DO NOTHING");
+        insert.build().execute(&mut *self.tx).await?;
         Ok(())
     }
 

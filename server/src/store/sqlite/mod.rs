@@ -186,20 +186,24 @@ impl WriteTransaction {
         .bind(now_ms)
         .execute(&mut *self.tx)
         .await?;
-        for change in changes {
-            sqlx::query(
-                "INSERT INTO changes (hash, document_id, username, device_id, received_at_ms, data)
-                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-            )
-            .bind(change.hash)
-            .bind(&document.id)
-            .bind(change.username)
-            .bind(change.device_id)
-            .bind(change.received_at_ms)
-            .bind(change.data)
-            .execute(&mut *self.tx)
-            .await?;
+        if changes.is_empty() {
+            return Ok(());
         }
+        // One statement for the document's changes: a day's upload is thousands of changes,
+        // and a statement per change would dominate the merge.
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO changes (hash, document_id, username, device_id, received_at_ms, data) ",
+        );
+        insert.push_values(changes, |mut row, change| {
+            row.push_bind(change.hash)
+                .push_bind(&document.id)
+                .push_bind(change.username)
+                .push_bind(change.device_id)
+                .push_bind(change.received_at_ms)
+                .push_bind(change.data);
+        });
+        insert.push(" ON CONFLICT (hash) DO NOTHING");
+        insert.build().execute(&mut *self.tx).await?;
         Ok(())
     }
 
