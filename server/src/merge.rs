@@ -193,6 +193,34 @@ pub fn merge_upload(
     })
 }
 
+/// Merges many documents' uploads on every core: Automerge work is CPU-bound, and a day's
+/// upload from a whole village is thousands of changes. Results come back in input order.
+/// Each item is `(stored master copy, uploaded changes)`.
+pub fn merge_uploads(
+    jobs: &[(Option<&[u8]>, &[Vec<u8>])],
+    today: Date,
+) -> Vec<Result<Merged, Refusal>> {
+    let merge =
+        |(stored, uploaded): &(Option<&[u8]>, &[Vec<u8>])| merge_upload(*stored, uploaded, today);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Below this, starting threads costs more than it saves.
+    const SMALL_BATCH: usize = 32;
+    if threads == 1 || jobs.len() < SMALL_BATCH {
+        return jobs.iter().map(merge).collect();
+    }
+    let per_thread = jobs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = jobs
+            .chunks(per_thread)
+            .map(|part| scope.spawn(move || part.iter().map(merge).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a merge thread panicked"))
+            .collect()
+    })
+}
+
 fn refusal_for(error: DocumentError) -> Refusal {
     let code = match error {
         DocumentError::MissingType | DocumentError::UnknownType(_) => code::UNKNOWN_TYPE,
@@ -236,6 +264,26 @@ mod tests {
         assert_eq!(merged.record_type, RecordType::Household);
         assert_eq!(merged.heads, doc.get_heads());
         assert_eq!(merged.new_changes.len(), 1);
+    }
+
+    #[test]
+    fn a_large_batch_merges_in_parallel_and_keeps_its_order() {
+        let uploads: Vec<(Vec<u8>, Vec<Vec<u8>>)> = (0..100)
+            .map(|i| {
+                let mut doc =
+                    device_doc(&format!("幸福村{i}号"), if i == 57 { "" } else { "王建国" });
+                (Vec::new(), document::changes_since(&mut doc, &[]))
+            })
+            .collect();
+        let jobs: Vec<(Option<&[u8]>, &[Vec<u8>])> = uploads
+            .iter()
+            .map(|(_, changes)| (None, changes.as_slice()))
+            .collect();
+        let results = merge_uploads(&jobs, today());
+        assert_eq!(results.len(), 100);
+        for (i, result) in results.iter().enumerate() {
+            assert_eq!(result.is_err(), i == 57, "document {i}");
+        }
     }
 
     #[test]

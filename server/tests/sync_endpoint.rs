@@ -25,6 +25,7 @@ on_both_backends!(
     undecodable_changes_and_bad_ids_are_rejected_per_document,
     an_oversized_body_is_refused_before_it_is_read,
     health_check_reports_ok_when_the_database_answers,
+    a_document_listed_twice_in_one_request_is_refused_once_and_stored_once,
 );
 
 fn household(address: &str, head: &str) -> Household {
@@ -225,9 +226,19 @@ async fn undecodable_changes_and_bad_ids_are_rejected_per_document(backend: Back
     )
     .await;
 
-    let codes: Vec<_> = response.rejected.iter().map(|r| r.code.as_str()).collect();
-    assert_eq!(codes, ["undecodable_change", "bad_id"]);
-    assert!(response.rejected[0].message.contains("change 0"));
+    let code_of = |id: &str| {
+        let rejected = response
+            .rejected
+            .iter()
+            .find(|r| r.document_id == id)
+            .unwrap();
+        (rejected.code.as_str(), rejected.message.as_str())
+    };
+    let garbage_id = DocumentId::from_random_bytes([6; 16]).to_string();
+    let (code, message) = code_of(&garbage_id);
+    assert_eq!(code, "undecodable_change");
+    assert!(message.contains("change 0"), "{message}");
+    assert_eq!(code_of("../../etc/passwd").0, "bad_id");
     assert!(stored_households(&township.store).await.is_empty());
 }
 
@@ -247,4 +258,22 @@ async fn health_check_reports_ok_when_the_database_answers(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, b"ok");
+}
+
+async fn a_document_listed_twice_in_one_request_is_refused_once_and_stored_once(backend: Backend) {
+    let township = Township::on(backend).await;
+    let id = DocumentId::from_random_bytes([7; 16]);
+    let mut doc = household_doc("幸福村3组12号", "王建国");
+
+    let response = sync(
+        &township,
+        vec![upload(&id, &mut doc), upload(&id, &mut doc)],
+    )
+    .await;
+
+    assert_eq!(response.accepted.len(), 1);
+    assert_eq!(response.rejected.len(), 1);
+    assert_eq!(response.rejected[0].code, "bad_id");
+    assert!(response.rejected[0].message.contains("listed twice"));
+    assert_eq!(stored_households(&township.store).await.len(), 1);
 }

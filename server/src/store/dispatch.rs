@@ -3,7 +3,7 @@
 
 use super::postgres::{self, PostgresStore};
 use super::sqlite::{self, SqliteStore};
-use super::{ChangeRecord, FeedPage, Scope, SessionRecord, StoreError, StoredDocument};
+use super::{ChangeRecord, FeedPage, SaveEntry, Scope, SessionRecord, StoreError, StoredDocument};
 use crate::accounts::{User, Village};
 
 #[derive(Clone)]
@@ -144,6 +144,10 @@ impl Store {
 }
 
 impl WriteTransaction {
+    pub async fn load_many(&mut self, ids: &[String]) -> Result<Vec<StoredDocument>, StoreError> {
+        dispatch!(WriteTransaction, self, tx => tx.load_many(ids).await)
+    }
+
     pub async fn load(&mut self, id: &str) -> Result<Option<StoredDocument>, StoreError> {
         dispatch!(WriteTransaction, self, tx => tx.load(id).await)
     }
@@ -157,7 +161,21 @@ impl WriteTransaction {
         changes: &[ChangeRecord<'_>],
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        dispatch!(WriteTransaction, self, tx => tx.save(document, heads, changes, now_ms).await)
+        let entry = SaveEntry {
+            document,
+            heads,
+            changes,
+        };
+        self.save_many(std::slice::from_ref(&entry), now_ms).await
+    }
+
+    /// Writes many documents and their changes in a few statements.
+    pub async fn save_many(
+        &mut self,
+        entries: &[SaveEntry<'_>],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        dispatch!(WriteTransaction, self, tx => tx.save_many(entries, now_ms).await)
     }
 
     /// Durable once this returns: the caller may acknowledge to the device.

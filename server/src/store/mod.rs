@@ -70,6 +70,18 @@ pub struct FeedPage {
     pub more: bool,
 }
 
+/// One document to write: its new master copy and the changes that produced it.
+pub struct SaveEntry<'a> {
+    pub document: &'a StoredDocument,
+    /// Concatenated 32-byte head hashes.
+    pub heads: &'a [u8],
+    pub changes: &'a [ChangeRecord<'a>],
+}
+
+/// Rows per multi-row statement: under SQLite's 32,766 and PostgreSQL's 65,535 bind
+/// parameters at seven columns a row.
+pub(crate) const ROWS_PER_STATEMENT: usize = 2_000;
+
 /// One change as accepted from a device.
 pub struct ChangeRecord<'a> {
     pub hash: &'a [u8],

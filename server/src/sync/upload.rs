@@ -2,7 +2,7 @@
 //! their own, so one bad record does not hold back the rest; the accepted ones are committed
 //! together before anything is acknowledged.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use pingan_shared::document::DocumentId;
 use pingan_shared::statistics::china_date;
@@ -10,8 +10,10 @@ use pingan_shared::sync::protocol::{Accepted, Rejected, SyncRequest};
 use serde_bytes::ByteBuf;
 
 use super::Principal;
-use crate::merge::{Refusal, merge_upload};
-use crate::store::{ChangeRecord, Scope, Store, StoreError, StoredDocument, WriteTransaction};
+use crate::merge::{Refusal, merge_uploads};
+use crate::store::{
+    ChangeRecord, SaveEntry, Scope, Store, StoreError, StoredDocument, WriteTransaction,
+};
 
 pub struct Uploaded {
     pub accepted: Vec<Accepted>,
@@ -33,27 +35,64 @@ pub async fn upload(
         return Ok(uploaded);
     }
     let mut tx = store.begin_write().await?;
-    let mut actors = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut valid = Vec::with_capacity(request.documents.len());
     for upload in &request.documents {
         let id = &upload.document_id;
-        if let Err(e) = DocumentId::parse(id) {
-            uploaded
+        match DocumentId::parse(id) {
+            Err(e) => uploaded
                 .rejected
-                .push(Refusal::bad_id(e.to_string()).into_rejected(id));
-            continue;
+                .push(Refusal::bad_id(e.to_string()).into_rejected(id)),
+            Ok(_) if !seen.insert(id.as_str()) => uploaded.rejected.push(
+                Refusal::bad_id("the document is listed twice in one request").into_rejected(id),
+            ),
+            Ok(_) => valid.push(upload),
         }
-        let stored = tx.load(id).await?;
-        if let Some(stored) = &stored
-            && !in_scope(&principal.scope, &stored.village)
+    }
+    let ids: Vec<String> = valid.iter().map(|u| u.document_id.clone()).collect();
+    let mut stored: HashMap<String, StoredDocument> = tx
+        .load_many(&ids)
+        .await?
+        .into_iter()
+        .map(|doc| (doc.id.clone(), doc))
+        .collect();
+
+    let mut pending = Vec::with_capacity(valid.len());
+    for upload in valid {
+        let existing = stored.remove(&upload.document_id);
+        if let Some(existing) = &existing
+            && !in_scope(&principal.scope, &existing.village)
         {
             uploaded
                 .rejected
-                .push(Refusal::out_of_scope(&stored.village).into_rejected(id));
+                .push(Refusal::out_of_scope(&existing.village).into_rejected(&upload.document_id));
             continue;
         }
         let changes: Vec<Vec<u8>> = upload.changes.iter().map(|c| c.to_vec()).collect();
-        let merged = match merge_upload(stored.as_ref().map(|d| d.data.as_slice()), &changes, today)
-            .and_then(|merged| check_scope(principal, stored.as_ref(), merged))
+        pending.push((upload.document_id.clone(), existing, changes));
+    }
+    // CPU-bound Automerge work runs off the async runtime so other requests keep being served.
+    let (pending, results) = tokio::task::spawn_blocking(move || {
+        let jobs: Vec<(Option<&[u8]>, &[Vec<u8>])> = pending
+            .iter()
+            .map(|(_, existing, changes)| {
+                (
+                    existing.as_ref().map(|d| d.data.as_slice()),
+                    changes.as_slice(),
+                )
+            })
+            .collect();
+        let results = merge_uploads(&jobs, today);
+        (pending, results)
+    })
+    .await
+    .expect("merging an upload panicked");
+
+    let mut actors = BTreeSet::new();
+    let mut accepted = Vec::with_capacity(pending.len());
+    for ((id, existing, _), result) in pending.iter().zip(results) {
+        let merged = match result
+            .and_then(|merged| check_scope(principal, existing.as_ref(), merged))
         {
             Ok(merged) => merged,
             Err(refusal) => {
@@ -68,34 +107,60 @@ pub async fn upload(
             uploaded.rejected.push(refusal.into_rejected(id));
             continue;
         }
-        let change_records: Vec<ChangeRecord> = merged
-            .new_changes
-            .iter()
-            .map(|change| ChangeRecord {
-                hash: &change.hash.0,
-                data: &change.data,
-                username: &principal.user,
-                device_id: &principal.device_id,
-                received_at_ms: now_ms,
-            })
-            .collect();
-        let heads: Vec<u8> = merged.heads.iter().flat_map(|h| h.0).collect();
-        let document = StoredDocument {
+        accepted.push((id.clone(), merged));
+    }
+
+    let documents: Vec<StoredDocument> = accepted
+        .iter_mut()
+        .map(|(id, merged)| StoredDocument {
             id: id.clone(),
             record_type: merged.record_type.as_str().to_owned(),
-            village: merged.village,
-            data: merged.data,
-        };
-        tx.save(&document, &heads, &change_records, now_ms).await?;
-        uploaded.accepted.push(Accepted {
+            village: merged.village.clone(),
+            data: std::mem::take(&mut merged.data),
+        })
+        .collect();
+    let heads: Vec<Vec<u8>> = accepted
+        .iter()
+        .map(|(_, merged)| merged.heads.iter().flat_map(|h| h.0).collect())
+        .collect();
+    let change_records: Vec<Vec<ChangeRecord>> = accepted
+        .iter()
+        .map(|(_, merged)| {
+            merged
+                .new_changes
+                .iter()
+                .map(|change| ChangeRecord {
+                    hash: &change.hash.0,
+                    data: &change.data,
+                    username: &principal.user,
+                    device_id: &principal.device_id,
+                    received_at_ms: now_ms,
+                })
+                .collect()
+        })
+        .collect();
+    let entries: Vec<SaveEntry> = documents
+        .iter()
+        .zip(&heads)
+        .zip(&change_records)
+        .map(|((document, heads), changes)| SaveEntry {
+            document,
+            heads,
+            changes,
+        })
+        .collect();
+    tx.save_many(&entries, now_ms).await?;
+    uploaded.accepted = accepted
+        .iter()
+        .map(|(id, merged)| Accepted {
             document_id: id.clone(),
             heads: merged
                 .heads
                 .iter()
                 .map(|h| ByteBuf::from(h.0.to_vec()))
                 .collect(),
-        });
-    }
+        })
+        .collect();
     tx.commit().await?;
     Ok(uploaded)
 }

@@ -14,7 +14,10 @@ use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
 pub mod accounts;
 
-use super::{ChangeRecord, FeedChange, FeedPage, Scope, StoreError, StoredDocument};
+use super::{
+    ChangeRecord, FeedChange, FeedPage, ROWS_PER_STATEMENT, SaveEntry, Scope, StoreError,
+    StoredDocument,
+};
 
 #[derive(Clone)]
 pub struct PostgresStore {
@@ -173,57 +176,79 @@ impl WriteTransaction {
         Ok(row.as_ref().map(stored_document))
     }
 
-    /// Replaces the master copy of `document` and appends the changes that produced it.
-    /// A change already recorded (a resend) is skipped, so the feed holds each change once.
-    pub async fn save(
+    /// Every stored document among `ids`, row-locked like [`Self::load`], in one query.
+    pub async fn load_many(&mut self, ids: &[String]) -> Result<Vec<StoredDocument>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, record_type, village, data FROM documents WHERE id = ANY($1) FOR UPDATE",
+        )
+        .bind(ids)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(rows.iter().map(stored_document).collect())
+    }
+
+    /// Replaces the master copies of `entries` and appends the changes that produced them, in
+    /// a few multi-row statements. Callers pass only changes the master copy lacks, so all of
+    /// them are stored: their sequence numbers are taken in one step under the counter lock
+    /// this transaction holds, in the order given (causal order within each document).
+    pub async fn save_many(
         &mut self,
-        document: &StoredDocument,
-        heads: &[u8],
-        changes: &[ChangeRecord<'_>],
+        entries: &[SaveEntry<'_>],
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO documents (id, record_type, village, data, heads, updated_at_ms)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (id) DO UPDATE SET village = excluded.village, data = excluded.data,
-                 heads = excluded.heads, updated_at_ms = excluded.updated_at_ms",
-        )
-        .bind(&document.id)
-        .bind(&document.record_type)
-        .bind(&document.village)
-        .bind(&document.data)
-        .bind(heads)
-        .bind(now_ms)
-        .execute(&mut *self.tx)
-        .await?;
+        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+            let mut upsert = QueryBuilder::<Postgres>::new(
+                "INSERT INTO documents (id, record_type, village, data, heads, updated_at_ms) ",
+            );
+            upsert.push_values(chunk, |mut row, entry| {
+                row.push_bind(&entry.document.id)
+                    .push_bind(&entry.document.record_type)
+                    .push_bind(&entry.document.village)
+                    .push_bind(&entry.document.data)
+                    .push_bind(entry.heads)
+                    .push_bind(now_ms);
+            });
+            upsert.push(
+                " ON CONFLICT (id) DO UPDATE SET village = excluded.village, data = excluded.data,
+                  heads = excluded.heads, updated_at_ms = excluded.updated_at_ms",
+            );
+            upsert.build().execute(&mut *self.tx).await?;
+        }
+        let changes: Vec<(&str, &ChangeRecord)> = entries
+            .iter()
+            .flat_map(|e| e.changes.iter().map(|c| (e.document.id.as_str(), c)))
+            .collect();
         if changes.is_empty() {
             return Ok(());
         }
-        // The callers pass only changes the master copy lacks, so all of them are stored: take
-        // their sequence numbers in one step under the counter lock this transaction holds,
-        // then insert them in one statement, in the order given (causal order).
         let last: i64 =
             sqlx::query_scalar("UPDATE feed_counter SET seq = seq + $1 WHERE id = 1 RETURNING seq")
                 .bind(changes.len() as i64)
                 .fetch_one(&mut *self.tx)
                 .await?;
         let first = last - changes.len() as i64 + 1;
-        let mut insert = QueryBuilder::<Postgres>::new(
-            "INSERT INTO changes (seq, hash, document_id, username, device_id, received_at_ms, data) ",
-        );
-        insert.push_values(changes.iter().enumerate(), |mut row, (i, change)| {
-            row.push_bind(first + i as i64)
-                .push_bind(change.hash)
-                .push_bind(&document.id)
-                .push_bind(change.username)
-                .push_bind(change.device_id)
-                .push_bind(change.received_at_ms)
-                .push_bind(change.data);
-        });
-        // A hash already stored keeps its first number; the skipped number only leaves a gap,
-        // which cursors tolerate (they need order, not density).
-        insert.push(" ON CONFLICT (hash) DO NOTHING");
-        insert.build().execute(&mut *self.tx).await?;
+        for (offset, chunk) in changes.chunks(ROWS_PER_STATEMENT).enumerate() {
+            let base = first + (offset * ROWS_PER_STATEMENT) as i64;
+            let mut insert = QueryBuilder::<Postgres>::new(
+                "INSERT INTO changes (seq, hash, document_id, username, device_id, received_at_ms, data) ",
+            );
+            insert.push_values(
+                chunk.iter().enumerate(),
+                |mut row, (i, (document_id, change))| {
+                    row.push_bind(base + i as i64)
+                        .push_bind(change.hash)
+                        .push_bind(*document_id)
+                        .push_bind(change.username)
+                        .push_bind(change.device_id)
+                        .push_bind(change.received_at_ms)
+                        .push_bind(change.data);
+                },
+            );
+            // A hash already stored keeps its first number; the skipped number only leaves a
+            // gap, which cursors tolerate (they need order, not density).
+            insert.push(" ON CONFLICT (hash) DO NOTHING");
+            insert.build().execute(&mut *self.tx).await?;
+        }
         Ok(())
     }
 

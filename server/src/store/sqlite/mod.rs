@@ -10,7 +10,10 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub mod accounts;
 
-use super::{ChangeRecord, FeedChange, FeedPage, Scope, StoreError, StoredDocument};
+use super::{
+    ChangeRecord, FeedChange, FeedPage, ROWS_PER_STATEMENT, SaveEntry, Scope, StoreError,
+    StoredDocument,
+};
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -163,47 +166,69 @@ impl WriteTransaction {
         Ok(row.as_ref().map(stored_document))
     }
 
-    /// Replaces the master copy of `document` and appends the changes that produced it.
-    /// A change already recorded (a resend) is skipped, so the feed holds each change once.
-    pub async fn save(
+    /// Every stored document among `ids`, in as few queries as SQLite's parameter limit allows.
+    pub async fn load_many(&mut self, ids: &[String]) -> Result<Vec<StoredDocument>, StoreError> {
+        let mut documents = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "SELECT id, record_type, village, data FROM documents WHERE id IN (",
+            );
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(id);
+            }
+            query.push(")");
+            let rows = query.build().fetch_all(&mut *self.tx).await?;
+            documents.extend(rows.iter().map(stored_document));
+        }
+        Ok(documents)
+    }
+
+    /// Replaces the master copies of `entries` and appends the changes that produced them, in
+    /// a few multi-row statements: a village's day of work is thousands of rows. A change
+    /// already recorded (a resend) is skipped, so the feed holds each change once.
+    pub async fn save_many(
         &mut self,
-        document: &StoredDocument,
-        heads: &[u8],
-        changes: &[ChangeRecord<'_>],
+        entries: &[SaveEntry<'_>],
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO documents (id, record_type, village, data, heads, updated_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET village = excluded.village, data = excluded.data,
-                 heads = excluded.heads, updated_at_ms = excluded.updated_at_ms",
-        )
-        .bind(&document.id)
-        .bind(&document.record_type)
-        .bind(&document.village)
-        .bind(&document.data)
-        .bind(heads)
-        .bind(now_ms)
-        .execute(&mut *self.tx)
-        .await?;
-        if changes.is_empty() {
-            return Ok(());
+        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+            let mut upsert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO documents (id, record_type, village, data, heads, updated_at_ms) ",
+            );
+            upsert.push_values(chunk, |mut row, entry| {
+                row.push_bind(&entry.document.id)
+                    .push_bind(&entry.document.record_type)
+                    .push_bind(&entry.document.village)
+                    .push_bind(&entry.document.data)
+                    .push_bind(entry.heads)
+                    .push_bind(now_ms);
+            });
+            upsert.push(
+                " ON CONFLICT (id) DO UPDATE SET village = excluded.village, data = excluded.data,
+                  heads = excluded.heads, updated_at_ms = excluded.updated_at_ms",
+            );
+            upsert.build().execute(&mut *self.tx).await?;
         }
-        // One statement for the document's changes: a day's upload is thousands of changes,
-        // and a statement per change would dominate the merge.
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO changes (hash, document_id, username, device_id, received_at_ms, data) ",
-        );
-        insert.push_values(changes, |mut row, change| {
-            row.push_bind(change.hash)
-                .push_bind(&document.id)
-                .push_bind(change.username)
-                .push_bind(change.device_id)
-                .push_bind(change.received_at_ms)
-                .push_bind(change.data);
-        });
-        insert.push(" ON CONFLICT (hash) DO NOTHING");
-        insert.build().execute(&mut *self.tx).await?;
+        let changes: Vec<(&str, &ChangeRecord)> = entries
+            .iter()
+            .flat_map(|e| e.changes.iter().map(|c| (e.document.id.as_str(), c)))
+            .collect();
+        for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO changes (hash, document_id, username, device_id, received_at_ms, data) ",
+            );
+            insert.push_values(chunk, |mut row, (document_id, change)| {
+                row.push_bind(change.hash)
+                    .push_bind(*document_id)
+                    .push_bind(change.username)
+                    .push_bind(change.device_id)
+                    .push_bind(change.received_at_ms)
+                    .push_bind(change.data);
+            });
+            insert.push(" ON CONFLICT (hash) DO NOTHING");
+            insert.build().execute(&mut *self.tx).await?;
+        }
         Ok(())
     }
 
