@@ -23,16 +23,18 @@ pub struct DemoAccount {
     pub villages: Vec<String>,
 }
 
-/// Fills an empty database; returns the accounts created, or `None` when the database already
+/// Fills an empty database with the township `spec` describes ([`TownshipSpec::demo`] for
+/// `serve --demo`); returns the accounts created, or `None` when the database already
 /// has villages (so a restart never duplicates or overwrites anything).
 pub async fn seed_if_empty(
     store: &Store,
+    spec: &TownshipSpec,
     now_ms: i64,
 ) -> Result<Option<Vec<DemoAccount>>, StoreError> {
     if !store.villages().await?.is_empty() {
         return Ok(None);
     }
-    let township = generator::generate(&TownshipSpec::demo());
+    let township = generator::generate(spec);
     for village in &township.villages {
         store
             .add_village(&Village {

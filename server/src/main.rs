@@ -10,6 +10,7 @@ use pingan_server::accounts::{Role, User, Village, password};
 use pingan_server::http::auth::now_ms;
 use pingan_server::{AppState, Store, demo, router};
 use pingan_shared::document;
+use pingan_shared::generator::TownshipSpec;
 use pingan_shared::records::household::Household;
 
 #[derive(Parser)]
@@ -41,6 +42,30 @@ enum Command {
         /// Fill an empty database with a demo township and demo accounts.
         #[arg(long)]
         demo: bool,
+    },
+    /// Fill an empty database with a generated township (deterministic from --seed) and demo
+    /// accounts; the sizes are per village.
+    Demo {
+        #[command(flatten)]
+        db: Database,
+        #[arg(long, default_value_t = TownshipSpec::demo().seed)]
+        seed: u64,
+        #[arg(long, default_value_t = TownshipSpec::demo().year)]
+        year: i32,
+        #[arg(long, default_value_t = TownshipSpec::demo().villages)]
+        villages: usize,
+        #[arg(long, default_value_t = TownshipSpec::demo().groups_per_village)]
+        groups: usize,
+        #[arg(long, default_value_t = TownshipSpec::demo().households_per_village)]
+        households: usize,
+        #[arg(long, default_value_t = TownshipSpec::demo().floating_residents_per_village)]
+        floating_residents: usize,
+        #[arg(long, default_value_t = TownshipSpec::demo().rental_houses_per_village)]
+        rental_houses: usize,
+        #[arg(long, default_value_t = TownshipSpec::demo().disputes_per_village)]
+        disputes: usize,
+        #[arg(long, default_value_t = TownshipSpec::demo().outreach_visits_per_village)]
+        visits: usize,
     },
     /// Print every household in the master copy, one JSON object per line.
     Households {
@@ -121,6 +146,38 @@ async fn main() -> anyhow::Result<()> {
             demo,
         } => serve(listen, &db.database, assets, demo).await,
         Command::Households { db } => print_households(&open(&db).await?).await,
+        Command::Demo {
+            db,
+            seed,
+            year,
+            villages,
+            groups,
+            households,
+            floating_residents,
+            rental_houses,
+            disputes,
+            visits,
+        } => {
+            let spec = TownshipSpec {
+                seed,
+                year,
+                villages,
+                groups_per_village: groups,
+                households_per_village: households,
+                floating_residents_per_village: floating_residents,
+                rental_houses_per_village: rental_houses,
+                disputes_per_village: disputes,
+                outreach_visits_per_village: visits,
+            };
+            let store = open(&db).await?;
+            match demo::seed_if_empty(&store, &spec, now_ms()).await? {
+                Some(accounts) => print_accounts(&accounts),
+                None => anyhow::bail!(
+                    "the database already holds villages; demo data goes only into an empty one"
+                ),
+            }
+            Ok(())
+        }
         Command::Village(VillageCommand::Add { id, name, db }) => {
             open(&db)
                 .await?
@@ -165,22 +222,8 @@ async fn serve(
         .await
         .with_context(|| format!("opening database {}", shown(database)))?;
     if demo {
-        match demo::seed_if_empty(&store, now_ms()).await? {
-            Some(accounts) => {
-                println!(
-                    "Filled the empty database with a demo township. Demo accounts (password {}):",
-                    demo::DEMO_PASSWORD
-                );
-                for account in accounts {
-                    println!(
-                        "  {:<10} {:<8} {} {}",
-                        account.username,
-                        account.role.as_str(),
-                        account.display_name,
-                        account.villages.join(",")
-                    );
-                }
-            }
+        match demo::seed_if_empty(&store, &TownshipSpec::demo(), now_ms()).await? {
+            Some(accounts) => print_accounts(&accounts),
             None => println!(
                 "The database already holds data; demo accounts (if it was seeded) use password {}.",
                 demo::DEMO_PASSWORD
@@ -200,6 +243,22 @@ async fn serve(
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
+}
+
+fn print_accounts(accounts: &[demo::DemoAccount]) {
+    println!(
+        "Filled the empty database with a demo township. Demo accounts (password {}):",
+        demo::DEMO_PASSWORD
+    );
+    for account in accounts {
+        println!(
+            "  {:<10} {:<8} {} {}",
+            account.username,
+            account.role.as_str(),
+            account.display_name,
+            account.villages.join(",")
+        );
+    }
 }
 
 async fn user(command: UserCommand) -> anyhow::Result<()> {

@@ -193,15 +193,13 @@ pub fn merge_upload(
     })
 }
 
+/// One document's part of an upload: its stored master copy (if any) and the changes sent.
+pub type MergeJob<'a> = (Option<&'a [u8]>, &'a [Vec<u8>]);
+
 /// Merges many documents' uploads on every core: Automerge work is CPU-bound, and a day's
 /// upload from a whole village is thousands of changes. Results come back in input order.
-/// Each item is `(stored master copy, uploaded changes)`.
-pub fn merge_uploads(
-    jobs: &[(Option<&[u8]>, &[Vec<u8>])],
-    today: Date,
-) -> Vec<Result<Merged, Refusal>> {
-    let merge =
-        |(stored, uploaded): &(Option<&[u8]>, &[Vec<u8>])| merge_upload(*stored, uploaded, today);
+pub fn merge_uploads(jobs: &[MergeJob<'_>], today: Date) -> Vec<Result<Merged, Refusal>> {
+    let merge = |(stored, uploaded): &MergeJob<'_>| merge_upload(*stored, uploaded, today);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Below this, starting threads costs more than it saves.
     const SMALL_BATCH: usize = 32;
@@ -275,7 +273,7 @@ mod tests {
                 (Vec::new(), document::changes_since(&mut doc, &[]))
             })
             .collect();
-        let jobs: Vec<(Option<&[u8]>, &[Vec<u8>])> = uploads
+        let jobs: Vec<MergeJob> = uploads
             .iter()
             .map(|(_, changes)| (None, changes.as_slice()))
             .collect();

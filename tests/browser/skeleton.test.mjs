@@ -57,6 +57,13 @@ test('a household added offline reaches the township server', { timeout: 120_000
     await page.locator('#household-form').waitFor({ state: 'visible' });
 
     assert.equal(await page.locator('#household-village').inputValue(), VILLAGE, 'the worker\'s own village is preselected');
+    // Validation runs on the phone, offline: an empty form is refused field by field, in Chinese.
+    await page.locator('#household-add').click();
+    await page.getByText('请填写村民小组').waitFor({ state: 'visible' });
+    await page.getByText('请填写住址').waitFor({ state: 'visible' });
+    await page.getByText('请填写户主姓名').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#household-list li').filter({ hasText: HEAD }).count(), 0, 'nothing was saved');
+
     await page.locator('#household-group').fill(GROUP);
     await page.locator('#household-address').fill(ADDRESS);
     await page.locator('#household-head').fill(HEAD);

@@ -10,7 +10,7 @@ use pingan_shared::sync::protocol::{Accepted, Rejected, SyncRequest};
 use serde_bytes::ByteBuf;
 
 use super::Principal;
-use crate::merge::{Refusal, merge_uploads};
+use crate::merge::{MergeJob, Refusal, merge_uploads};
 use crate::store::{
     ChangeRecord, SaveEntry, Scope, Store, StoreError, StoredDocument, WriteTransaction,
 };
@@ -73,7 +73,7 @@ pub async fn upload(
     }
     // CPU-bound Automerge work runs off the async runtime so other requests keep being served.
     let (pending, results) = tokio::task::spawn_blocking(move || {
-        let jobs: Vec<(Option<&[u8]>, &[Vec<u8>])> = pending
+        let jobs: Vec<MergeJob> = pending
             .iter()
             .map(|(_, existing, changes)| {
                 (

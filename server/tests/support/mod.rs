@@ -41,6 +41,13 @@ impl Township {
         Self::on(Backend::Sqlite).await
     }
 
+    /// A fresh SQLite database with no villages and no accounts.
+    pub async fn empty() -> Self {
+        let database = TestDatabase::create(Backend::Sqlite).await;
+        let store = Store::connect(&database.url).await.unwrap();
+        Self::serving(store, database)
+    }
+
     /// The same township in a new database of its own on `backend`.
     pub async fn on(backend: Backend) -> Self {
         let database = TestDatabase::create(backend).await;
@@ -70,6 +77,10 @@ impl Township {
             };
             store.add_user(&user, &hash, NOW_MS).await.unwrap();
         }
+        Self::serving(store, database)
+    }
+
+    fn serving(store: Store, database: TestDatabase) -> Self {
         let app = router(
             AppState {
                 store: store.clone(),

@@ -180,9 +180,16 @@ async fn server_merge(store: &Store, backend: &str) -> anyhow::Result<()> {
         let t = Instant::now();
         for (doc, upload) in docs.iter().zip(&request.documents) {
             let changes: Vec<Vec<u8>> = upload.changes.iter().map(|c| c.to_vec()).collect();
-            let _ = pingan_server::merge::merge_upload(Some(&doc.data), &changes, pingan_shared::statistics::china_date(0));
+            let _ = pingan_server::merge::merge_upload(
+                Some(&doc.data),
+                &changes,
+                pingan_shared::statistics::china_date(0),
+            );
         }
-        println!("merge CPU only: {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+        println!(
+            "merge CPU only: {:.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
         let mut phases = [0f64; 4];
         for (doc, upload) in docs.iter().zip(&request.documents) {
             let changes: Vec<Vec<u8>> = upload.changes.iter().map(|c| c.to_vec()).collect();
@@ -190,7 +197,8 @@ async fn server_merge(store: &Store, backend: &str) -> anyhow::Result<()> {
             let mut d = automerge::AutoCommit::load(&doc.data).unwrap();
             phases[0] += t.elapsed().as_secs_f64();
             let t = Instant::now();
-            d.apply_changes(pingan_shared::document::decode_changes(&changes).unwrap()).unwrap();
+            d.apply_changes(pingan_shared::document::decode_changes(&changes).unwrap())
+                .unwrap();
             phases[1] += t.elapsed().as_secs_f64();
             let t = Instant::now();
             let _ = pingan_shared::document::validate(&d, pingan_shared::statistics::china_date(0));
@@ -199,7 +207,13 @@ async fn server_merge(store: &Store, backend: &str) -> anyhow::Result<()> {
             let _ = d.save();
             phases[3] += t.elapsed().as_secs_f64();
         }
-        println!("load {:.1} apply {:.1} validate {:.1} save {:.1} ms", phases[0]*1e3, phases[1]*1e3, phases[2]*1e3, phases[3]*1e3);
+        println!(
+            "load {:.1} apply {:.1} validate {:.1} save {:.1} ms",
+            phases[0] * 1e3,
+            phases[1] * 1e3,
+            phases[2] * 1e3,
+            phases[3] * 1e3
+        );
     }
     let started = Instant::now();
     let response = pingan_server::sync::sync(store, &principal, request, 0).await?;

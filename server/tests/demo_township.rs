@@ -1,0 +1,94 @@
+//! The demo township: generated into an empty database with working accounts, never into one
+//! that holds data.
+
+mod support;
+
+use pingan_server::accounts::password;
+use pingan_server::demo::{self, DEMO_PASSWORD};
+use pingan_shared::generator::TownshipSpec;
+use support::Township;
+
+fn small() -> TownshipSpec {
+    TownshipSpec {
+        seed: 7,
+        year: 2022,
+        villages: 2,
+        groups_per_village: 3,
+        households_per_village: 5,
+        floating_residents_per_village: 4,
+        rental_houses_per_village: 2,
+        disputes_per_village: 3,
+        outreach_visits_per_village: 1,
+    }
+}
+
+#[tokio::test]
+async fn an_empty_database_gets_the_township_the_flags_describe_and_accounts_that_log_in() {
+    let township = Township::empty().await;
+    let store = &township.store;
+
+    let accounts = demo::seed_if_empty(store, &small(), 0)
+        .await
+        .unwrap()
+        .unwrap();
+
+    assert_eq!(store.villages().await.unwrap().len(), 2);
+    assert_eq!(
+        store.documents_of_type("household").await.unwrap().len(),
+        10
+    );
+    assert_eq!(
+        store.documents_of_type("rental_house").await.unwrap().len(),
+        4
+    );
+    assert_eq!(store.documents_of_type("dispute").await.unwrap().len(), 6);
+    assert_eq!(
+        store
+            .documents_of_type("outreach_visit")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let persons = store.documents_of_type("person").await.unwrap().len();
+    assert!(
+        persons >= 10 + 8,
+        "household members and floating residents: {persons}"
+    );
+    let usernames: Vec<_> = accounts.iter().map(|a| a.username.as_str()).collect();
+    assert_eq!(usernames, ["admin", "reviewer", "worker01", "worker02"]);
+    let (worker, hash) = store.user("worker02").await.unwrap().unwrap();
+    assert_eq!(worker.villages, ["v02"]);
+    assert!(password::verify(DEMO_PASSWORD, &hash));
+}
+
+#[tokio::test]
+async fn a_database_with_villages_is_never_seeded_again() {
+    let township = Township::empty().await;
+    demo::seed_if_empty(&township.store, &small(), 0)
+        .await
+        .unwrap();
+    let before = township
+        .store
+        .documents_of_type("household")
+        .await
+        .unwrap()
+        .len();
+
+    assert_eq!(
+        demo::seed_if_empty(&township.store, &small(), 0)
+            .await
+            .unwrap(),
+        None
+    );
+
+    assert_eq!(
+        township
+            .store
+            .documents_of_type("household")
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
+}
