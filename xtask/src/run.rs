@@ -13,9 +13,16 @@ const DEFAULT_DATABASE: &str = "sqlite://data/pingan.db";
 pub fn run(args: &[String]) -> Result<()> {
     let extra = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
     let assets = dist::dist()?;
-    // The `test` profile on purpose: `cargo xtask test` builds the same binary, so a newcomer
-    // who runs both compiles the native dependency tree once.
-    run_cmd(cargo().args(["build", "--profile", "test", "-p", "pingan-server"]))?;
+    // The `test` profile and the whole workspace's features on purpose: `cargo xtask test`
+    // builds the same artifacts, so a newcomer who runs both compiles the native tree once.
+    run_cmd(cargo().args([
+        "build",
+        "--profile",
+        "test",
+        "--workspace",
+        "--bin",
+        "pingan-server",
+    ]))?;
     fs::create_dir_all(root().join("data")).context("could not create data/")?;
 
     let server_args = server_args(extra, &assets.to_string_lossy());

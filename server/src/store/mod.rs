@@ -78,8 +78,8 @@ pub struct SaveEntry<'a> {
     pub changes: &'a [ChangeRecord<'a>],
 }
 
-/// Rows per multi-row statement: under SQLite's 32,766 and PostgreSQL's 65,535 bind
-/// parameters at seven columns a row.
+/// Rows per multi-row SQLite statement: under its 32,766 bind parameters at six columns a row.
+/// (PostgreSQL binds whole columns as arrays instead.)
 pub(crate) const ROWS_PER_STATEMENT: usize = 2_000;
 
 /// One change as accepted from a device.

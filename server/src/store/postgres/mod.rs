@@ -10,14 +10,11 @@
 use std::str::FromStr;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+use sqlx::{PgPool, Postgres, Row};
 
 pub mod accounts;
 
-use super::{
-    ChangeRecord, FeedChange, FeedPage, ROWS_PER_STATEMENT, SaveEntry, Scope, StoreError,
-    StoredDocument,
-};
+use super::{ChangeRecord, FeedChange, FeedPage, SaveEntry, Scope, StoreError, StoredDocument};
 
 #[derive(Clone)]
 pub struct PostgresStore {
@@ -196,24 +193,36 @@ impl WriteTransaction {
         entries: &[SaveEntry<'_>],
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-            let mut upsert = QueryBuilder::<Postgres>::new(
-                "INSERT INTO documents (id, record_type, village, data, heads, updated_at_ms) ",
-            );
-            upsert.push_values(chunk, |mut row, entry| {
-                row.push_bind(&entry.document.id)
-                    .push_bind(&entry.document.record_type)
-                    .push_bind(&entry.document.village)
-                    .push_bind(&entry.document.data)
-                    .push_bind(entry.heads)
-                    .push_bind(now_ms);
-            });
-            upsert.push(
-                " ON CONFLICT (id) DO UPDATE SET village = excluded.village, data = excluded.data,
-                  heads = excluded.heads, updated_at_ms = excluded.updated_at_ms",
-            );
-            upsert.build().execute(&mut *self.tx).await?;
-        }
+        // Whole columns bound as arrays and spread with UNNEST: one statement of fixed text
+        // whatever the batch size, which PostgreSQL plans once and decodes in binary.
+        let documents = entries.iter().map(|e| e.document);
+        sqlx::query(
+            "INSERT INTO documents (id, record_type, village, data, heads, updated_at_ms)
+             SELECT id, record_type, village, data, heads, $6
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[])
+                  AS batch (id, record_type, village, data, heads)
+             ON CONFLICT (id) DO UPDATE SET village = excluded.village, data = excluded.data,
+                 heads = excluded.heads, updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(documents.clone().map(|d| d.id.as_str()).collect::<Vec<_>>())
+        .bind(
+            documents
+                .clone()
+                .map(|d| d.record_type.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            documents
+                .clone()
+                .map(|d| d.village.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(documents.map(|d| d.data.clone()).collect::<Vec<_>>())
+        .bind(entries.iter().map(|e| e.heads.to_vec()).collect::<Vec<_>>())
+        .bind(now_ms)
+        .execute(&mut *self.tx)
+        .await?;
+
         let changes: Vec<(&str, &ChangeRecord)> = entries
             .iter()
             .flat_map(|e| e.changes.iter().map(|c| (e.document.id.as_str(), c)))
@@ -227,28 +236,23 @@ impl WriteTransaction {
                 .fetch_one(&mut *self.tx)
                 .await?;
         let first = last - changes.len() as i64 + 1;
-        for (offset, chunk) in changes.chunks(ROWS_PER_STATEMENT).enumerate() {
-            let base = first + (offset * ROWS_PER_STATEMENT) as i64;
-            let mut insert = QueryBuilder::<Postgres>::new(
-                "INSERT INTO changes (seq, hash, document_id, username, device_id, received_at_ms, data) ",
-            );
-            insert.push_values(
-                chunk.iter().enumerate(),
-                |mut row, (i, (document_id, change))| {
-                    row.push_bind(base + i as i64)
-                        .push_bind(change.hash)
-                        .push_bind(*document_id)
-                        .push_bind(change.username)
-                        .push_bind(change.device_id)
-                        .push_bind(change.received_at_ms)
-                        .push_bind(change.data);
-                },
-            );
-            // A hash already stored keeps its first number; the skipped number only leaves a
-            // gap, which cursors tolerate (they need order, not density).
-            insert.push(" ON CONFLICT (hash) DO NOTHING");
-            insert.build().execute(&mut *self.tx).await?;
-        }
+        // A hash already stored keeps its first number; the skipped number only leaves a gap,
+        // which cursors tolerate (they need order, not density).
+        sqlx::query(
+            "INSERT INTO changes (seq, hash, document_id, username, device_id, received_at_ms, data)
+             SELECT * FROM UNNEST($1::int8[], $2::bytea[], $3::text[], $4::text[], $5::text[],
+                                  $6::int8[], $7::bytea[])
+             ON CONFLICT (hash) DO NOTHING",
+        )
+        .bind((0..changes.len() as i64).map(|i| first + i).collect::<Vec<_>>())
+        .bind(changes.iter().map(|(_, c)| c.hash.to_vec()).collect::<Vec<_>>())
+        .bind(changes.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind(changes.iter().map(|(_, c)| c.username).collect::<Vec<_>>())
+        .bind(changes.iter().map(|(_, c)| c.device_id).collect::<Vec<_>>())
+        .bind(changes.iter().map(|(_, c)| c.received_at_ms).collect::<Vec<_>>())
+        .bind(changes.iter().map(|(_, c)| c.data.to_vec()).collect::<Vec<_>>())
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 
