@@ -3,6 +3,7 @@
 
 mod support;
 
+use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -26,6 +27,7 @@ on_both_backends!(
     an_oversized_body_is_refused_before_it_is_read,
     health_check_reports_ok_when_the_database_answers,
     a_document_listed_twice_in_one_request_is_refused_once_and_stored_once,
+    identical_changes_in_two_documents_each_reach_the_feed,
 );
 
 fn household(address: &str, head: &str) -> Household {
@@ -276,4 +278,63 @@ async fn a_document_listed_twice_in_one_request_is_refused_once_and_stored_once(
     assert_eq!(response.rejected[0].code, "bad_id");
     assert!(response.rejected[0].message.contains("listed twice"));
     assert_eq!(stored_households(&township.store).await.len(), 1);
+}
+
+/// One actor writing two identical records in the same second produces byte-identical
+/// changes; each document must still keep (and serve) its own.
+async fn identical_changes_in_two_documents_each_reach_the_feed(backend: Backend) {
+    let township = Township::on(backend).await;
+    let twin = || {
+        let mut doc = AutoCommit::new().with_actor(ActorId::from([9u8; 16].as_slice()));
+        document::update(&mut doc, &household("幸福村3组12号", "王建国"));
+        doc.commit_with(CommitOptions::default().with_time(0));
+        doc
+    };
+    let (a, b) = (
+        DocumentId::from_random_bytes([0xa; 16]),
+        DocumentId::from_random_bytes([0xb; 16]),
+    );
+    let (mut doc_a, mut doc_b) = (twin(), twin());
+    assert_eq!(
+        doc_a.get_heads(),
+        doc_b.get_heads(),
+        "the two changes are byte-identical"
+    );
+    let colleague = township.login("worker-xingfu", "tablet").await;
+    let start = township
+        .sync(
+            &colleague,
+            &SyncRequest {
+                device_id: "tablet".into(),
+                position: Position::Start,
+                documents: vec![],
+            },
+        )
+        .await;
+
+    sync(
+        &township,
+        vec![upload(&a, &mut doc_a), upload(&b, &mut doc_b)],
+    )
+    .await;
+
+    assert_eq!(township.store.change_count(a.as_str()).await.unwrap(), 1);
+    assert_eq!(township.store.change_count(b.as_str()).await.unwrap(), 1);
+    let next = township
+        .sync(
+            &colleague,
+            &SyncRequest {
+                device_id: "tablet".into(),
+                position: start.position,
+                documents: vec![],
+            },
+        )
+        .await;
+    let mut fed: Vec<&str> = next
+        .changes
+        .iter()
+        .map(|c| c.document_id.as_str())
+        .collect();
+    fed.sort();
+    assert_eq!(fed, [a.as_str(), b.as_str()]);
 }

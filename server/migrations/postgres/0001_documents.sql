@@ -23,13 +23,16 @@ INSERT INTO feed_counter (id, seq) VALUES (1, 0);
 -- (ordered by seq) and the audit trail reviewers read.
 CREATE TABLE changes (
     seq            BIGINT PRIMARY KEY,    -- from feed_counter, inside the writing transaction
-    hash           BYTEA NOT NULL UNIQUE,
+    hash           BYTEA NOT NULL,
     -- No foreign key: the document row is written in the same transaction just before its
     -- changes, and a per-row referential check made a 10,000-change upload a third slower.
     document_id    TEXT NOT NULL,
     device_id      TEXT NOT NULL,
     received_at_ms BIGINT NOT NULL,
-    data           BYTEA NOT NULL
+    data           BYTEA NOT NULL,
+    -- Per document: the same change bytes can belong to two documents (one actor writing two
+    -- identical records in the same second), and each must keep its own feed entry.
+    UNIQUE (document_id, hash)
 );
 
 CREATE INDEX documents_by_village ON documents (village, record_type);

@@ -12,11 +12,14 @@ CREATE TABLE documents (
 -- (ordered by seq) and the audit trail reviewers read.
 CREATE TABLE changes (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    hash         BLOB NOT NULL UNIQUE,
+    hash         BLOB NOT NULL,
     document_id  TEXT NOT NULL REFERENCES documents (id),
     device_id    TEXT NOT NULL,
     received_at_ms INTEGER NOT NULL,
-    data         BLOB NOT NULL
+    data         BLOB NOT NULL,
+    -- Per document: the same change bytes can belong to two documents (one actor writing two
+    -- identical records in the same second), and each must keep its own feed entry.
+    UNIQUE (document_id, hash)
 );
 
 CREATE INDEX documents_by_village ON documents (village, record_type);

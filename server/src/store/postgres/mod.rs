@@ -242,7 +242,7 @@ impl WriteTransaction {
             "INSERT INTO changes (seq, hash, document_id, username, device_id, received_at_ms, data)
              SELECT * FROM UNNEST($1::int8[], $2::bytea[], $3::text[], $4::text[], $5::text[],
                                   $6::int8[], $7::bytea[])
-             ON CONFLICT (hash) DO NOTHING",
+             ON CONFLICT (document_id, hash) DO NOTHING",
         )
         .bind((0..changes.len() as i64).map(|i| first + i).collect::<Vec<_>>())
         .bind(changes.iter().map(|(_, c)| c.hash.to_vec()).collect::<Vec<_>>())

@@ -226,7 +226,7 @@ impl WriteTransaction {
                     .push_bind(change.received_at_ms)
                     .push_bind(change.data);
             });
-            insert.push(" ON CONFLICT (hash) DO NOTHING");
+            insert.push(" ON CONFLICT (document_id, hash) DO NOTHING");
             insert.build().execute(&mut *self.tx).await?;
         }
         Ok(())
