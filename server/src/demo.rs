@@ -8,7 +8,7 @@ use pingan_shared::generator::{self, TownshipSpec};
 use pingan_shared::records::Record;
 
 use crate::accounts::{Role, User, Village, password};
-use crate::store::{ChangeRecord, Store, StoreError, StoredDocument, WriteTransaction};
+use crate::store::{ChangeRecord, SaveEntry, Store, StoreError, StoredDocument, WriteTransaction};
 
 /// Every demo account's password. Demo data only; a real deployment adds its own users.
 pub const DEMO_PASSWORD: &str = "pingan-demo";
@@ -100,35 +100,63 @@ pub async fn store_township(
     tx.commit().await
 }
 
+/// Writes every record of one type in a few multi-row statements, as an upload does: a demo
+/// township is thousands of documents, and one statement per document made seeding slow.
 async fn save_all<R: Record>(
     tx: &mut WriteTransaction,
     actor: &ActorId,
     records: &[(DocumentId, R)],
     now_ms: i64,
 ) -> Result<(), StoreError> {
+    let mut documents = Vec::with_capacity(records.len());
+    let mut heads = Vec::with_capacity(records.len());
+    let mut changes = Vec::with_capacity(records.len());
     for (id, record) in records {
         let mut doc: AutoCommit = document::create(actor.clone(), record);
-        let changes = doc.get_changes(&[]);
-        let hashes: Vec<_> = changes.iter().map(|change| change.hash()).collect();
-        let change_records: Vec<ChangeRecord> = changes
-            .iter()
-            .zip(&hashes)
-            .map(|(change, hash)| ChangeRecord {
-                hash: &hash.0,
-                data: change.raw_bytes(),
-                username: SEED_USER,
-                device_id: SEED_DEVICE,
-                received_at_ms: now_ms,
-            })
-            .collect();
-        let heads: Vec<u8> = doc.get_heads().iter().flat_map(|h| h.0).collect();
-        let stored = StoredDocument {
+        changes.push(doc.get_changes(&[]));
+        heads.push(
+            doc.get_heads()
+                .iter()
+                .flat_map(|h| h.0)
+                .collect::<Vec<u8>>(),
+        );
+        documents.push(StoredDocument {
             id: id.to_string(),
             record_type: R::TYPE.as_str().to_owned(),
             village: record.village().to_owned(),
             data: doc.save(),
-        };
-        tx.save(&stored, &heads, &change_records, now_ms).await?;
+        });
     }
-    Ok(())
+    let hashes: Vec<Vec<_>> = changes
+        .iter()
+        .map(|of_doc| of_doc.iter().map(|change| change.hash()).collect())
+        .collect();
+    let change_records: Vec<Vec<ChangeRecord>> = changes
+        .iter()
+        .zip(&hashes)
+        .map(|(of_doc, hashes)| {
+            of_doc
+                .iter()
+                .zip(hashes)
+                .map(|(change, hash)| ChangeRecord {
+                    hash: &hash.0,
+                    data: change.raw_bytes(),
+                    username: SEED_USER,
+                    device_id: SEED_DEVICE,
+                    received_at_ms: now_ms,
+                })
+                .collect()
+        })
+        .collect();
+    let entries: Vec<SaveEntry> = documents
+        .iter()
+        .zip(&heads)
+        .zip(&change_records)
+        .map(|((document, heads), changes)| SaveEntry {
+            document,
+            heads,
+            changes,
+        })
+        .collect();
+    tx.save_many(&entries, now_ms).await
 }
