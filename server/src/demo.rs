@@ -8,7 +8,9 @@ use pingan_shared::generator::{self, TownshipSpec};
 use pingan_shared::records::Record;
 
 use crate::accounts::{Role, User, Village, password};
-use crate::store::{ChangeRecord, SaveEntry, Store, StoreError, StoredDocument, WriteTransaction};
+use crate::store::{
+    Author, ChangeRecord, SaveEntry, Store, StoreError, StoredDocument, WriteTransaction,
+};
 
 /// Every demo account's password. Demo data only; a real deployment adds its own users.
 pub const DEMO_PASSWORD: &str = "pingan-demo";
@@ -141,9 +143,6 @@ async fn save_all<R: Record>(
                 .map(|(change, hash)| ChangeRecord {
                     hash: &hash.0,
                     data: change.raw_bytes(),
-                    username: SEED_USER,
-                    device_id: SEED_DEVICE,
-                    received_at_ms: now_ms,
                 })
                 .collect()
         })
@@ -158,5 +157,10 @@ async fn save_all<R: Record>(
             changes,
         })
         .collect();
-    tx.save_many(&entries, now_ms).await
+    let author = Author {
+        username: SEED_USER,
+        device_id: SEED_DEVICE,
+        received_at_ms: now_ms,
+    };
+    tx.save_many(&entries, &author).await
 }

@@ -14,13 +14,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use pingan_server::Store;
-use pingan_server::store::{ChangeRecord, Scope, StoredDocument};
+use pingan_server::store::{Author, ChangeRecord, SaveEntry, Scope, StoredDocument};
 use sqlx::Connection;
 use support::{Backend, TestDatabase};
 
 const WRITERS: usize = 4;
 const TRANSACTIONS_PER_WRITER: usize = 25;
-const CHANGES_PER_TRANSACTION: usize = 2;
+/// Each document written gets one feed entry, so a transaction takes this many numbers.
+const DOCUMENTS_PER_TRANSACTION: usize = 2;
+const CHANGES_PER_DOCUMENT: usize = 2;
 const READERS: usize = 3;
 /// Small, so readers page through the feed often while it grows.
 const PAGE: usize = 5;
@@ -71,7 +73,7 @@ async fn cursors_never_skip(backend: Backend) {
     let committed = committed_seqs(backend, &database.url).await;
     assert_eq!(
         committed.len(),
-        WRITERS * TRANSACTIONS_PER_WRITER * CHANGES_PER_TRANSACTION
+        WRITERS * TRANSACTIONS_PER_WRITER * DOCUMENTS_PER_TRANSACTION
     );
     for (reader, handle) in readers.into_iter().enumerate() {
         let seen = tokio::time::timeout(DEADLINE, handle)
@@ -96,33 +98,56 @@ async fn cursors_never_skip(backend: Backend) {
 
 async fn write(store: Store, writer: usize) {
     let device = format!("writer-{writer}");
+    let author = Author {
+        username: "writer",
+        device_id: &device,
+        received_at_ms: 0,
+    };
     for transaction in 0..TRANSACTIONS_PER_WRITER {
         let mut tx = store.begin_write().await.unwrap();
-        // A few documents per writer, so most transactions update one that exists.
-        let id = format!("doc-{writer}-{}", transaction % 3);
-        let previous = tx.load(&id).await.unwrap();
-        let hashes: Vec<Vec<u8>> = (0..CHANGES_PER_TRANSACTION)
-            .map(|change| format!("{writer}/{transaction}/{change}").into_bytes())
+        // A few documents per writer, so most transactions update ones that exist.
+        let ids: Vec<String> = (0..DOCUMENTS_PER_TRANSACTION)
+            .map(|d| format!("doc-{writer}-{d}-{}", transaction % 3))
             .collect();
-        let changes: Vec<ChangeRecord> = hashes
+        let mut documents = Vec::new();
+        for id in ids {
+            let previous = tx.load(&id).await.unwrap();
+            let mut data = previous.map(|d| d.data).unwrap_or_default();
+            data.push(transaction as u8);
+            documents.push(StoredDocument {
+                id,
+                record_type: "household".into(),
+                village: "xingfu".into(),
+                data,
+            });
+        }
+        let hashes: Vec<Vec<Vec<u8>>> = documents
             .iter()
-            .map(|hash| ChangeRecord {
-                hash,
-                data: hash,
-                username: "writer",
-                device_id: &device,
-                received_at_ms: 0,
+            .map(|document| {
+                (0..CHANGES_PER_DOCUMENT)
+                    .map(|change| format!("{}/{transaction}/{change}", document.id).into_bytes())
+                    .collect()
             })
             .collect();
-        let mut data = previous.map(|d| d.data).unwrap_or_default();
-        data.push(transaction as u8);
-        let document = StoredDocument {
-            id,
-            record_type: "household".into(),
-            village: "xingfu".into(),
-            data,
-        };
-        tx.save(&document, &[], &changes, 0).await.unwrap();
+        let changes: Vec<Vec<ChangeRecord>> = hashes
+            .iter()
+            .map(|of_document| {
+                of_document
+                    .iter()
+                    .map(|hash| ChangeRecord { hash, data: hash })
+                    .collect()
+            })
+            .collect();
+        let entries: Vec<SaveEntry> = documents
+            .iter()
+            .zip(&changes)
+            .map(|(document, changes)| SaveEntry {
+                document,
+                heads: &[],
+                changes,
+            })
+            .collect();
+        tx.save_many(&entries, &author).await.unwrap();
         let dawdle = 1 + (writer + transaction) % 4;
         tokio::time::sleep(Duration::from_millis(dawdle as u64)).await;
         tx.commit().await.unwrap();
@@ -152,19 +177,19 @@ async fn read(store: Store, reader: usize, writing_done: Arc<AtomicBool>) -> See
             .feed_page(position, &Scope::Township, &device, PAGE)
             .await
             .unwrap();
-        for change in &page.changes {
+        for entry in &page.entries {
             assert!(
-                change.seq > position,
+                entry.seq > position,
                 "reader {reader} got seq {} after position {position}",
-                change.seq
+                entry.seq
             );
-            seen.seqs.push(change.seq);
+            seen.seqs.push(entry.seq);
         }
         assert!(
             page.through >= position,
             "reader {reader}'s position went back"
         );
-        if !finished && !page.changes.is_empty() {
+        if !finished && !page.entries.is_empty() {
             seen.pages_during_writes += 1;
         }
         position = page.through;
@@ -184,7 +209,7 @@ async fn read(store: Store, reader: usize, writing_done: Arc<AtomicBool>) -> See
 
 /// Straight from the table, past the store's interface.
 async fn committed_seqs(backend: Backend, url: &str) -> BTreeSet<u64> {
-    let query = "SELECT seq FROM changes";
+    let query = "SELECT seq FROM change_batches";
     let seqs: Vec<i64> = match backend {
         Backend::Sqlite => {
             let mut connection = sqlx::SqliteConnection::connect(url).await.unwrap();

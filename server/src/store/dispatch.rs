@@ -3,7 +3,7 @@
 
 use super::postgres::{self, PostgresStore};
 use super::sqlite::{self, SqliteStore};
-use super::{ChangeRecord, FeedPage, SaveEntry, Scope, SessionRecord, StoreError, StoredDocument};
+use super::{Author, FeedPage, SaveEntry, Scope, SessionRecord, StoreError, StoredDocument};
 use crate::accounts::{User, Village};
 
 #[derive(Clone)]
@@ -152,30 +152,15 @@ impl WriteTransaction {
         dispatch!(WriteTransaction, self, tx => tx.load(id).await)
     }
 
-    /// Replaces the master copy of `document` and appends the changes that produced it.
-    /// A change already recorded (a resend) is skipped, so the feed holds each change once.
-    pub async fn save(
-        &mut self,
-        document: &StoredDocument,
-        heads: &[u8],
-        changes: &[ChangeRecord<'_>],
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
-        let entry = SaveEntry {
-            document,
-            heads,
-            changes,
-        };
-        self.save_many(std::slice::from_ref(&entry), now_ms).await
-    }
-
-    /// Writes many documents and their changes in a few statements.
+    /// Replaces the master copies of `entries` and appends one feed entry per document with
+    /// new changes, in a few statements. Callers pass only changes the master copy lacked (a
+    /// resend brings none, and writes no entry), so the feed holds each change once.
     pub async fn save_many(
         &mut self,
         entries: &[SaveEntry<'_>],
-        now_ms: i64,
+        author: &Author<'_>,
     ) -> Result<(), StoreError> {
-        dispatch!(WriteTransaction, self, tx => tx.save_many(entries, now_ms).await)
+        dispatch!(WriteTransaction, self, tx => tx.save_many(entries, author).await)
     }
 
     /// Durable once this returns: the caller may acknowledge to the device.

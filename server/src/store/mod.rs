@@ -4,6 +4,7 @@
 //! commit. Two backends sit behind it, chosen by the database URL: an embedded SQLite file for
 //! one server, PostgreSQL for several servers on one database (see `docs/decisions.md`).
 
+pub mod batch;
 mod dispatch;
 pub mod postgres;
 pub mod sqlite;
@@ -52,18 +53,19 @@ pub enum Scope {
     Villages(Vec<String>),
 }
 
-/// One entry of the change feed.
+/// One entry of the change feed: the changes one upload made to one document.
 #[derive(Debug, Clone)]
-pub struct FeedChange {
+pub struct FeedEntry {
     pub seq: u64,
     pub document_id: String,
-    pub data: Vec<u8>,
+    /// Encoded Automerge changes in causal order.
+    pub changes: Vec<Vec<u8>>,
 }
 
 /// A page of the change feed, read in one consistent snapshot.
 #[derive(Debug, Clone)]
 pub struct FeedPage {
-    pub changes: Vec<FeedChange>,
+    pub entries: Vec<FeedEntry>,
     /// The position the reader holds everything up to once it has these changes. Never past a
     /// change that was not yet committed when the page was read.
     pub through: u64,
@@ -78,14 +80,18 @@ pub struct SaveEntry<'a> {
     pub changes: &'a [ChangeRecord<'a>],
 }
 
-/// Rows per multi-row SQLite statement: under its 32,766 bind parameters at six columns a row.
-/// (PostgreSQL binds whole columns as arrays instead.)
+/// Rows per multi-row SQLite statement: under its 32,766 bind parameters at seven columns a
+/// row. (PostgreSQL binds whole columns as arrays instead.)
 pub(crate) const ROWS_PER_STATEMENT: usize = 2_000;
 
 /// One change as accepted from a device.
 pub struct ChangeRecord<'a> {
     pub hash: &'a [u8],
     pub data: &'a [u8],
+}
+
+/// Who sent an upload, and when it arrived: recorded with every change it brought.
+pub struct Author<'a> {
     pub username: &'a str,
     pub device_id: &'a str,
     pub received_at_ms: i64,

@@ -9,7 +9,7 @@ use pingan_shared::sync::protocol::{
 };
 use serde_bytes::ByteBuf;
 
-use super::{CHANGES_PER_PAGE, DOCUMENTS_PER_PAGE, Principal};
+use super::{DOCUMENTS_PER_PAGE, FEED_ENTRIES_PER_PAGE, Principal};
 use crate::store::{Store, StoreError};
 
 pub async fn download(
@@ -74,20 +74,18 @@ async fn feed(
             after,
             &principal.scope,
             &request.device_id,
-            CHANGES_PER_PAGE,
+            FEED_ENTRIES_PER_PAGE,
         )
         .await?;
     // Grouped by document in feed order; within a document the feed order is causal order.
     let mut order: Vec<String> = Vec::new();
     let mut grouped: BTreeMap<String, Vec<ByteBuf>> = BTreeMap::new();
-    for change in page.changes {
-        let entry = grouped
-            .entry(change.document_id.clone())
-            .or_insert_with(|| {
-                order.push(change.document_id.clone());
-                Vec::new()
-            });
-        entry.push(ByteBuf::from(change.data));
+    for entry in page.entries {
+        let changes = grouped.entry(entry.document_id.clone()).or_insert_with(|| {
+            order.push(entry.document_id.clone());
+            Vec::new()
+        });
+        changes.extend(entry.changes.into_iter().map(ByteBuf::from));
     }
     let changes = order
         .into_iter()

@@ -11,8 +11,9 @@ use crate::store::{Scope, Store, StoreError};
 /// Saved documents per response while a device catches up: about 1 MB for households, small
 /// enough that a dropped 2G link loses one page, not the whole download.
 pub const DOCUMENTS_PER_PAGE: usize = 500;
-/// Feed changes per response; a day's work of a whole village fits in one.
-pub const CHANGES_PER_PAGE: usize = 2_000;
+/// Feed entries per response (an entry is one upload's changes to one document); a day's
+/// work of a whole village fits in one.
+pub const FEED_ENTRIES_PER_PAGE: usize = 2_000;
 
 /// Who is syncing, as established by authentication.
 #[derive(Debug, Clone, PartialEq, Eq)]

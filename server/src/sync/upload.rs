@@ -12,7 +12,7 @@ use serde_bytes::ByteBuf;
 use super::Principal;
 use crate::merge::{MergeJob, Refusal, merge_uploads};
 use crate::store::{
-    ChangeRecord, SaveEntry, Scope, Store, StoreError, StoredDocument, WriteTransaction,
+    Author, ChangeRecord, SaveEntry, Scope, Store, StoreError, StoredDocument, WriteTransaction,
 };
 
 pub struct Uploaded {
@@ -132,9 +132,6 @@ pub async fn upload(
                 .map(|change| ChangeRecord {
                     hash: &change.hash.0,
                     data: &change.data,
-                    username: &principal.user,
-                    device_id: &principal.device_id,
-                    received_at_ms: now_ms,
                 })
                 .collect()
         })
@@ -149,7 +146,12 @@ pub async fn upload(
             changes,
         })
         .collect();
-    tx.save_many(&entries, now_ms).await?;
+    let author = Author {
+        username: &principal.user,
+        device_id: &principal.device_id,
+        received_at_ms: now_ms,
+    };
+    tx.save_many(&entries, &author).await?;
     uploaded.accepted = accepted
         .iter()
         .map(|(id, merged)| Accepted {

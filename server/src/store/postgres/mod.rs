@@ -14,7 +14,8 @@ use sqlx::{PgPool, Postgres, Row};
 
 pub mod accounts;
 
-use super::{ChangeRecord, FeedChange, FeedPage, SaveEntry, Scope, StoreError, StoredDocument};
+use super::batch::{self, PackedBatch};
+use super::{Author, FeedEntry, FeedPage, SaveEntry, Scope, StoreError, StoredDocument};
 
 #[derive(Clone)]
 pub struct PostgresStore {
@@ -72,7 +73,7 @@ impl PostgresStore {
     }
 
     /// Changes after `after` in `scope`, oldest first, leaving out those `device_id` sent
-    /// itself (it has them). At most `limit` changes.
+    /// itself (it has them). At most `limit` entries.
     pub async fn feed_page(
         &self,
         after: u64,
@@ -91,7 +92,8 @@ impl PostgresStore {
             .fetch_one(&mut *tx)
             .await?;
         let rows = sqlx::query(
-            "SELECT c.seq, c.document_id, c.data FROM changes c JOIN documents d ON d.id = c.document_id
+            "SELECT c.seq, c.document_id, c.data FROM change_batches c
+             JOIN documents d ON d.id = c.document_id
              WHERE c.seq > $1 AND c.device_id <> $2 AND ($3::text[] IS NULL OR d.village = ANY($3))
              ORDER BY c.seq LIMIT $4",
         )
@@ -103,21 +105,23 @@ impl PostgresStore {
         .await?;
         tx.commit().await?;
         let more = rows.len() > limit;
-        let changes: Vec<FeedChange> = rows
+        let entries = rows
             .iter()
             .take(limit)
-            .map(|row| FeedChange {
-                seq: row.get::<i64, _>("seq") as u64,
-                document_id: row.get("document_id"),
-                data: row.get("data"),
+            .map(|row| {
+                Ok(FeedEntry {
+                    seq: row.get::<i64, _>("seq") as u64,
+                    document_id: row.get("document_id"),
+                    changes: batch::unpack(row.get("data"))?,
+                })
             })
-            .collect();
-        let through = match (more, changes.last()) {
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let through = match (more, entries.last()) {
             (true, Some(last)) => last.seq,
             _ => (head as u64).max(after),
         };
         Ok(FeedPage {
-            changes,
+            entries,
             through,
             more,
         })
@@ -152,7 +156,9 @@ impl PostgresStore {
     }
 
     pub async fn change_count(&self, document_id: &str) -> Result<i64, StoreError> {
-        let count = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = $1")
+        let count = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(change_count), 0)::int8 FROM change_batches WHERE document_id = $1",
+        )
             .bind(document_id)
             .fetch_one(&self.pool)
             .await?;
@@ -184,14 +190,14 @@ impl WriteTransaction {
         Ok(rows.iter().map(stored_document).collect())
     }
 
-    /// Replaces the master copies of `entries` and appends the changes that produced them, in
-    /// a few multi-row statements. Callers pass only changes the master copy lacks, so all of
-    /// them are stored: their sequence numbers are taken in one step under the counter lock
-    /// this transaction holds, in the order given (causal order within each document).
+    /// Replaces the master copies of `entries` and appends, for each document with new
+    /// changes, one feed entry holding them, in two statements. Callers pass only changes the
+    /// master copy lacks. Sequence numbers are taken in one step under the counter lock this
+    /// transaction holds, in the order given.
     pub async fn save_many(
         &mut self,
         entries: &[SaveEntry<'_>],
-        now_ms: i64,
+        author: &Author<'_>,
     ) -> Result<(), StoreError> {
         // Whole columns bound as arrays and spread with UNNEST: one statement of fixed text
         // whatever the batch size, which PostgreSQL plans once and decodes in binary.
@@ -219,38 +225,53 @@ impl WriteTransaction {
         )
         .bind(documents.map(|d| d.data.clone()).collect::<Vec<_>>())
         .bind(entries.iter().map(|e| e.heads.to_vec()).collect::<Vec<_>>())
-        .bind(now_ms)
+        .bind(author.received_at_ms)
         .execute(&mut *self.tx)
         .await?;
 
-        let changes: Vec<(&str, &ChangeRecord)> = entries
+        let batches: Vec<(&str, PackedBatch)> = entries
             .iter()
-            .flat_map(|e| e.changes.iter().map(|c| (e.document.id.as_str(), c)))
+            .filter(|e| !e.changes.is_empty())
+            .map(|e| (e.document.id.as_str(), batch::pack(e.changes)))
             .collect();
-        if changes.is_empty() {
+        if batches.is_empty() {
             return Ok(());
         }
         let last: i64 =
             sqlx::query_scalar("UPDATE feed_counter SET seq = seq + $1 WHERE id = 1 RETURNING seq")
-                .bind(changes.len() as i64)
+                .bind(batches.len() as i64)
                 .fetch_one(&mut *self.tx)
                 .await?;
-        let first = last - changes.len() as i64 + 1;
-        // A hash already stored keeps its first number; the skipped number only leaves a gap,
-        // which cursors tolerate (they need order, not density).
+        let first = last - batches.len() as i64 + 1;
         sqlx::query(
-            "INSERT INTO changes (seq, hash, document_id, username, device_id, received_at_ms, data)
-             SELECT * FROM UNNEST($1::int8[], $2::bytea[], $3::text[], $4::text[], $5::text[],
-                                  $6::int8[], $7::bytea[])
-             ON CONFLICT (document_id, hash) DO NOTHING",
+            "INSERT INTO change_batches
+                 (seq, document_id, username, device_id, received_at_ms, change_count, hashes, data)
+             SELECT seq, document_id, $3, $4, $5, change_count, hashes, data
+             FROM UNNEST($1::int8[], $2::text[], $6::int8[], $7::bytea[], $8::bytea[])
+                  AS batch (seq, document_id, change_count, hashes, data)",
         )
-        .bind((0..changes.len() as i64).map(|i| first + i).collect::<Vec<_>>())
-        .bind(changes.iter().map(|(_, c)| c.hash.to_vec()).collect::<Vec<_>>())
-        .bind(changes.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-        .bind(changes.iter().map(|(_, c)| c.username).collect::<Vec<_>>())
-        .bind(changes.iter().map(|(_, c)| c.device_id).collect::<Vec<_>>())
-        .bind(changes.iter().map(|(_, c)| c.received_at_ms).collect::<Vec<_>>())
-        .bind(changes.iter().map(|(_, c)| c.data.to_vec()).collect::<Vec<_>>())
+        .bind(
+            (0..batches.len() as i64)
+                .map(|i| first + i)
+                .collect::<Vec<_>>(),
+        )
+        .bind(batches.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind(author.username)
+        .bind(author.device_id)
+        .bind(author.received_at_ms)
+        .bind(batches.iter().map(|(_, b)| b.count).collect::<Vec<_>>())
+        .bind(
+            batches
+                .iter()
+                .map(|(_, b)| b.hashes.as_slice())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            batches
+                .iter()
+                .map(|(_, b)| b.data.as_slice())
+                .collect::<Vec<_>>(),
+        )
         .execute(&mut *self.tx)
         .await?;
         Ok(())

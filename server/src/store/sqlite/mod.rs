@@ -10,9 +10,9 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub mod accounts;
 
+use super::batch::{self, PackedBatch};
 use super::{
-    ChangeRecord, FeedChange, FeedPage, ROWS_PER_STATEMENT, SaveEntry, Scope, StoreError,
-    StoredDocument,
+    Author, FeedEntry, FeedPage, ROWS_PER_STATEMENT, SaveEntry, Scope, StoreError, StoredDocument,
 };
 
 #[derive(Clone)]
@@ -76,7 +76,7 @@ impl SqliteStore {
     }
 
     /// Changes after `after` in `scope`, oldest first, leaving out those `device_id` sent
-    /// itself (it has them). At most `limit` changes.
+    /// itself (it has them). At most `limit` entries.
     pub async fn feed_page(
         &self,
         after: u64,
@@ -88,11 +88,11 @@ impl SqliteStore {
         // position returned never passes a change the page could not see. Writers commit in
         // sequence order (one writer at a time), so nothing below the head can appear later.
         let mut tx = self.pool.begin().await?;
-        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
+        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM change_batches")
             .fetch_one(&mut *tx)
             .await?;
         let mut query = QueryBuilder::<Sqlite>::new(
-            "SELECT c.seq, c.document_id, c.data FROM changes c JOIN documents d ON d.id = c.document_id WHERE c.seq > ",
+            "SELECT c.seq, c.document_id, c.data FROM change_batches c JOIN documents d ON d.id = c.document_id WHERE c.seq > ",
         );
         query.push_bind(after as i64);
         query.push(" AND c.device_id <> ").push_bind(device_id);
@@ -103,21 +103,23 @@ impl SqliteStore {
         let rows = query.build().fetch_all(&mut *tx).await?;
         tx.commit().await?;
         let more = rows.len() > limit;
-        let changes: Vec<FeedChange> = rows
+        let entries = rows
             .iter()
             .take(limit)
-            .map(|row| FeedChange {
-                seq: row.get::<i64, _>("seq") as u64,
-                document_id: row.get("document_id"),
-                data: row.get("data"),
+            .map(|row| {
+                Ok(FeedEntry {
+                    seq: row.get::<i64, _>("seq") as u64,
+                    document_id: row.get("document_id"),
+                    changes: batch::unpack(row.get("data"))?,
+                })
             })
-            .collect();
-        let through = match (more, changes.last()) {
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let through = match (more, entries.last()) {
             (true, Some(last)) => last.seq,
             _ => (head as u64).max(after),
         };
         Ok(FeedPage {
-            changes,
+            entries,
             through,
             more,
         })
@@ -125,7 +127,7 @@ impl SqliteStore {
 
     /// The feed's current end: where a device starting from saved documents continues.
     pub async fn feed_head(&self) -> Result<u64, StoreError> {
-        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
+        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM change_batches")
             .fetch_one(&self.pool)
             .await?;
         Ok(head as u64)
@@ -149,10 +151,12 @@ impl SqliteStore {
     }
 
     pub async fn change_count(&self, document_id: &str) -> Result<i64, StoreError> {
-        let count = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?")
-            .bind(document_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let count = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(change_count), 0) FROM change_batches WHERE document_id = ?",
+        )
+        .bind(document_id)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(count)
     }
 }
@@ -184,13 +188,13 @@ impl WriteTransaction {
         Ok(documents)
     }
 
-    /// Replaces the master copies of `entries` and appends the changes that produced them, in
-    /// a few multi-row statements: a village's day of work is thousands of rows. A change
-    /// already recorded (a resend) is skipped, so the feed holds each change once.
+    /// Replaces the master copies of `entries` and appends, for each document with new
+    /// changes, one feed entry holding them, in a few multi-row statements. Callers pass only
+    /// changes the master copy lacks; entries are numbered in the order given.
     pub async fn save_many(
         &mut self,
         entries: &[SaveEntry<'_>],
-        now_ms: i64,
+        author: &Author<'_>,
     ) -> Result<(), StoreError> {
         for chunk in entries.chunks(ROWS_PER_STATEMENT) {
             let mut upsert = QueryBuilder::<Sqlite>::new(
@@ -202,7 +206,7 @@ impl WriteTransaction {
                     .push_bind(&entry.document.village)
                     .push_bind(&entry.document.data)
                     .push_bind(entry.heads)
-                    .push_bind(now_ms);
+                    .push_bind(author.received_at_ms);
             });
             upsert.push(
                 " ON CONFLICT (id) DO UPDATE SET village = excluded.village, data = excluded.data,
@@ -210,23 +214,25 @@ impl WriteTransaction {
             );
             upsert.build().execute(&mut *self.tx).await?;
         }
-        let changes: Vec<(&str, &ChangeRecord)> = entries
+        let batches: Vec<(&str, PackedBatch)> = entries
             .iter()
-            .flat_map(|e| e.changes.iter().map(|c| (e.document.id.as_str(), c)))
+            .filter(|e| !e.changes.is_empty())
+            .map(|e| (e.document.id.as_str(), batch::pack(e.changes)))
             .collect();
-        for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+        for chunk in batches.chunks(ROWS_PER_STATEMENT) {
             let mut insert = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO changes (hash, document_id, username, device_id, received_at_ms, data) ",
+                "INSERT INTO change_batches
+                     (document_id, username, device_id, received_at_ms, change_count, hashes, data) ",
             );
-            insert.push_values(chunk, |mut row, (document_id, change)| {
-                row.push_bind(change.hash)
-                    .push_bind(*document_id)
-                    .push_bind(change.username)
-                    .push_bind(change.device_id)
-                    .push_bind(change.received_at_ms)
-                    .push_bind(change.data);
+            insert.push_values(chunk, |mut row, (document_id, batch)| {
+                row.push_bind(*document_id)
+                    .push_bind(author.username)
+                    .push_bind(author.device_id)
+                    .push_bind(author.received_at_ms)
+                    .push_bind(batch.count)
+                    .push_bind(batch.hashes.as_slice())
+                    .push_bind(batch.data.as_slice());
             });
-            insert.push(" ON CONFLICT (document_id, hash) DO NOTHING");
             insert.build().execute(&mut *self.tx).await?;
         }
         Ok(())
