@@ -14,14 +14,19 @@
 //! - [`sync`]: one round trip — `upload.rs` (merge, validate, commit) then `download.rs`
 //!   (saved documents for a new device, else the change feed after its position).
 //! - [`merge`]: pure — apply uploaded changes to a stored document and validate the result.
+//! - [`history`]: pure — a record's history from its feed entries: fields each upload changed,
+//!   the record at any entry, the field-level diff since an approved version.
+//! - [`review`]: the township office's review queue — approve or return a record version.
 //! - [`store`]: the master copy, in SQLite or PostgreSQL behind one interface.
 //! - [`demo`]: fills an empty database with a generated demo township and demo accounts.
 //! - `main.rs`: the `pingan-server` command line (`serve`, `households`, `village`, `user`).
 
 pub mod accounts;
 pub mod demo;
+pub mod history;
 pub mod http;
 pub mod merge;
+pub mod review;
 pub mod store;
 pub mod sync;
 

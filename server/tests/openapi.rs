@@ -26,6 +26,13 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
         ("/api/login", "post"),
         ("/api/logout", "post"),
         ("/api/sync", "post"),
+        ("/api/review/queue", "get"),
+        ("/api/review/records/{id}", "get"),
+        ("/api/review/records/{id}/approve", "post"),
+        ("/api/review/records/{id}/return", "post"),
+        ("/api/records/{id}/history", "get"),
+        ("/api/records/{id}/history/{seq}", "get"),
+        ("/api/returned", "get"),
     ] {
         assert!(
             paths[path][method].is_object(),
@@ -43,7 +50,7 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
             "{method} {path} answered {status}"
         );
     }
-    assert_eq!(paths.len(), 5, "no undocumented paths and no stale ones");
+    assert_eq!(paths.len(), 12, "no undocumented paths and no stale ones");
 }
 
 #[tokio::test]

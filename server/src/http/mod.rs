@@ -3,6 +3,7 @@
 mod assets;
 pub mod auth;
 mod error;
+mod review;
 mod sync;
 
 use std::path::PathBuf;
@@ -31,6 +32,7 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .route("/api/openapi.json", get(openapi))
         .merge(auth::router())
         .merge(sync::router())
+        .merge(review::router())
         .with_state(state);
     match assets {
         Some(dir) => api.fallback_service(assets::service(dir)),

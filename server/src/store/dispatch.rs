@@ -2,9 +2,11 @@
 //! because the methods are async and the set of backends is closed.
 
 use super::postgres::{self, PostgresStore};
+use super::reviews::{QueueFilter, QueueItem, Review};
 use super::sqlite::{self, SqliteStore};
 use super::{Author, FeedPage, SaveEntry, Scope, SessionRecord, StoreError, StoredDocument};
 use crate::accounts::{User, Village};
+use crate::history::Entry;
 
 #[derive(Clone)]
 pub enum Store {
@@ -87,6 +89,33 @@ impl Store {
 
     pub async fn change_count(&self, document_id: &str) -> Result<i64, StoreError> {
         dispatch!(Store, self, s => s.change_count(document_id).await)
+    }
+
+    pub async fn review_queue(&self, filter: &QueueFilter) -> Result<Vec<QueueItem>, StoreError> {
+        dispatch!(Store, self, s => s.review_queue(filter).await)
+    }
+
+    pub async fn review(&self, document_id: &str) -> Result<Option<Review>, StoreError> {
+        dispatch!(Store, self, s => s.review(document_id).await)
+    }
+
+    pub async fn set_review(&self, review: &Review) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s.set_review(review).await)
+    }
+
+    pub async fn open_returns(&self) -> Result<Vec<(Review, String)>, StoreError> {
+        dispatch!(Store, self, s => s.open_returns().await)
+    }
+
+    pub async fn document_with_heads(
+        &self,
+        id: &str,
+    ) -> Result<Option<(StoredDocument, Vec<u8>)>, StoreError> {
+        dispatch!(Store, self, s => s.document_with_heads(id).await)
+    }
+
+    pub async fn entries_of(&self, document_id: &str) -> Result<Vec<Entry>, StoreError> {
+        dispatch!(Store, self, s => s.entries_of(document_id).await)
     }
 
     pub async fn add_village(&self, village: &Village) -> Result<(), StoreError> {

@@ -7,6 +7,7 @@
 pub mod batch;
 mod dispatch;
 pub mod postgres;
+pub mod reviews;
 pub mod sqlite;
 
 pub use dispatch::{Store, WriteTransaction};
@@ -51,6 +52,15 @@ pub enum Scope {
     Township,
     /// A village worker: only these villages.
     Villages(Vec<String>),
+}
+
+impl Scope {
+    pub fn includes(&self, village: &str) -> bool {
+        match self {
+            Scope::Township => true,
+            Scope::Villages(villages) => villages.iter().any(|v| v == village),
+        }
+    }
 }
 
 /// One entry of the change feed: the changes one upload made to one document.

@@ -12,7 +12,7 @@ use serde_bytes::ByteBuf;
 use super::Principal;
 use crate::merge::{MergeJob, Refusal, merge_uploads};
 use crate::store::{
-    Author, ChangeRecord, SaveEntry, Scope, Store, StoreError, StoredDocument, WriteTransaction,
+    Author, ChangeRecord, SaveEntry, Store, StoreError, StoredDocument, WriteTransaction,
 };
 
 pub struct Uploaded {
@@ -61,7 +61,7 @@ pub async fn upload(
     for upload in valid {
         let existing = stored.remove(&upload.document_id);
         if let Some(existing) = &existing
-            && !in_scope(&principal.scope, &existing.village)
+            && !principal.scope.includes(&existing.village)
         {
             uploaded
                 .rejected
@@ -207,15 +207,8 @@ fn check_scope(
     {
         return Err(Refusal::village_changed(&stored.village, &merged.village));
     }
-    if !in_scope(&principal.scope, &merged.village) {
+    if !principal.scope.includes(&merged.village) {
         return Err(Refusal::out_of_scope(&merged.village));
     }
     Ok(merged)
-}
-
-pub fn in_scope(scope: &Scope, village: &str) -> bool {
-    match scope {
-        Scope::Township => true,
-        Scope::Villages(villages) => villages.iter().any(|v| v == village),
-    }
 }

@@ -14,6 +14,8 @@ use sqlx::{PgPool, Postgres, Row};
 
 pub mod accounts;
 
+super::reviews::review_queries!(PostgresStore);
+
 use super::batch::{self, PackedBatch};
 use super::{Author, FeedEntry, FeedPage, SaveEntry, Scope, StoreError, StoredDocument};
 

@@ -10,6 +10,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub mod accounts;
 
+super::reviews::review_queries!(SqliteStore);
+
 use super::batch::{self, PackedBatch};
 use super::{
     Author, FeedEntry, FeedPage, ROWS_PER_STATEMENT, SaveEntry, Scope, StoreError, StoredDocument,

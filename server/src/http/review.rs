@@ -1,0 +1,162 @@
+//! The township office's endpoints: the review queue, a record's diff since approval, verdicts,
+//! and any record's history (also open to workers, for their own villages). JSON both ways;
+//! see `docs/review.md` and `openapi.json`.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::auth::{Authenticated, now_ms};
+use super::{ApiError, AppState};
+use crate::accounts::Role;
+use crate::review::{
+    self, QueueEntry, RecordHistory, RecordReview, ReturnedRecord, ReviewError, ReviewView,
+};
+use crate::store::reviews::{QueueFilter, Verdict};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/review/queue", get(queue))
+        .route("/api/review/records/{id}", get(record))
+        .route("/api/review/records/{id}/approve", post(approve))
+        .route("/api/review/records/{id}/return", post(send_back))
+        .route("/api/records/{id}/history", get(history))
+        .route("/api/records/{id}/history/{seq}", get(record_at))
+        .route("/api/returned", get(returned))
+}
+
+#[derive(Debug, Deserialize)]
+struct QueueQuery {
+    village: Option<String>,
+    record_type: Option<String>,
+    worker: Option<String>,
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VerdictRequest {
+    /// Hex heads of the version the reviewer was shown.
+    heads: Vec<String>,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<QueueQuery>,
+) -> Result<Json<Vec<QueueEntry>>, ApiError> {
+    township_staff(&auth)?;
+    let blank_is_none = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let filter = QueueFilter {
+        village: blank_is_none(query.village),
+        record_type: blank_is_none(query.record_type),
+        worker: blank_is_none(query.worker),
+        limit: query.limit.unwrap_or(review::MAX_QUEUE),
+    };
+    Ok(Json(review::queue(&state.store, &filter).await?))
+}
+
+async fn record(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<RecordReview>, ApiError> {
+    township_staff(&auth)?;
+    Ok(Json(review::record_review(&state.store, &id).await?))
+}
+
+async fn approve(
+    state: State<AppState>,
+    auth: Authenticated,
+    id: Path<String>,
+    request: Json<VerdictRequest>,
+) -> Result<Json<ReviewView>, ApiError> {
+    judge(state, auth, id, request, Verdict::Approved).await
+}
+
+async fn send_back(
+    state: State<AppState>,
+    auth: Authenticated,
+    id: Path<String>,
+    request: Json<VerdictRequest>,
+) -> Result<Json<ReviewView>, ApiError> {
+    judge(state, auth, id, request, Verdict::Returned).await
+}
+
+async fn judge(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Json(request): Json<VerdictRequest>,
+    verdict: Verdict,
+) -> Result<Json<ReviewView>, ApiError> {
+    township_staff(&auth)?;
+    let view = review::judge(
+        &state.store,
+        &id,
+        verdict,
+        &request.heads,
+        &request.comment,
+        &auth.user.username,
+        now_ms(),
+    )
+    .await?;
+    Ok(Json(view))
+}
+
+async fn history(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<RecordHistory>, ApiError> {
+    let scope = auth.user.scope();
+    Ok(Json(
+        review::record_history(&state.store, &scope, &id).await?,
+    ))
+}
+
+async fn record_at(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((id, seq)): Path<(String, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let scope = auth.user.scope();
+    Ok(Json(
+        review::record_at(&state.store, &scope, &id, seq).await?,
+    ))
+}
+
+/// Records the office returned in the caller's villages, not yet changed since.
+async fn returned(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<Vec<ReturnedRecord>>, ApiError> {
+    let scope = auth.user.scope();
+    Ok(Json(review::open_returns(&state.store, &scope).await?))
+}
+
+/// Review is the township office's: a worker must never approve their own work.
+fn township_staff(auth: &Authenticated) -> Result<(), ApiError> {
+    match auth.user.role {
+        Role::Reviewer | Role::Admin => Ok(()),
+        Role::Worker => Err(ApiError::Forbidden(
+            "reviewing records is for township reviewers and admins".into(),
+        )),
+    }
+}
+
+impl From<ReviewError> for ApiError {
+    fn from(error: ReviewError) -> Self {
+        match error {
+            ReviewError::NotFound(_) => ApiError::NotFound(error.to_string()),
+            ReviewError::Invalid { code, message } => ApiError::bad_request(code, message),
+            ReviewError::Store(error) => ApiError::Store(error),
+            ReviewError::History { .. } => {
+                ApiError::Store(crate::store::StoreError::Corrupt(error.to_string()))
+            }
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! The township office's review of synced work: the queue of records new or changed since
+//! their last review, a record's field-level diff since the approved version, approving or
+//! returning a version, and any record's history.
+//!
+//! A verdict names the heads the reviewer was shown, not whatever the record holds when the
+//! verdict arrives: a change synced while the reviewer was reading stays unreviewed and puts
+//! the record straight back in the queue. See `docs/review.md`.
+
+use automerge::ChangeHash;
+use pingan_shared::document;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::history::{self, FieldChange, HistoryError, Step};
+use crate::store::reviews::{QueueFilter, Review, Verdict};
+use crate::store::{Scope, Store, StoreError, StoredDocument};
+
+/// Longest comment a reviewer can return a record with.
+pub const MAX_COMMENT_CHARS: usize = 500;
+/// Most records one queue page lists.
+pub const MAX_QUEUE: usize = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("no record {0} in your villages")]
+    NotFound(String),
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("record {id}: {source}")]
+    History {
+        id: String,
+        source: Box<HistoryError>,
+    },
+}
+
+/// A verdict as shown to reviewers and workers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewView {
+    pub verdict: Verdict,
+    /// Hex heads of the version judged.
+    pub heads: Vec<String>,
+    pub reviewer: String,
+    pub comment: String,
+    pub reviewed_at_ms: i64,
+}
+
+/// One line of the review queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueEntry {
+    pub document_id: String,
+    pub record_type: String,
+    pub village: String,
+    /// A few words to recognise the record by (head of household, name, address, summary).
+    pub label: String,
+    pub updated_at_ms: i64,
+    /// The last verdict, when the record was reviewed before and has changed since.
+    pub last_review: Option<ReviewView>,
+}
+
+/// What a reviewer sees when opening a queued record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordReview {
+    pub document_id: String,
+    pub record_type: String,
+    pub village: String,
+    /// The version shown; send these back with the verdict.
+    pub heads: Vec<String>,
+    pub record: Value,
+    pub last_review: Option<ReviewView>,
+    /// Every field that differs from the last approved version (every field, if none was),
+    /// with who changed it, on which device, when.
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordHistory {
+    pub document_id: String,
+    pub record_type: String,
+    pub village: String,
+    pub steps: Vec<Step>,
+}
+
+/// A record the office sent back, for the worker's device.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReturnedRecord {
+    pub document_id: String,
+    pub village: String,
+    pub comment: String,
+    pub reviewer: String,
+    pub reviewed_at_ms: i64,
+}
+
+pub async fn queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueEntry>, ReviewError> {
+    let filter = QueueFilter {
+        limit: filter.limit.clamp(1, MAX_QUEUE),
+        ..filter.clone()
+    };
+    let items = store.review_queue(&filter).await?;
+    Ok(items
+        .into_iter()
+        .map(|item| QueueEntry {
+            label: label(&item.document),
+            document_id: item.document.id,
+            record_type: item.document.record_type,
+            village: item.document.village,
+            updated_at_ms: item.updated_at_ms,
+            last_review: item.review.as_ref().map(view),
+        })
+        .collect())
+}
+
+pub async fn record_review(store: &Store, id: &str) -> Result<RecordReview, ReviewError> {
+    let (document, heads) = document(store, id, &Scope::Township).await?;
+    let entries = store.entries_of(id).await?;
+    let last_review = store.review(id).await?;
+    let approved = last_approved_heads(last_review.as_ref());
+    let changes = history::changes_since(&entries, approved.as_deref())
+        .map_err(|source| history_error(id, source))?;
+    let record = history::current(&entries).map_err(|source| history_error(id, source))?;
+    Ok(RecordReview {
+        document_id: document.id,
+        record_type: document.record_type,
+        village: document.village,
+        heads: split_heads(&heads)
+            .iter()
+            .map(|h| document::hex(&h.0))
+            .collect(),
+        record,
+        last_review: last_review.as_ref().map(view),
+        changes,
+    })
+}
+
+/// Records `verdict` on the version with `heads` (hex), which must be in the record's history.
+pub async fn judge(
+    store: &Store,
+    id: &str,
+    verdict: Verdict,
+    heads: &[String],
+    comment: &str,
+    reviewer: &str,
+    now_ms: i64,
+) -> Result<ReviewView, ReviewError> {
+    let comment = comment.trim();
+    if verdict == Verdict::Returned && comment.is_empty() {
+        return Err(invalid(
+            "comment_required",
+            format!("record {id}: returning a record needs a comment saying what to correct"),
+        ));
+    }
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(invalid(
+            "comment_too_long",
+            format!("record {id}: comment is longer than {MAX_COMMENT_CHARS} characters"),
+        ));
+    }
+    let (document, _) = document(store, id, &Scope::Township).await?;
+    let judged = parse_heads(id, heads)?;
+    let mut doc = document::load(&document.data).map_err(|e| {
+        ReviewError::Store(StoreError::Corrupt(format!(
+            "record {id} does not load: {e}"
+        )))
+    })?;
+    if let Some(unknown) = judged.iter().find(|h| doc.get_change_by_hash(h).is_none()) {
+        return Err(invalid(
+            "unknown_heads",
+            format!(
+                "record {id}: heads {} are not in this record's history",
+                document::hex(&unknown.0)
+            ),
+        ));
+    }
+    let review = Review {
+        document_id: id.to_owned(),
+        verdict,
+        heads: join_heads(&judged),
+        reviewer: reviewer.to_owned(),
+        comment: comment.to_owned(),
+        reviewed_at_ms: now_ms,
+    };
+    store.set_review(&review).await?;
+    Ok(view(&review))
+}
+
+pub async fn record_history(
+    store: &Store,
+    scope: &Scope,
+    id: &str,
+) -> Result<RecordHistory, ReviewError> {
+    let (document, _) = document(store, id, scope).await?;
+    let entries = store.entries_of(id).await?;
+    let steps = history::history(&entries).map_err(|source| history_error(id, source))?;
+    Ok(RecordHistory {
+        document_id: document.id,
+        record_type: document.record_type,
+        village: document.village,
+        steps,
+    })
+}
+
+/// The record as it was after feed entry `seq`.
+pub async fn record_at(
+    store: &Store,
+    scope: &Scope,
+    id: &str,
+    seq: u64,
+) -> Result<Value, ReviewError> {
+    document(store, id, scope).await?;
+    let entries = store.entries_of(id).await?;
+    history::record_at(&entries, seq)
+        .map_err(|source| history_error(id, source))?
+        .ok_or_else(|| {
+            invalid(
+                "unknown_entry",
+                format!("record {id} has no history entry {seq}"),
+            )
+        })
+}
+
+/// Returned records in `scope` the worker has not changed since they were returned.
+pub async fn open_returns(
+    store: &Store,
+    scope: &Scope,
+) -> Result<Vec<ReturnedRecord>, ReviewError> {
+    Ok(store
+        .open_returns()
+        .await?
+        .into_iter()
+        .filter(|(_, village)| scope.includes(village))
+        .map(|(review, village)| ReturnedRecord {
+            document_id: review.document_id,
+            village,
+            comment: review.comment,
+            reviewer: review.reviewer,
+            reviewed_at_ms: review.reviewed_at_ms,
+        })
+        .collect())
+}
+
+/// The stored record, if `scope` may see it. Out of scope reads as absent: a worker learns
+/// nothing about other villages' records, not even that they exist.
+async fn document(
+    store: &Store,
+    id: &str,
+    scope: &Scope,
+) -> Result<(StoredDocument, Vec<u8>), ReviewError> {
+    match store.document_with_heads(id).await? {
+        Some((document, heads)) if scope.includes(&document.village) => Ok((document, heads)),
+        _ => Err(ReviewError::NotFound(id.to_owned())),
+    }
+}
+
+fn last_approved_heads(review: Option<&Review>) -> Option<Vec<ChangeHash>> {
+    // A returned version was never approved; its diff runs from the last approval, which
+    // this single verdict row no longer holds, so it shows every field as the worker's.
+    review
+        .filter(|r| r.verdict == Verdict::Approved)
+        .map(|r| split_heads(&r.heads))
+}
+
+fn view(review: &Review) -> ReviewView {
+    ReviewView {
+        verdict: review.verdict,
+        heads: split_heads(&review.heads)
+            .iter()
+            .map(|h| document::hex(&h.0))
+            .collect(),
+        reviewer: review.reviewer.clone(),
+        comment: review.comment.clone(),
+        reviewed_at_ms: review.reviewed_at_ms,
+    }
+}
+
+fn parse_heads(id: &str, heads: &[String]) -> Result<Vec<ChangeHash>, ReviewError> {
+    if heads.is_empty() {
+        return Err(invalid(
+            "heads_required",
+            format!("record {id}: name the version judged by its heads"),
+        ));
+    }
+    let mut parsed = heads
+        .iter()
+        .map(|hex| {
+            parse_hex32(hex).map(ChangeHash).ok_or_else(|| {
+                invalid(
+                    "bad_heads",
+                    format!("record {id}: heads: {hex:?} is not 64 hex digits"),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    parsed.sort();
+    parsed.dedup();
+    Ok(parsed)
+}
+
+fn parse_hex32(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Heads as the documents table stores them: sorted, concatenated.
+fn join_heads(heads: &[ChangeHash]) -> Vec<u8> {
+    let mut sorted = heads.to_vec();
+    sorted.sort();
+    sorted.iter().flat_map(|h| h.0).collect()
+}
+
+fn split_heads(bytes: &[u8]) -> Vec<ChangeHash> {
+    bytes
+        .chunks_exact(32)
+        .map(|chunk| ChangeHash(chunk.try_into().expect("chunks of 32")))
+        .collect()
+}
+
+/// A few words to recognise a record by in a list.
+fn label(document: &StoredDocument) -> String {
+    let Ok(doc) = document::load(&document.data) else {
+        return String::new();
+    };
+    let text = |field: &str| -> String {
+        use automerge::ReadDoc;
+        match doc.get(automerge::ROOT, field) {
+            Ok(Some((automerge::Value::Scalar(s), _))) => match s.as_ref() {
+                automerge::ScalarValue::Str(s) => s.to_string(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    };
+    let parts = match document.record_type.as_str() {
+        "household" => vec![text("head_of_household"), text("address")],
+        "person" => vec![text("name"), text("citizen_id")],
+        "rental_house" => vec![text("address"), text("landlord_name")],
+        "dispute" => vec![text("summary")],
+        "outreach_visit" => vec![text("visited_on"), text("summary")],
+        _ => Vec::new(),
+    };
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn invalid(code: &'static str, message: String) -> ReviewError {
+    ReviewError::Invalid { code, message }
+}
+
+fn history_error(id: &str, source: HistoryError) -> ReviewError {
+    ReviewError::History {
+        id: id.to_owned(),
+        source: Box::new(source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_are_64_hex_digits_and_judged_in_sorted_order() {
+        let a = "ab".repeat(32);
+        let b = "01".repeat(32);
+        let parsed = parse_heads("r1", &[a.clone(), b.clone(), a]).unwrap();
+        assert_eq!(parsed, vec![ChangeHash([1; 32]), ChangeHash([0xab; 32])]);
+        assert_eq!(split_heads(&join_heads(&parsed)), parsed);
+        let error = parse_heads("r1", &["xyz".into()]).unwrap_err();
+        assert!(error.to_string().contains("record r1: heads"));
+        assert!(parse_heads("r1", &[]).is_err());
+    }
+}
