@@ -4,7 +4,8 @@
 //!
 //! Fields are named by path in the record as stored (`address`, `members[1].name`,
 //! `security_contact.phone`), the names `docs/data-model.md` uses. A list is compared by
-//! position, so removing a household member shows as changes to the members after it.
+//! position, so removing a household member shows as changes to the members after it. A field
+//! with concurrent values (a conflict) reads as the list of them.
 
 use std::collections::BTreeMap;
 
@@ -163,10 +164,16 @@ fn as_json(doc: &AutoCommit) -> Value {
     serde_json::to_value(AutoSerde::from(doc)).unwrap_or(Value::Null)
 }
 
-/// Every scalar of the record by path.
+/// Every scalar of the record by path. A field with concurrent values shows them all, as a
+/// list, so that writing it again to settle the conflict counts as changing it even when the
+/// value shown stays the same.
 fn flatten(doc: &AutoCommit) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     walk(&as_json(doc), String::new(), &mut out);
+    for conflict in crate::conflicts::conflicts(doc, &[]) {
+        let values = conflict.values.into_iter().map(|c| c.value).collect();
+        out.insert(conflict.field, Value::Array(values));
+    }
     out
 }
 

@@ -16,12 +16,14 @@
 //! - [`merge`]: pure — apply uploaded changes to a stored document and validate the result.
 //! - [`history`]: pure — a record's history from its feed entries: fields each upload changed,
 //!   the record at any entry, the field-level diff since an approved version.
+//! - [`conflicts`]: pure — fields with concurrent values, and writing the reviewer's choice.
 //! - [`review`]: the township office's review queue — approve or return a record version.
 //! - [`store`]: the master copy, in SQLite or PostgreSQL behind one interface.
 //! - [`demo`]: fills an empty database with a generated demo township and demo accounts.
 //! - `main.rs`: the `pingan-server` command line (`serve`, `households`, `village`, `user`).
 
 pub mod accounts;
+pub mod conflicts;
 pub mod demo;
 pub mod history;
 pub mod http;

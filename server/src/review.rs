@@ -11,9 +11,10 @@ use pingan_shared::document;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::conflicts::{self, Conflict};
 use crate::history::{self, FieldChange, HistoryError, Step};
 use crate::store::reviews::{QueueFilter, Review, Verdict};
-use crate::store::{Scope, Store, StoreError, StoredDocument};
+use crate::store::{Author, ChangeRecord, SaveEntry, Scope, Store, StoreError, StoredDocument};
 
 /// Longest comment a reviewer can return a record with.
 pub const MAX_COMMENT_CHARS: usize = 500;
@@ -26,6 +27,8 @@ pub enum ReviewError {
     NotFound(String),
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
+    #[error("record {id}: {message}")]
+    Unresolvable { id: String, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("record {id}: {source}")]
@@ -55,6 +58,8 @@ pub struct QueueEntry {
     /// A few words to recognise the record by (head of household, name, address, summary).
     pub label: String,
     pub updated_at_ms: i64,
+    /// Fields where concurrent edits left more than one value.
+    pub conflicts: usize,
     /// The last verdict, when the record was reviewed before and has changed since.
     pub last_review: Option<ReviewView>,
 }
@@ -72,6 +77,8 @@ pub struct RecordReview {
     /// Every field that differs from the last approved version (every field, if none was),
     /// with who changed it, on which device, when.
     pub changes: Vec<FieldChange>,
+    /// Fields with concurrent values for the reviewer to choose between.
+    pub conflicts: Vec<Conflict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -102,6 +109,9 @@ pub async fn queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueEntry
         .into_iter()
         .map(|item| QueueEntry {
             label: label(&item.document),
+            conflicts: document::load(&item.document.data)
+                .map(|doc| conflicts::conflicts(&doc, &[]).len())
+                .unwrap_or(0),
             document_id: item.document.id,
             record_type: item.document.record_type,
             village: item.document.village,
@@ -119,6 +129,8 @@ pub async fn record_review(store: &Store, id: &str) -> Result<RecordReview, Revi
     let changes = history::changes_since(&entries, approved.as_deref())
         .map_err(|source| history_error(id, source))?;
     let record = history::current(&entries).map_err(|source| history_error(id, source))?;
+    let stored = document::load(&document.data).map_err(|e| unreadable(id, e))?;
+    let conflicts = conflicts::conflicts(&stored, &entries);
     Ok(RecordReview {
         document_id: document.id,
         record_type: document.record_type,
@@ -130,7 +142,73 @@ pub async fn record_review(store: &Store, id: &str) -> Result<RecordReview, Revi
         record,
         last_review: last_review.as_ref().map(view),
         changes,
+        conflicts,
     })
+}
+
+/// Settles the conflicted `field` on value number `choice` (as listed by
+/// [`record_review`]), written as a new change signed by an actor bound to the reviewer and
+/// their device; devices receive it on their next sync like any other change.
+pub async fn resolve(
+    store: &Store,
+    id: &str,
+    field: &str,
+    choice: usize,
+    author: &Author<'_>,
+) -> Result<Vec<String>, ReviewError> {
+    let mut tx = store.begin_write().await?;
+    let Some(stored) = tx.load(id).await? else {
+        return Err(ReviewError::NotFound(id.to_owned()));
+    };
+    let mut doc = document::load(&stored.data).map_err(|e| unreadable(id, e))?;
+    let before = doc.get_heads();
+    let actor = automerge::ActorId::random();
+    doc.set_actor(actor.clone());
+    conflicts::resolve(&mut doc, field, choice).map_err(|e| ReviewError::Unresolvable {
+        id: id.to_owned(),
+        message: e.to_string(),
+    })?;
+    let today = pingan_shared::statistics::china_date(author.received_at_ms);
+    if let Err(invalid) = document::validate(&doc, today) {
+        return Err(ReviewError::Unresolvable {
+            id: id.to_owned(),
+            message: format!("the chosen value leaves the record invalid: {invalid:?}"),
+        });
+    }
+    let changes = doc.get_changes(&before);
+    let hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
+    let records: Vec<ChangeRecord> = changes
+        .iter()
+        .zip(&hashes)
+        .map(|(change, hash)| ChangeRecord {
+            hash: &hash.0,
+            data: change.raw_bytes(),
+        })
+        .collect();
+    let heads = doc.get_heads();
+    let resolved = StoredDocument {
+        data: doc.save(),
+        ..stored
+    };
+    let joined = join_heads(&heads);
+    tx.bind_actor(
+        &actor.to_hex_string(),
+        author.username,
+        author.device_id,
+        author.received_at_ms,
+    )
+    .await?;
+    tx.save_many(
+        &[SaveEntry {
+            document: &resolved,
+            heads: &joined,
+            changes: &records,
+        }],
+        author,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(heads.iter().map(|h| document::hex(&h.0)).collect())
 }
 
 /// Records `verdict` on the version with `heads` (hex), which must be in the record's history.
@@ -349,6 +427,12 @@ fn label(document: &StoredDocument) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+fn unreadable(id: &str, error: document::DocumentError) -> ReviewError {
+    ReviewError::Store(StoreError::Corrupt(format!(
+        "record {id} does not load: {error}"
+    )))
 }
 
 fn invalid(code: &'static str, message: String) -> ReviewError {

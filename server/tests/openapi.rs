@@ -30,6 +30,7 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
         ("/api/review/records/{id}", "get"),
         ("/api/review/records/{id}/approve", "post"),
         ("/api/review/records/{id}/return", "post"),
+        ("/api/review/records/{id}/resolve", "post"),
         ("/api/records/{id}/history", "get"),
         ("/api/records/{id}/history/{seq}", "get"),
         ("/api/returned", "get"),
@@ -50,7 +51,7 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
             "{method} {path} answered {status}"
         );
     }
-    assert_eq!(paths.len(), 12, "no undocumented paths and no stale ones");
+    assert_eq!(paths.len(), 13, "no undocumented paths and no stale ones");
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 mod support;
 
-use automerge::{ActorId, AutoCommit};
+use automerge::{ActorId, AutoCommit, ReadDoc};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use pingan_shared::document::{self, DocumentId};
@@ -22,6 +22,7 @@ on_both_backends!(
     history_lists_every_upload_and_shows_the_record_as_it_was,
     workers_cannot_review_or_read_other_villages_history,
     bad_verdicts_are_refused_naming_the_record_and_change_nothing,
+    a_conflict_the_reviewer_settles_reaches_the_device_on_its_next_sync,
 );
 
 async fn a_concurrent_edit_after_approval_comes_back_with_each_field_and_its_author(
@@ -438,4 +439,110 @@ async fn send(
         status,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     )
+}
+
+async fn a_conflict_the_reviewer_settles_reaches_the_device_on_its_next_sync(backend: Backend) {
+    let township = Township::on(backend).await;
+    let reviewer = township.login("reviewer", "office-pc").await;
+    let phone = township.login("worker-xingfu", "phone-a").await;
+    let tablet = township.login("worker-xingfu", "tablet-b").await;
+    let id = DocumentId::from_random_bytes([8; 16]);
+    let mut on_phone = document::create(ActorId::random(), &household("幸福村8组1号", "郑十"));
+    upload(&township, &phone, &id, &mut on_phone, &[]).await;
+    let base = on_phone.get_heads();
+    let mut on_tablet = on_phone.fork().with_actor(ActorId::random());
+    document::update(&mut on_phone, &household("幸福村8组3号", "郑十"));
+    document::update(&mut on_tablet, &household("幸福村8组5号", "郑十"));
+    upload(&township, &phone, &id, &mut on_phone, &base).await;
+    upload(&township, &tablet, &id, &mut on_tablet, &base).await;
+
+    // The phone catches up: it now holds both addresses, Automerge showing one of them.
+    let caught_up = township
+        .sync(
+            &phone,
+            &SyncRequest {
+                device_id: phone.device_id.clone(),
+                position: Position::Start,
+                documents: Vec::new(),
+            },
+        )
+        .await;
+    for saved in &caught_up.documents {
+        on_phone.load_incremental(&saved.data).unwrap();
+    }
+    assert_eq!(
+        on_phone.get_all(automerge::ROOT, "address").unwrap().len(),
+        2
+    );
+
+    let review = get(&township, &reviewer, &format!("/api/review/records/{id}")).await;
+    let conflict = &review["conflicts"][0];
+    assert_eq!(conflict["field"], "address");
+    let values = conflict["values"].as_array().unwrap();
+    assert_eq!(values.len(), 2);
+    let choice = values
+        .iter()
+        .position(|v| v["value"] == "幸福村8组5号")
+        .unwrap();
+    assert_eq!(values[choice]["written_by"]["device_id"], "tablet-b");
+    let queue = get(&township, &reviewer, "/api/review/queue").await;
+    assert_eq!(queue[0]["conflicts"], 1);
+
+    let (status, body) = post(
+        &township,
+        &reviewer,
+        &format!("/api/review/records/{id}/resolve"),
+        json!({ "field": "address", "choice": choice }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let next = township
+        .sync(
+            &phone,
+            &SyncRequest {
+                device_id: phone.device_id.clone(),
+                position: caught_up.position.clone(),
+                documents: Vec::new(),
+            },
+        )
+        .await;
+    assert_eq!(next.changes.len(), 1, "the resolution comes down the feed");
+    let changes: Vec<Vec<u8>> = next.changes[0].changes.iter().map(|c| c.to_vec()).collect();
+    on_phone
+        .apply_changes(document::decode_changes(&changes).unwrap())
+        .unwrap();
+    let settled: Household = document::read(&on_phone).unwrap();
+    assert_eq!(settled.address, "幸福村8组5号");
+    assert_eq!(
+        on_phone.get_all(automerge::ROOT, "address").unwrap().len(),
+        1
+    );
+
+    let after = get(&township, &reviewer, &format!("/api/review/records/{id}")).await;
+    assert_eq!(after["conflicts"], json!([]));
+    let history = get(&township, &reviewer, &format!("/api/records/{id}/history")).await;
+    let last = history["steps"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["username"], "reviewer");
+    assert_eq!(last["device_id"], "office-pc");
+    assert_eq!(last["fields"], json!(["address"]));
+
+    // Nothing left to settle: a second resolution is refused, naming the record.
+    let (status, body) = post(
+        &township,
+        &reviewer,
+        &format!("/api/review/records/{id}/resolve"),
+        json!({ "field": "address", "choice": 0 }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["message"].as_str().unwrap().contains(id.as_str()));
+    let worker = post(
+        &township,
+        &phone,
+        &format!("/api/review/records/{id}/resolve"),
+        json!({ "field": "address", "choice": 0 }),
+    )
+    .await;
+    assert_eq!(worker.0, StatusCode::FORBIDDEN);
 }

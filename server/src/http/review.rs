@@ -14,6 +14,7 @@ use crate::accounts::Role;
 use crate::review::{
     self, QueueEntry, RecordHistory, RecordReview, ReturnedRecord, ReviewError, ReviewView,
 };
+use crate::store::Author;
 use crate::store::reviews::{QueueFilter, Verdict};
 
 pub fn router() -> Router<AppState> {
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/review/records/{id}", get(record))
         .route("/api/review/records/{id}/approve", post(approve))
         .route("/api/review/records/{id}/return", post(send_back))
+        .route("/api/review/records/{id}/resolve", post(resolve))
         .route("/api/records/{id}/history", get(history))
         .route("/api/records/{id}/history/{seq}", get(record_at))
         .route("/api/returned", get(returned))
@@ -107,6 +109,30 @@ async fn judge(
     Ok(Json(view))
 }
 
+#[derive(Debug, Deserialize)]
+struct ResolveRequest {
+    /// Path of the conflicted field, as listed under `conflicts`.
+    field: String,
+    /// Index into that conflict's `values`.
+    choice: usize,
+}
+
+async fn resolve(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Json(request): Json<ResolveRequest>,
+) -> Result<Json<Value>, ApiError> {
+    township_staff(&auth)?;
+    let author = Author {
+        username: &auth.user.username,
+        device_id: &auth.device_id,
+        received_at_ms: now_ms(),
+    };
+    let heads = review::resolve(&state.store, &id, &request.field, request.choice, &author).await?;
+    Ok(Json(serde_json::json!({ "heads": heads })))
+}
+
 async fn history(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -153,6 +179,9 @@ impl From<ReviewError> for ApiError {
         match error {
             ReviewError::NotFound(_) => ApiError::NotFound(error.to_string()),
             ReviewError::Invalid { code, message } => ApiError::bad_request(code, message),
+            ReviewError::Unresolvable { .. } => {
+                ApiError::bad_request("unresolvable", error.to_string())
+            }
             ReviewError::Store(error) => ApiError::Store(error),
             ReviewError::History { .. } => {
                 ApiError::Store(crate::store::StoreError::Corrupt(error.to_string()))
