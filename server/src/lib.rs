@@ -17,6 +17,7 @@
 //! - [`history`]: pure — a record's history from its feed entries: fields each upload changed,
 //!   the record at any entry, the field-level diff since an approved version.
 //! - [`conflicts`]: pure — fields with concurrent values, and writing the reviewer's choice.
+//! - [`duplicates`]: people registered twice (same ID number) and merging them.
 //! - [`review`]: the township office's review queue — approve or return a record version.
 //! - [`store`]: the master copy, in SQLite or PostgreSQL behind one interface.
 //! - [`demo`]: fills an empty database with a generated demo township and demo accounts.
@@ -25,6 +26,7 @@
 pub mod accounts;
 pub mod conflicts;
 pub mod demo;
+pub mod duplicates;
 pub mod history;
 pub mod http;
 pub mod merge;

@@ -31,6 +31,8 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
         ("/api/review/records/{id}/approve", "post"),
         ("/api/review/records/{id}/return", "post"),
         ("/api/review/records/{id}/resolve", "post"),
+        ("/api/review/duplicates", "get"),
+        ("/api/review/duplicates/merge", "post"),
         ("/api/records/{id}/history", "get"),
         ("/api/records/{id}/history/{seq}", "get"),
         ("/api/returned", "get"),
@@ -51,7 +53,7 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
             "{method} {path} answered {status}"
         );
     }
-    assert_eq!(paths.len(), 13, "no undocumented paths and no stale ones");
+    assert_eq!(paths.len(), 15, "no undocumented paths and no stale ones");
 }
 
 #[tokio::test]

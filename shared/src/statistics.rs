@@ -137,7 +137,7 @@ pub fn figures(records: Records<'_>, village: Option<&str>, period: Period) -> F
     for person in records
         .persons
         .iter()
-        .filter(|p| in_scope(&p.village) && p.floating.is_some())
+        .filter(|p| in_scope(&p.village) && p.floating.is_some() && p.merged_into.is_none())
     {
         f.floating_residents_registered += usize::from(period.contains_ms(person.created_at_ms));
         f.floating_residents_present +=

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::auth::{Authenticated, now_ms};
 use super::{ApiError, AppState};
 use crate::accounts::Role;
+use crate::duplicates::{self, DuplicateGroup, MergeError, MergeOutcome, MergeRequest};
 use crate::review::{
     self, QueueEntry, RecordHistory, RecordReview, ReturnedRecord, ReviewError, ReviewView,
 };
@@ -24,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/review/records/{id}/approve", post(approve))
         .route("/api/review/records/{id}/return", post(send_back))
         .route("/api/review/records/{id}/resolve", post(resolve))
+        .route("/api/review/duplicates", get(duplicate_groups))
+        .route("/api/review/duplicates/merge", post(merge_duplicates))
         .route("/api/records/{id}/history", get(history))
         .route("/api/records/{id}/history/{seq}", get(record_at))
         .route("/api/returned", get(returned))
@@ -133,6 +136,30 @@ async fn resolve(
     Ok(Json(serde_json::json!({ "heads": heads })))
 }
 
+async fn duplicate_groups(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<Vec<DuplicateGroup>>, ApiError> {
+    township_staff(&auth)?;
+    Ok(Json(duplicates::groups(&state.store).await?))
+}
+
+async fn merge_duplicates(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(request): Json<MergeRequest>,
+) -> Result<Json<MergeOutcome>, ApiError> {
+    township_staff(&auth)?;
+    let author = Author {
+        username: &auth.user.username,
+        device_id: &auth.device_id,
+        received_at_ms: now_ms(),
+    };
+    Ok(Json(
+        duplicates::merge(&state.store, &request, &author).await?,
+    ))
+}
+
 async fn history(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -186,6 +213,16 @@ impl From<ReviewError> for ApiError {
             ReviewError::History { .. } => {
                 ApiError::Store(crate::store::StoreError::Corrupt(error.to_string()))
             }
+        }
+    }
+}
+
+impl From<MergeError> for ApiError {
+    fn from(error: MergeError) -> Self {
+        match error {
+            MergeError::Invalid(message) => ApiError::bad_request("invalid_merge", message),
+            MergeError::NotFound(_) => ApiError::NotFound(error.to_string()),
+            MergeError::Store(error) => ApiError::Store(error),
         }
     }
 }

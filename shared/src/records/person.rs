@@ -44,6 +44,11 @@ pub struct Person {
     /// Present for floating residents only.
     #[autosurgeon(missing = "Default::default")]
     pub floating: Option<FloatingResident>,
+    /// Set when the township office merged this record into another registration of the same
+    /// person (a duplicate): the record id kept. The merged-away record stays, with its
+    /// history, but lists and figures count only the kept one.
+    #[autosurgeon(missing = "Default::default")]
+    pub merged_into: Option<String>,
 }
 
 /// 流动人口 details.
@@ -84,6 +89,7 @@ impl Person {
             registered_residence: None,
             household_id: None,
             floating: None,
+            merged_into: None,
         }
     }
 
