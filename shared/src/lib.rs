@@ -11,7 +11,9 @@
 //! - [`document`]: identifiers and the glue between a record and its Automerge document
 //!   (create, read, the changes a device has not yet had acknowledged).
 //! - [`generator`]: a realistic, deterministic township for demos, tests and benchmarks.
-//! - [`validation`]: field-level errors in words a village worker can act on.
+//! - [`validation`]: field-level errors in words a village worker can act on; ID numbers,
+//!   phones, dates, and region names for ID numbers (`validation::region`).
+//! - [`search`]: matching a search box's partial input against records' list fields.
 //! - [`session`]: the login messages (`POST /api/login`).
 //! - [`sync`]: the wire protocol between a device and the township server.
 //!   - [`sync::protocol`]: request/response messages and their CBOR encoding.
@@ -19,6 +21,7 @@
 pub mod document;
 pub mod generator;
 pub mod records;
+pub mod search;
 pub mod session;
 pub mod statistics;
 pub mod sync;

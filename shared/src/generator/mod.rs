@@ -12,7 +12,7 @@
 //! tests and benchmarks can lean on them.
 
 mod cases;
-mod names;
+pub(crate) mod names;
 mod residents;
 mod rng;
 #[cfg(test)]

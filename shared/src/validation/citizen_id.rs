@@ -90,7 +90,7 @@ const PROVINCES: &str = "11北京市 12天津市 13河北省 14山西省 15内�
     61陕西省 62甘肃省 63青海省 64宁夏回族自治区 65新疆维吾尔自治区 \
     71台湾省 81香港特别行政区 82澳门特别行政区 83台湾地区";
 
-fn province_for(code: &str) -> Option<&'static str> {
+pub(crate) fn province_for(code: &str) -> Option<&'static str> {
     let two_digits = code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit());
     two_digits
         .then(|| {
@@ -188,6 +188,11 @@ impl CitizenId {
 
     pub fn province_name(&self) -> Option<&'static str> {
         province_for(&self.0[..2])
+    }
+
+    /// Where the number was issued, as precisely as [`super::region::region_name`] knows it.
+    pub fn region_name(&self) -> Option<String> {
+        super::region::region_name(self.region_code())
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub mod citizen_id;
 pub mod date;
 pub mod phone;
+pub mod region;
 
 pub use citizen_id::{CitizenId, Sex, check_citizen_id};
 pub use date::{Date, check_date, check_optional_date};
