@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use pingan_shared::validation::FieldError;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum AppError {
     /// IndexedDB refused or failed: the device itself has a problem.
@@ -15,6 +17,8 @@ pub enum AppError {
     Login(String),
     /// A stored or received document could not be read.
     Document(String),
+    /// The record breaks a rule; nothing was saved. Forms show each error on its field.
+    Invalid(Vec<FieldError>),
 }
 
 impl fmt::Display for AppError {
@@ -29,6 +33,10 @@ impl fmt::Display for AppError {
             }
             AppError::Login(reason) => write!(f, "{reason}"),
             AppError::Document(cause) => write!(f, "记录无法读取（{cause}）"),
+            AppError::Invalid(errors) => {
+                let reasons: Vec<&str> = errors.iter().map(|e| e.message_zh.as_str()).collect();
+                write!(f, "未保存：{}", reasons.join("；"))
+            }
         }
     }
 }

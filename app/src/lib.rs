@@ -7,13 +7,17 @@
 //!
 //! # Layout
 //!
-//! - [`store`]: the device's IndexedDB — documents, the list index beside them, the device's
-//!   identity. Every save commits before the UI says "saved".
+//! - [`store`]: the device's IndexedDB — documents, the list index beside them
+//!   ([`store::index`]: one compact summary per record, per record type, written in the same
+//!   transaction), the device's identity. Every save commits before the UI says "saved";
+//!   edits are Automerge changes to the stored document, so concurrent edits merge.
 //! - [`api`]: HTTP to the server — login/logout (JSON), sync (CBOR).
 //! - [`sync`]: sync rounds driven by the shared sans-IO engine.
 //! - [`error`]: the app's one error type, worded for the worker.
-//! - [`ui`]: Leptos components (`households`: form and list; `sync_bar`: connection and
-//!   upload status).
+//! - [`ui`]: Leptos components — `households` (list by village and group with search, the
+//!   household page with its members), `floating` (流动人口 list and registration form: ID
+//!   number decoding, rented house and employer, duplicate warning), `sync_bar` (connection,
+//!   pending and refused records, storage warning), `form` (field errors, inputs), `login`.
 //!
 //! The static shell (`index.html`, `style.css`, `sw.js`, `manifest.webmanifest`) sits beside
 //! `src/`; `cargo xtask dist` bundles it with the wasm.

@@ -127,6 +127,19 @@ export class TestServer {
     });
   }
 
+  /** Adds a village worker account (password `PASSWORD`) to this server's database. */
+  addWorker(username, name, village) {
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        this.bin,
+        ['user', 'add', username, '--name', name, '--role', 'worker', '--village', village, '--database', this.database],
+        { timeout: 15_000 },
+        (err, stdout, stderr) => (err ? reject(new Error(`user add ${username} failed: ${err.message}\n${stderr}`)) : resolve(stdout)),
+      );
+      child.stdin.end(`${PASSWORD}\n`);
+    });
+  }
+
   /**
    * Adds the server's output and `browserLog` to a failure: the explanation is
    * usually there, not in the timeout that noticed it.
@@ -168,4 +181,60 @@ export async function launchChromium() {
     headless: true,
     timeout: 30_000,
   });
+}
+
+/** The 18-character citizen ID number with `first17` and its GB 11643 check character. */
+export function citizenId(first17) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * weights[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+export const PASSWORD = 'pingan-demo';
+
+/**
+ * A browser context logged in as `user`, its first sync finished and the service worker in
+ * control, so the app then opens offline. `options` go to `browser.newContext`.
+ */
+export async function openApp(browser, server, t, user = 'worker01', options = {}) {
+  const { clockAheadMs, ...contextOptions } = options;
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...contextOptions });
+  t.after(() => context.close());
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const log = browserLog(page);
+  // A phone whose clock runs ahead of the server's.
+  if (clockAheadMs) await context.clock.setFixedTime(Date.now() + clockAheadMs);
+  await page.goto(server.url);
+  await page.locator('#login-username').fill(user);
+  await page.locator('#login-password').fill(PASSWORD);
+  await page.locator('#login-submit').click();
+  await page.locator('#household-form').waitFor({ state: 'visible' });
+  await within(15_000, 'the service worker to be ready', page.evaluate(() => navigator.serviceWorker.ready.then(() => true)));
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await synced(page);
+  return { context, page, log };
+}
+
+/** Waits until a sync has finished and nothing waits to upload. */
+export async function synced(page, timeout = 30_000) {
+  await page.locator('#sync-status').filter({ hasText: '同步完成' }).waitFor({ state: 'visible', timeout });
+  await page.locator('#pending-count').filter({ hasText: '待上传 0 条' }).waitFor({ state: 'visible', timeout });
+}
+
+/** No signal at all: the browser offline and the server stopped, then the app reopened. */
+export async function goOffline(context, page, server) {
+  await context.setOffline(true);
+  await server.stop();
+  await page.reload();
+  await page.locator('#household-form').waitFor({ state: 'visible' });
+}
+
+/** Signal again: the server back, the browser online, and a sync started by hand. */
+export async function comeBackAndSync(context, page, server) {
+  await server.start();
+  await context.setOffline(false);
+  await page.locator('#sync-now').click();
+  await synced(page);
 }

@@ -3,10 +3,17 @@
 //! Object stores:
 //! - `documents`: one row per record — the Automerge document's bytes, its current heads, and
 //!   the heads the server has acknowledged. The row is the source of truth.
-//! - `households`: a compact summary per household, written in the same transaction as the
-//!   document, so lists and counts never load Automerge documents.
-//! - `device`: this installation's identity (device id and Automerge actor) and its sync
-//!   position.
+//! - `households`, `persons`, `rental_houses`, `disputes`, `outreach_visits`: the list index
+//!   ([`index`]), a compact summary per record written in the same transaction as the
+//!   document, so lists, search and counts never load Automerge documents. Each has a sparse
+//!   `unsynced` index; `persons` also has `citizen_id`.
+//! - `device`: this installation's identity (device id and Automerge actor), its login, its
+//!   sync position and which version of the list index it holds.
+//!
+//! Upgrades never touch `documents`: version 2 recreates the index stores empty, and opening
+//! the database rebuilds them from the documents in one transaction whenever the stored index
+//! version is not [`index::INDEX_VERSION`] — so unsynced work on a phone survives any upgrade,
+//! and an interrupted rebuild simply runs again.
 //!
 //! `sync.rs` holds what a sync round reads and writes: the outgoing changes, and storing a
 //! download in one transaction.
@@ -18,29 +25,35 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use automerge::{ActorId, ChangeHash};
+use automerge::{ActorId, AutoCommit, ChangeHash};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use pingan_shared::document::{self, DocumentId};
-use pingan_shared::records::RecordType;
-use pingan_shared::records::household::Household;
+use pingan_shared::records::Record;
 use pingan_shared::session::LoginResponse;
+use pingan_shared::statistics::china_date;
+use pingan_shared::validation::{Date, FieldError};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 
 use crate::error::AppError;
+use index::{AnySummary, PersonSummary, Summary, SyncFlags};
 
+pub mod index;
 pub mod sync;
 
+pub use index::HouseholdSummary;
+
 const DATABASE: &str = "pingan";
+const DATABASE_VERSION: u8 = 2;
 const DOCUMENTS: &str = "documents";
-const HOUSEHOLDS: &str = "households";
 const DEVICE: &str = "device";
 const IDENTITY_KEY: &str = "identity";
 const SESSION_KEY: &str = "session";
+const INDEX_VERSION_KEY: &str = "index_version";
 
 /// This installation: who it is on the wire and which Automerge actor signs its changes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,6 +77,9 @@ struct DocumentRow {
     /// Heads at which the server refused this document; it is not resent until edited.
     #[serde(default)]
     refused_at: Option<Vec<ByteBuf>>,
+    /// The server's reason for that refusal, for the worker.
+    #[serde(default)]
+    refused_reason: Option<String>,
 }
 
 impl DocumentRow {
@@ -76,21 +92,25 @@ impl DocumentRow {
             .as_deref()
             .is_some_and(|refused| as_set(refused) == as_set(&self.heads))
     }
+
+    fn flags(&self) -> SyncFlags {
+        SyncFlags {
+            synced: self.is_acknowledged(),
+            needs_correction: self.is_refused().then(|| {
+                self.refused_reason
+                    .clone()
+                    .unwrap_or_else(|| "服务器退回，请核对后重新保存".to_owned())
+            }),
+        }
+    }
 }
 
-/// What the household list shows, kept beside the document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HouseholdSummary {
+/// A record waiting to upload, or refused by the server, as the sync bar lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRecord {
     pub id: String,
-    pub village: String,
-    pub group: String,
-    pub address: String,
-    pub head_of_household: String,
-    pub created_at_ms: i64,
-    /// The server has committed the latest version of this household.
-    pub synced: bool,
-    /// Why the server refused the latest version, for the worker to correct.
-    #[serde(default)]
+    pub record_type: &'static str,
+    pub label: String,
     pub needs_correction: Option<String>,
 }
 
@@ -103,26 +123,86 @@ pub struct DeviceStore {
 impl DeviceStore {
     pub async fn open() -> Result<Self, AppError> {
         let db = Database::open(DATABASE)
-            .with_version(1u8)
+            .with_version(DATABASE_VERSION)
             .with_on_upgrade_needed(|event, db| {
                 if event.old_version() < 1.0 {
                     db.create_object_store(DOCUMENTS)
                         .with_key_path("id".into())
                         .build()?;
-                    db.create_object_store(HOUSEHOLDS)
-                        .with_key_path("id".into())
-                        .build()?;
                     db.create_object_store(DEVICE).build()?;
+                }
+                if event.old_version() < 2.0 {
+                    // The index is derived data: recreated empty here, rebuilt from the
+                    // documents right after opening.
+                    if db
+                        .object_store_names()
+                        .any(|name| name == index::HOUSEHOLDS)
+                    {
+                        db.delete_object_store(index::HOUSEHOLDS)?;
+                    }
+                    for name in index::ALL_STORES {
+                        let store = db
+                            .create_object_store(name)
+                            .with_key_path("id".into())
+                            .build()?;
+                        store
+                            .create_index(index::UNSYNCED_INDEX, "unsynced".into())
+                            .build()?;
+                        if name == index::PERSONS {
+                            store
+                                .create_index(index::CITIZEN_ID_INDEX, "citizen_id".into())
+                                .build()?;
+                        }
+                    }
                 }
                 Ok(())
             })
             .await?;
         let identity = Rc::new(RefCell::new(load_or_create_identity(&db).await?));
-        Ok(Self { db, identity })
+        let store = Self { db, identity };
+        store.ensure_index().await?;
+        Ok(store)
     }
 
     pub fn identity(&self) -> DeviceIdentity {
         self.identity.borrow().clone()
+    }
+
+    /// Rebuilds every index store from the documents when the index is older than this code.
+    async fn ensure_index(&self) -> Result<(), AppError> {
+        let tx = self.write_transaction()?;
+        let device = tx.object_store(DEVICE)?;
+        let version: Option<u32> = device.get(INDEX_VERSION_KEY).serde()?.await?;
+        if version == Some(index::INDEX_VERSION) {
+            drop(device);
+            tx.commit().await?;
+            return Ok(());
+        }
+        for name in index::ALL_STORES {
+            tx.object_store(name)?.clear()?.await?;
+        }
+        let rows: Vec<DocumentRow> = tx
+            .object_store(DOCUMENTS)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        for row in &rows {
+            // A document this code cannot read stays stored (and syncs); it is only unlisted.
+            if let Ok(doc) = document::load(&row.bytes)
+                && let Ok(summary) = index::summarise(&row.id, &doc, row.flags())
+            {
+                put_summary(&tx, &summary).await?;
+            }
+        }
+        device
+            .put(index::INDEX_VERSION)
+            .with_key(INDEX_VERSION_KEY.to_owned())
+            .serde()?
+            .await?;
+        drop(device);
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The login kept on this device, if any (possibly expired: expiry only blocks uploads).
@@ -185,47 +265,236 @@ impl DeviceStore {
         Ok(())
     }
 
-    /// Creates a household document signed by this device and commits it with its summary.
-    pub async fn add_household(&self, household: &Household) -> Result<HouseholdSummary, AppError> {
-        let id = DocumentId::from_random_bytes(random_bytes()?);
-        let actor = ActorId::from(self.identity.borrow().actor.as_slice());
-        let mut doc = document::create(actor, household);
-        let row = DocumentRow {
-            id: id.to_string(),
-            record_type: RecordType::Household.as_str().to_owned(),
-            bytes: ByteBuf::from(doc.save()),
-            heads: heads_out(&doc.get_heads()),
-            acknowledged: Vec::new(),
-            refused_at: None,
-        };
-        let summary = summarise(&row, household, None);
-        let tx = self.write_transaction()?;
-        tx.object_store(DOCUMENTS)?.put(&row).serde()?.await?;
-        tx.object_store(HOUSEHOLDS)?.put(&summary).serde()?.await?;
-        tx.commit().await?;
-        Ok(summary)
+    /// Starts a save: creations and edits of several records that commit together or not at
+    /// all. Nothing is written until [`Writer::commit`] returns.
+    pub fn writer(&self) -> Result<Writer<'_>, AppError> {
+        let now_ms = js_sys::Date::now() as i64;
+        Ok(Writer {
+            tx: self.write_transaction()?,
+            actor: ActorId::from(self.identity.borrow().actor.as_slice()),
+            today: china_date(now_ms),
+        })
     }
 
-    /// Every household on the device, from the summary index, in the order they were created.
-    pub async fn households(&self) -> Result<Vec<HouseholdSummary>, AppError> {
-        let tx = self.db.transaction(HOUSEHOLDS).build()?;
-        let mut summaries: Vec<HouseholdSummary> = tx
-            .object_store(HOUSEHOLDS)?
+    /// A fresh record id (128 random bits).
+    pub fn new_id(&self) -> Result<String, AppError> {
+        new_id()
+    }
+
+    /// Creates one record and commits it with its summary; returns its id.
+    pub async fn create<R: Record>(&self, record: &R) -> Result<String, AppError> {
+        let writer = self.writer()?;
+        let id = writer.create(record).await?;
+        writer.commit().await?;
+        Ok(id)
+    }
+
+    /// Edits one record (see [`Writer::edit`]) and commits.
+    pub async fn edit<R: Record>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut R) -> Result<(), Vec<FieldError>>,
+    ) -> Result<R, AppError> {
+        let writer = self.writer()?;
+        let record = writer.edit(id, change).await?;
+        writer.commit().await?;
+        Ok(record)
+    }
+
+    /// The record with this id, read from its document (for a detail screen or a form).
+    pub async fn record<R: Record>(&self, id: &str) -> Result<R, AppError> {
+        let tx = self.db.transaction(DOCUMENTS).build()?;
+        let row: Option<DocumentRow> = tx.object_store(DOCUMENTS)?.get(id).serde()?.await?;
+        let row = row.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
+        Ok(document::read(&document::load(&row.bytes)?)?)
+    }
+
+    /// Every summary of one record type, in the order they were created.
+    pub async fn list<S: Summary>(&self) -> Result<Vec<S>, AppError> {
+        let tx = self.db.transaction(S::STORE).build()?;
+        let summaries: Vec<S> = tx
+            .object_store(S::STORE)?
             .get_all()
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
+        Ok(summaries)
+    }
+
+    /// Summaries by id, skipping ids not on the device.
+    pub async fn summaries<S: Summary>(&self, ids: &[String]) -> Result<Vec<S>, AppError> {
+        let tx = self.db.transaction(S::STORE).build()?;
+        let store = tx.object_store(S::STORE)?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            let summary: Option<S> = store.get(id.as_str()).serde()?.await?;
+            found.extend(summary);
+        }
+        Ok(found)
+    }
+
+    /// Every household, from the index, in the order they were created.
+    pub async fn households(&self) -> Result<Vec<HouseholdSummary>, AppError> {
+        let mut summaries: Vec<HouseholdSummary> = self.list().await?;
         summaries.sort_by(|a, b| (a.created_at_ms, &a.id).cmp(&(b.created_at_ms, &b.id)));
         Ok(summaries)
     }
 
+    /// People already registered on this device with this (normalised) ID number.
+    pub async fn persons_with_citizen_id(
+        &self,
+        citizen_id: &str,
+    ) -> Result<Vec<PersonSummary>, AppError> {
+        let tx = self.db.transaction(index::PERSONS).build()?;
+        let found: Vec<PersonSummary> = tx
+            .object_store(index::PERSONS)?
+            .index(index::CITIZEN_ID_INDEX)?
+            .get_all()
+            .with_query(citizen_id.to_owned())
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        Ok(found)
+    }
+
+    /// Every record waiting to upload (refused ones included), read through the sparse
+    /// `unsynced` indexes only.
+    pub async fn pending(&self) -> Result<Vec<PendingRecord>, AppError> {
+        async fn of<S: Summary>(
+            tx: &Transaction<'_>,
+            record_type: &'static str,
+            out: &mut Vec<PendingRecord>,
+        ) -> Result<(), AppError> {
+            let summaries: Vec<S> = tx
+                .object_store(S::STORE)?
+                .index(index::UNSYNCED_INDEX)?
+                .get_all()
+                .serde()?
+                .await?
+                .collect::<Result<_, _>>()?;
+            out.extend(summaries.into_iter().map(|s| PendingRecord {
+                id: s.id().to_owned(),
+                record_type,
+                label: s.label(),
+                needs_correction: s.flags().needs_correction,
+            }));
+            Ok(())
+        }
+        let tx = self.db.transaction(index::ALL_STORES).build()?;
+        let mut out = Vec::new();
+        of::<HouseholdSummary>(&tx, "household", &mut out).await?;
+        of::<PersonSummary>(&tx, "person", &mut out).await?;
+        of::<index::RentalHouseSummary>(&tx, "rental_house", &mut out).await?;
+        of::<index::DisputeSummary>(&tx, "dispute", &mut out).await?;
+        of::<index::VisitSummary>(&tx, "outreach_visit", &mut out).await?;
+        Ok(out)
+    }
+
     fn write_transaction(&self) -> Result<Transaction<'_>, AppError> {
+        let mut stores = vec![DOCUMENTS, DEVICE];
+        stores.extend(index::ALL_STORES);
         Ok(self
             .db
-            .transaction([DOCUMENTS, HOUSEHOLDS, DEVICE])
+            .transaction(stores)
             .with_mode(TransactionMode::Readwrite)
             .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
             .build()?)
+    }
+}
+
+/// What an edit does to a record; an `Err` names the fields that forbid it.
+type Change<'a, R> = Box<dyn FnOnce(&mut R) -> Result<(), Vec<FieldError>> + 'a>;
+
+/// One save in progress: documents and their summaries written in one strict transaction.
+/// Dropping it without [`Writer::commit`] aborts everything written through it.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    actor: ActorId,
+    today: Date,
+}
+
+impl Writer<'_> {
+    /// Adds a new record, signed by this device, after checking it; returns its id.
+    pub async fn create<R: Record>(&self, record: &R) -> Result<String, AppError> {
+        let id = new_id()?;
+        self.create_as(&id, record).await?;
+        Ok(id)
+    }
+
+    /// Adds a new record under an id from [`DeviceStore::new_id`], for records that refer to
+    /// each other and are created together (a tenant and the house they rent).
+    pub async fn create_as<R: Record>(&self, id: &str, record: &R) -> Result<(), AppError> {
+        record.validate(self.today).map_err(AppError::Invalid)?;
+        let id = id.to_owned();
+        let mut doc = document::create(self.actor.clone(), record);
+        let row = DocumentRow {
+            id: id.clone(),
+            record_type: R::TYPE.as_str().to_owned(),
+            bytes: ByteBuf::from(doc.save()),
+            heads: heads_out(&doc.get_heads()),
+            acknowledged: Vec::new(),
+            refused_at: None,
+            refused_reason: None,
+        };
+        self.put(&row, &doc).await
+    }
+
+    /// Changes a stored record: `change` edits the record read from its document, the result
+    /// is checked, and only the fields that differ are written as a new Automerge change on
+    /// the existing document — so another worker's concurrent edit to other fields merges.
+    /// Any error (the record's own, or a rule `change` reports) leaves the record as it was.
+    pub fn edit<'a, R: Record + 'a>(
+        &'a self,
+        id: &'a str,
+        change: impl FnOnce(&mut R) -> Result<(), Vec<FieldError>> + 'a,
+    ) -> impl Future<Output = Result<R, AppError>> + 'a {
+        // Boxed so each record type compiles one edit, not one per call site.
+        self.edit_boxed(id, Box::new(change))
+    }
+
+    async fn edit_boxed<R: Record>(&self, id: &str, change: Change<'_, R>) -> Result<R, AppError> {
+        let (mut row, mut doc) = self.load(id).await?;
+        let mut record: R = document::read(&doc)?;
+        change(&mut record).map_err(AppError::Invalid)?;
+        record.validate(self.today).map_err(AppError::Invalid)?;
+        document::update(&mut doc, &record);
+        row.bytes = ByteBuf::from(doc.save());
+        row.heads = heads_out(&doc.get_heads());
+        self.put(&row, &doc).await?;
+        Ok(record)
+    }
+
+    /// A stored document, ready for this device to change.
+    async fn load(&self, id: &str) -> Result<(DocumentRow, AutoCommit), AppError> {
+        let row: Option<DocumentRow> = self.tx.object_store(DOCUMENTS)?.get(id).serde()?.await?;
+        let row = row.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
+        let doc = document::load(&row.bytes)?.with_actor(self.actor.clone());
+        Ok((row, doc))
+    }
+
+    async fn put(&self, row: &DocumentRow, doc: &AutoCommit) -> Result<(), AppError> {
+        self.tx.object_store(DOCUMENTS)?.put(row).serde()?.await?;
+        put_summary(&self.tx, &index::summarise(&row.id, doc, row.flags())?).await
+    }
+
+    /// Commits; `Ok` means on disk.
+    pub async fn commit(self) -> Result<(), AppError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn put_summary(tx: &Transaction<'_>, summary: &AnySummary) -> Result<(), AppError> {
+    async fn put<S: Summary>(tx: &Transaction<'_>, summary: &S) -> Result<(), AppError> {
+        tx.object_store(S::STORE)?.put(summary).serde()?.await?;
+        Ok(())
+    }
+    match summary {
+        AnySummary::Household(s) => put(tx, s).await,
+        AnySummary::Person(s) => put(tx, s).await,
+        AnySummary::RentalHouse(s) => put(tx, s).await,
+        AnySummary::Dispute(s) => put(tx, s).await,
+        AnySummary::Visit(s) => put(tx, s).await,
     }
 }
 
@@ -257,21 +526,8 @@ async fn load_or_create_identity(db: &Database) -> Result<DeviceIdentity, AppErr
     Ok(identity)
 }
 
-fn summarise(
-    row: &DocumentRow,
-    household: &Household,
-    needs_correction: Option<String>,
-) -> HouseholdSummary {
-    HouseholdSummary {
-        id: row.id.clone(),
-        village: household.village.clone(),
-        group: household.group.clone(),
-        address: household.address.clone(),
-        head_of_household: household.head_of_household.clone(),
-        created_at_ms: household.created_at_ms,
-        synced: row.is_acknowledged(),
-        needs_correction: needs_correction.filter(|_| row.is_refused()),
-    }
+fn new_id() -> Result<String, AppError> {
+    Ok(DocumentId::from_random_bytes(random_bytes()?).to_string())
 }
 
 fn random_bytes() -> Result<[u8; 16], AppError> {

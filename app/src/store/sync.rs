@@ -3,18 +3,16 @@
 use automerge::{ActorId, AutoCommit};
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::Transaction;
 use pingan_shared::document::{self, DocumentError};
 use pingan_shared::records::RecordType;
-use pingan_shared::records::household::Household;
 use pingan_shared::sync::engine::{self, Download, Outgoing};
 use pingan_shared::sync::protocol::{Position, Rejected};
 use pingan_shared::sync::replica;
 use serde_bytes::ByteBuf;
 
-use super::{
-    DEVICE, DOCUMENTS, DeviceStore, DocumentRow, HOUSEHOLDS, HouseholdSummary, heads_in, heads_out,
-    summarise,
-};
+use super::index::{self, Summary};
+use super::{DEVICE, DOCUMENTS, DeviceStore, DocumentRow, heads_in, heads_out, put_summary};
 use crate::error::AppError;
 
 const POSITION_KEY: &str = "position";
@@ -43,11 +41,11 @@ impl DeviceStore {
     /// has not edited since.
     pub async fn outgoing(&self) -> Result<Vec<Outgoing>, AppError> {
         let unsynced: Vec<String> = self
-            .households()
+            .pending()
             .await?
             .into_iter()
-            .filter(|h| !h.synced)
-            .map(|h| h.id)
+            .filter(|p| p.needs_correction.is_none())
+            .map(|p| p.id)
             .collect();
         let tx = self.db.transaction(DOCUMENTS).build()?;
         let documents = tx.object_store(DOCUMENTS)?;
@@ -78,13 +76,12 @@ impl DeviceStore {
         let mut stored = Stored::default();
         let tx = self.write_transaction()?;
         let documents = tx.object_store(DOCUMENTS)?;
-        let households = tx.object_store(HOUSEHOLDS)?;
         for (id, heads) in &download.acknowledged {
             let row: Option<DocumentRow> = documents.get(id.as_str()).serde()?.await?;
             if let Some(mut row) = row {
                 row.acknowledged = heads_out(heads);
                 documents.put(&row).serde()?.await?;
-                refresh_flags(&households, &row, None).await?;
+                refresh_flags(&tx, &row).await?;
                 stored.uploaded += 1;
             }
         }
@@ -95,13 +92,14 @@ impl DeviceStore {
                 .await?;
             if let Some(mut row) = row {
                 row.refused_at = Some(row.heads.clone());
+                row.refused_reason = Some(reason_for_worker(rejected));
                 documents.put(&row).serde()?.await?;
-                refresh_flags(&households, &row, Some(reason_for_worker(rejected))).await?;
+                refresh_flags(&tx, &row).await?;
                 stored.refused += 1;
             }
         }
         for saved in &download.documents {
-            merge(&documents, &households, &saved.document_id, |local| {
+            merge(&tx, &documents, &saved.document_id, |local| {
                 replica::merge_saved(local, &saved.data, &actor)
             })
             .await?;
@@ -109,7 +107,7 @@ impl DeviceStore {
         }
         for incoming in &download.changes {
             let changes: Vec<Vec<u8>> = incoming.changes.iter().map(|c| c.to_vec()).collect();
-            merge(&documents, &households, &incoming.document_id, |local| {
+            merge(&tx, &documents, &incoming.document_id, |local| {
                 replica::merge_changes(local, &changes, &actor)
             })
             .await?;
@@ -121,7 +119,6 @@ impl DeviceStore {
             .serde()?
             .await?;
         drop(documents);
-        drop(households);
         tx.commit().await?;
         Ok(stored)
     }
@@ -129,20 +126,21 @@ impl DeviceStore {
 
 /// Merges a download into one stored document and keeps its list summary in step.
 async fn merge(
+    tx: &Transaction<'_>,
     documents: &ObjectStore<'_>,
-    households: &ObjectStore<'_>,
     id: &str,
     merge: impl FnOnce(Option<AutoCommit>) -> Result<AutoCommit, DocumentError>,
 ) -> Result<(), AppError> {
     let existing: Option<DocumentRow> = documents.get(id).serde()?.await?;
-    let (local, before, acknowledged, refused_at) = match existing {
+    let (local, before, acknowledged, refused_at, refused_reason) = match existing {
         Some(row) => (
             Some(document::load(&row.bytes)?),
             heads_in(&row.heads),
             heads_in(&row.acknowledged),
             row.refused_at,
+            row.refused_reason,
         ),
-        None => (None, Vec::new(), Vec::new(), None),
+        None => (None, Vec::new(), Vec::new(), None, None),
     };
     let mut doc = merge(local)?;
     let after = doc.get_heads();
@@ -158,30 +156,35 @@ async fn merge(
             &after,
         )),
         refused_at,
+        refused_reason,
     };
     documents.put(&row).serde()?.await?;
-    if record_type == RecordType::Household {
-        let household: Household = document::read(&doc)?;
-        households
-            .put(&summarise(&row, &household, None))
-            .serde()?
-            .await?;
+    // A record this version cannot read is kept (and synced) but not listed.
+    if let Ok(summary) = index::summarise(id, &doc, row.flags()) {
+        put_summary(tx, &summary).await?;
     }
     Ok(())
 }
 
-async fn refresh_flags(
-    households: &ObjectStore<'_>,
-    row: &DocumentRow,
-    needs_correction: Option<String>,
-) -> Result<(), AppError> {
-    let summary: Option<HouseholdSummary> = households.get(row.id.as_str()).serde()?.await?;
-    if let Some(mut summary) = summary {
-        summary.synced = row.is_acknowledged();
-        summary.needs_correction = needs_correction.filter(|_| row.is_refused());
-        households.put(&summary).serde()?.await?;
+/// Brings a summary's sync flags in line with its document row, without loading the document.
+async fn refresh_flags(tx: &Transaction<'_>, row: &DocumentRow) -> Result<(), AppError> {
+    async fn refresh<S: Summary>(tx: &Transaction<'_>, row: &DocumentRow) -> Result<(), AppError> {
+        let store = tx.object_store(S::STORE)?;
+        let summary: Option<S> = store.get(row.id.as_str()).serde()?.await?;
+        if let Some(mut summary) = summary {
+            summary.set_flags(row.flags());
+            store.put(&summary).serde()?.await?;
+        }
+        Ok(())
     }
-    Ok(())
+    match RecordType::parse(&row.record_type) {
+        Some(RecordType::Household) => refresh::<index::HouseholdSummary>(tx, row).await,
+        Some(RecordType::Person) => refresh::<index::PersonSummary>(tx, row).await,
+        Some(RecordType::RentalHouse) => refresh::<index::RentalHouseSummary>(tx, row).await,
+        Some(RecordType::Dispute) => refresh::<index::DisputeSummary>(tx, row).await,
+        Some(RecordType::OutreachVisit) => refresh::<index::VisitSummary>(tx, row).await,
+        None => Ok(()),
+    }
 }
 
 fn reason_for_worker(rejected: &Rejected) -> String {

@@ -1,56 +1,249 @@
-//! Adding a household at the door, and the list of households on this device.
+//! Households: the list by village and group with search, adding a household at the door, and
+//! a household's page with its members (add, edit, remove).
+
+use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingan_shared::records::household::Household;
+use pingan_shared::records::household::{Household, HouseholdMember, SecurityContact};
+use pingan_shared::records::person::Person;
+use pingan_shared::records::vocabulary::Relation;
 use pingan_shared::records::{Authorship, Record};
-use pingan_shared::session::Profile;
-use pingan_shared::statistics::china_date;
+use pingan_shared::search::Query;
 use pingan_shared::validation::FieldError;
 
-use crate::store::{DeviceStore, HouseholdSummary};
+use super::form::{Errors, TextField, badge, notice_view, now_ms, optional, today};
+use super::{Ctx, Screen, ctx, load};
+use crate::store::HouseholdSummary;
+use crate::store::index::PersonSummary;
+
+/// More rows than a phone scrolls through; past it the worker narrows the search.
+const LIST_LIMIT: usize = 200;
 
 #[component]
-pub fn HouseholdForm(
-    store: DeviceStore,
-    profile: Profile,
-    households: RwSignal<Vec<HouseholdSummary>>,
-) -> impl IntoView {
-    let villages = profile.villages.clone();
+pub fn HouseholdsScreen() -> impl IntoView {
+    view! {
+        <HouseholdList />
+        <HouseholdForm />
+    }
+}
+
+#[component]
+fn HouseholdList() -> impl IntoView {
+    let ctx = ctx();
+    let households = load(move || {
+        ctx.revision.track();
+        let store = ctx.store();
+        async move { store.households().await }
+    });
+    let query = RwSignal::new(String::new());
+    let village = RwSignal::new(String::new());
+    let group = RwSignal::new(String::new());
+    let searching = Memo::new(move |_| !Query::parse(&query.get()).is_empty());
+    // People are searched too (ID number, phone, name), but only once something is typed.
+    let persons = load(move || {
+        ctx.revision.track();
+        let wanted = searching.get();
+        let store = ctx.store();
+        async move {
+            if wanted {
+                store.list::<PersonSummary>().await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        }
+    });
+    let all = move || households.get().and_then(Result::ok).unwrap_or_default();
+    let groups = move || {
+        let village = village.get();
+        let mut groups: Vec<String> = all()
+            .into_iter()
+            .filter(|h| village.is_empty() || h.village == village)
+            .map(|h| h.group)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        groups.sort_by_key(|g| group_order(g));
+        groups
+    };
+    let shown = move || {
+        let query = Query::parse(&query.get());
+        let (village, group) = (village.get(), group.get());
+        let matching_people: BTreeSet<String> = if query.is_empty() {
+            BTreeSet::new()
+        } else {
+            persons
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| {
+                    query.matches([
+                        p.name.as_str(),
+                        p.citizen_id.as_deref().unwrap_or(""),
+                        p.phone.as_deref().unwrap_or(""),
+                    ])
+                })
+                .filter_map(|p| p.household_id)
+                .collect()
+        };
+        let mut list: Vec<HouseholdSummary> = all()
+            .into_iter()
+            .filter(|h| village.is_empty() || h.village == village)
+            .filter(|h| group.is_empty() || h.group == group)
+            .filter(|h| {
+                matching_people.contains(&h.id)
+                    || query.matches(
+                        [
+                            h.head_of_household.as_str(),
+                            h.address.as_str(),
+                            h.group.as_str(),
+                            h.contact_phone.as_deref().unwrap_or(""),
+                        ]
+                        .into_iter()
+                        .chain(h.member_names.iter().map(String::as_str)),
+                    )
+            })
+            .collect();
+        list.sort_by(|a, b| {
+            (
+                &a.village,
+                group_order(&a.group),
+                &a.address,
+                a.created_at_ms,
+            )
+                .cmp(&(
+                    &b.village,
+                    group_order(&b.group),
+                    &b.address,
+                    b.created_at_ms,
+                ))
+        });
+        list
+    };
+    let villages = ctx.profile.with_value(|p| p.villages.clone());
+
+    view! {
+        <section class="card">
+            <h2>"本机住户（" {move || all().len()} "）"</h2>
+            <input
+                id="household-search"
+                type="search"
+                class="search"
+                placeholder="搜索：姓名、身份证号、电话、住址"
+                autocomplete="off"
+                prop:value=query
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
+            <div class="filters">
+                <select
+                    id="filter-village"
+                    aria-label="村（居）"
+                    prop:value=village
+                    on:change=move |ev| {
+                        village.set(event_target_value(&ev));
+                        group.set(String::new());
+                    }
+                >
+                    <option value="">"全部村（居）"</option>
+                    {villages
+                        .into_iter()
+                        .map(|v| view! { <option value=v.id.clone()>{v.name.clone()}</option> })
+                        .collect_view()}
+                </select>
+                <select
+                    id="filter-group"
+                    aria-label="村民小组"
+                    prop:value=group
+                    on:change=move |ev| group.set(event_target_value(&ev))
+                >
+                    <option value="">"全部小组"</option>
+                    {move || {
+                        groups()
+                            .into_iter()
+                            .map(|g| view! { <option value=g.clone()>{g.clone()}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            {move || {
+                let list = shown();
+                let total = list.len();
+                if all().is_empty() {
+                    return view! { <p class="empty">"本机还没有住户记录。"</p> }.into_any();
+                }
+                if total == 0 {
+                    return view! { <p class="empty">"没有符合条件的住户。"</p> }.into_any();
+                }
+                view! {
+                    <ul id="household-list" class="rows">
+                        {list
+                            .into_iter()
+                            .take(LIST_LIMIT)
+                            .map(|h| household_row(ctx, h))
+                            .collect_view()}
+                    </ul>
+                    {(total > LIST_LIMIT)
+                        .then(|| {
+                            view! {
+                                <p class="hint">
+                                    "另有 " {total - LIST_LIMIT} " 户未显示，请输入搜索条件或选择小组。"
+                                </p>
+                            }
+                        })}
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+fn household_row(ctx: Ctx, h: HouseholdSummary) -> impl IntoView {
+    let synced = if h.synced { "true" } else { "false" };
+    let badge = badge(h.synced, &h.needs_correction);
+    let id = h.id.clone();
+    view! {
+        <li data-synced=synced data-id=h.id.clone() on:click=move |_| ctx.screen.set(Screen::Household(id.clone()))>
+            <span class="group">{h.group}</span>
+            <span class="address">{h.address}</span>
+            <span class="head">{h.head_of_household}</span>
+            <span class="count">{h.member_names.len()} "人"</span>
+            <span class="badge">{badge}</span>
+            {h.needs_correction.map(|reason| view! { <p class="needs-correction">{reason}</p> })}
+        </li>
+    }
+}
+
+/// Orders "2组" before "10组", and named groups after numbered ones.
+fn group_order(group: &str) -> (u32, String) {
+    let digits: String = group.chars().take_while(char::is_ascii_digit).collect();
+    (digits.parse().unwrap_or(u32::MAX), group.to_owned())
+}
+
+#[component]
+fn HouseholdForm() -> impl IntoView {
+    let ctx = ctx();
+    let villages = ctx.profile.with_value(|p| p.villages.clone());
     let initial = Some(remembered_village())
         .filter(|v| villages.iter().any(|known| &known.id == v))
         .or_else(|| villages.first().map(|v| v.id.clone()))
         .unwrap_or_default();
     let village = RwSignal::new(initial);
-    let username = profile.username.clone();
     let group = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
     let head = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let errors = Errors::new();
     let saving = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
-
-    let error_for = move |field: &'static str| {
-        move || {
-            errors.with(|errors| {
-                errors
-                    .iter()
-                    .find(|e| e.field == field)
-                    .map(|e| e.message_zh.clone())
-            })
-        }
-    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if saving.get_untracked() {
             return;
         }
-        let now_ms = js_sys::Date::now() as i64;
         let by = Authorship {
             village: village.get_untracked().trim().to_owned(),
-            created_by: username.clone(),
-            created_at_ms: now_ms,
+            created_by: ctx.profile.with_value(|p| p.username.clone()),
+            created_at_ms: now_ms(),
         };
         let household = Household::new(
             &by,
@@ -58,24 +251,24 @@ pub fn HouseholdForm(
             &address.get_untracked(),
             &head.get_untracked(),
         );
-        if let Err(problems) = household.validate(china_date(now_ms)) {
+        if let Err(problems) = household.validate(today()) {
             errors.set(problems);
             notice.set(None);
             return;
         }
-        errors.set(Vec::new());
+        errors.clear();
         saving.set(true);
-        let store = store.clone();
+        let store = ctx.store();
         spawn_local(async move {
-            match store.add_household(&household).await {
-                Ok(summary) => {
-                    remember_village(&summary.village);
-                    households.update(|list| list.push(summary));
+            match store.create(&household).await {
+                Ok(_) => {
+                    remember_village(&household.village);
                     address.set(String::new());
                     head.set(String::new());
                     notice.set(Some(format!("已保存：{}", household.head_of_household)));
+                    ctx.saved();
                 }
-                Err(error) => notice.set(Some(error.to_string())),
+                Err(error) => errors.show(error, notice),
             }
             saving.set(false);
         });
@@ -95,86 +288,488 @@ pub fn HouseholdForm(
                     .map(|v| view! { <option value=v.id.clone()>{v.name.clone()}</option> })
                     .collect_view()}
             </select>
-            {move || error_for("village")().map(|m| view! { <p class="field-error">{m}</p> })}
-            <label for="household-group">"村民小组"</label>
-            <input
-                id="household-group"
-                type="text"
-                placeholder="如：3组"
-                autocomplete="off"
-                prop:value=group
-                on:input=move |ev| group.set(event_target_value(&ev))
-            />
-            {move || error_for("group")().map(|m| view! { <p class="field-error">{m}</p> })}
-            <label for="household-address">"住址"</label>
-            <input
+            {errors.view("village")}
+            <TextField id="household-group" label="村民小组" value=group placeholder="如：3组" />
+            {errors.view("group")}
+            <TextField
                 id="household-address"
-                type="text"
+                label="住址"
+                value=address
                 placeholder="如：幸福村3组12号"
-                autocomplete="off"
-                prop:value=address
-                on:input=move |ev| address.set(event_target_value(&ev))
             />
-            {move || error_for("address")().map(|m| view! { <p class="field-error">{m}</p> })}
-            <label for="household-head">"户主姓名"</label>
-            <input
-                id="household-head"
-                type="text"
-                autocomplete="off"
-                prop:value=head
-                on:input=move |ev| head.set(event_target_value(&ev))
-            />
-            {move || {
-                error_for("head_of_household")().map(|m| view! { <p class="field-error">{m}</p> })
-            }}
+            {errors.view("address")}
+            <TextField id="household-head" label="户主姓名" value=head />
+            {errors.view("head_of_household")}
             <button id="household-add" type="submit" disabled=move || saving.get()>
                 {move || if saving.get() { "保存中…" } else { "保存" }}
             </button>
-            {move || notice.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
+            {notice_view(notice)}
         </form>
     }
 }
 
+/// One household: its details (editable) and its members.
 #[component]
-pub fn HouseholdList(households: RwSignal<Vec<HouseholdSummary>>) -> impl IntoView {
+pub fn HouseholdDetail(id: String) -> impl IntoView {
+    let ctx = ctx();
+    let household_id = StoredValue::new(id);
+    let loaded = load(move || {
+        ctx.revision.track();
+        let store = ctx.store();
+        let id = household_id.get_value();
+        async move {
+            let household = store.record::<Household>(&id).await?;
+            let ids: Vec<String> = household
+                .members
+                .iter()
+                .map(|m| m.person_id.clone())
+                .collect();
+            let people = store.summaries::<PersonSummary>(&ids).await?;
+            let summary = store
+                .summaries::<HouseholdSummary>(std::slice::from_ref(&id))
+                .await?
+                .pop();
+            Ok::<_, crate::error::AppError>((household, people, summary))
+        }
+    });
+    // Which member the member form edits (`None`: adding one).
+    let editing = RwSignal::new(None::<String>);
+    // Outside the reloaded part: a save reloads the page's data, and "已保存" must stay.
+    let member_notice = RwSignal::new(None::<String>);
+    let edit_notice = RwSignal::new(None::<String>);
+
     view! {
-        <section class="card">
-            <h2>"本机住户（" {move || households.with(Vec::len)} "）"</h2>
-            <Show
-                when=move || households.with(|list| !list.is_empty())
-                fallback=|| view! { <p class="empty">"本机还没有住户记录。"</p> }
-            >
-                <ul id="household-list">
-                    {move || {
-                        households
-                            .get()
-                            .into_iter()
-                            .map(|h| {
-                                let synced = if h.synced { "true" } else { "false" };
-                                let badge = match (&h.needs_correction, h.synced) {
-                                    (Some(_), _) => "需更正",
-                                    (None, true) => "已同步",
-                                    (None, false) => "待同步",
-                                };
+        <button type="button" class="back" on:click=move |_| ctx.screen.set(Screen::Households)>
+            "‹ 返回住户列表"
+        </button>
+        {move || match loaded.get() {
+            None => view! { <p class="hint">"读取中…"</p> }.into_any(),
+            Some(Err(error)) => view! { <p class="problem">{error.to_string()}</p> }.into_any(),
+            Some(Ok((household, people, summary))) => {
+                let members = household.members.clone();
+                view! {
+                    <section class="card" id="household-detail">
+                        <h2>{household.address.clone()}</h2>
+                        <p class="hint">
+                            {ctx.village_name(&household.village)} " · " {household.group.clone()}
+                            " · 户主 " {household.head_of_household.clone()}
+                        </p>
+                        {summary
+                            .as_ref()
+                            .and_then(|s| s.needs_correction.clone())
+                            .map(|reason| {
                                 view! {
-                                    <li data-synced=synced>
-                                        <span class="group">{h.group}</span>
-                                        <span class="address">{h.address}</span>
-                                        <span class="head">{h.head_of_household}</span>
-                                        <span class="badge">{badge}</span>
-                                        {h
-                                            .needs_correction
-                                            .map(|reason| {
-                                                view! { <p class="needs-correction">{reason}</p> }
-                                            })}
-                                    </li>
+                                    <p class="needs-correction" role="alert">
+                                        "服务器退回：" {reason} "。请修改后保存。"
+                                    </p>
                                 }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
+                            })}
+                        <h3>"家庭成员（" {members.len()} "）"</h3>
+                        <MemberList household_id=household_id.get_value() members people editing />
+                    </section>
+                    <MemberForm
+                        household_id=household_id.get_value()
+                        household=household.clone()
+                        editing
+                        notice=member_notice
+                    />
+                    <HouseholdEdit
+                        household_id=household_id.get_value()
+                        household
+                        notice=edit_notice
+                    />
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn MemberList(
+    household_id: String,
+    members: Vec<HouseholdMember>,
+    people: Vec<PersonSummary>,
+    editing: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = ctx();
+    if members.is_empty() {
+        return view! { <p class="empty">"还没有登记成员。"</p> }.into_any();
+    }
+    let confirming = RwSignal::new(None::<String>);
+    let household_id = StoredValue::new(household_id);
+    view! {
+        <ul id="member-list" class="rows">
+            {members
+                .into_iter()
+                .map(|member| {
+                    let person = people.iter().find(|p| p.id == member.person_id).cloned();
+                    let pid = StoredValue::new(member.person_id.clone());
+                    let details = person
+                        .as_ref()
+                        .map(|p| {
+                            [
+                                p.citizen_id.clone(),
+                                p.phone.clone(),
+                                p.birth_date.clone().map(|b| format!("生于{b}")),
+                            ]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(" · ")
+                        })
+                        .unwrap_or_default();
+                    view! {
+                        <li data-person=member.person_id.clone()>
+                            <span class="head">{member.name.clone()}</span>
+                            <span class="relation">{member.relation.label_zh()}</span>
+                            <span class="details">{details}</span>
+                            <span class="actions">
+                                <button
+                                    type="button"
+                                    class="small member-edit"
+                                    on:click=move |_| editing.set(Some(pid.get_value()))
+                                >
+                                    "修改"
+                                </button>
+                                {move || {
+                                    if confirming.get().as_deref() == Some(pid.get_value().as_str()) {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="small danger member-remove-confirm"
+                                                on:click=move |_| {
+                                                    remove_member(ctx, household_id.get_value(), pid.get_value())
+                                                }
+                                            >
+                                                "确认移出"
+                                            </button>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="small secondary member-remove"
+                                                on:click=move |_| confirming.set(Some(pid.get_value()))
+                                            >
+                                                "移出本户"
+                                            </button>
+                                        }
+                                            .into_any()
+                                    }
+                                }}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+        .into_any()
+}
+
+/// Takes a person out of the household: the member entry goes, the person record stays (they
+/// moved, they did not vanish) without its household link. Both in one transaction.
+fn remove_member(ctx: Ctx, household_id: String, person_id: String) {
+    let store = ctx.store();
+    spawn_local(async move {
+        let outcome = async {
+            let writer = store.writer()?;
+            writer
+                .edit::<Household>(&household_id, |h| {
+                    h.members.retain(|m| m.person_id != person_id);
+                    Ok(())
+                })
+                .await?;
+            writer
+                .edit::<Person>(&person_id, |p| {
+                    p.household_id = None;
+                    Ok(())
+                })
+                .await?;
+            writer.commit().await
+        }
+        .await;
+        match outcome {
+            Ok(()) => ctx.saved(),
+            Err(error) => {
+                let _ = web_sys::window().map(|w| w.alert_with_message(&error.to_string()));
+            }
+        }
+    });
+}
+
+/// Adding a member (a new person record linked both ways), or editing one.
+#[component]
+fn MemberForm(
+    household_id: String,
+    household: Household,
+    editing: RwSignal<Option<String>>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = ctx();
+    let household_id = StoredValue::new(household_id);
+    let household = StoredValue::new(household);
+    let name = RwSignal::new(String::new());
+    let relation = RwSignal::new(Relation::Child.as_str().to_owned());
+    let citizen_id = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let errors = Errors::new();
+    let saving = RwSignal::new(false);
+    // Filling the form from the member being edited.
+    Effect::new(move |_| {
+        let Some(person_id) = editing.get() else {
+            return;
+        };
+        let store = ctx.store();
+        let member =
+            household.with_value(|h| h.members.iter().find(|m| m.person_id == person_id).cloned());
+        errors.clear();
+        notice.set(None);
+        spawn_local(async move {
+            if let Ok(person) = store.record::<Person>(&person_id).await {
+                name.set(person.name);
+                citizen_id.set(person.citizen_id.unwrap_or_default());
+                phone.set(person.phone.unwrap_or_default());
+            }
+            if let Some(member) = member {
+                relation.set(member.relation.as_str().to_owned());
+            }
+        });
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let relation_value = Relation::parse(&relation.get_untracked()).unwrap_or(Relation::Other);
+        let (name_value, id_value, phone_value) = (
+            name.get_untracked(),
+            citizen_id.get_untracked(),
+            phone.get_untracked(),
+        );
+        let today = today();
+        // Every field of the person, applied the same way to a new or an existing record.
+        let apply = move |p: &mut Person| -> Result<(), Vec<FieldError>> {
+            p.name = name_value.trim().to_owned();
+            p.phone = optional(&phone_value);
+            let mut problems = Vec::new();
+            match optional(&id_value) {
+                Some(id) => problems.extend(p.set_citizen_id(&id, today).err()),
+                None => {
+                    p.citizen_id = None;
+                    p.sex = None;
+                    p.birth_date = None;
+                }
+            }
+            problems.extend(p.validate(today).err().unwrap_or_default());
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems)
+            }
+        };
+        let hid = household_id.get_value();
+        let editing_id = editing.get_untracked();
+        let mut draft = Person::new(
+            &Authorship {
+                village: household.with_value(|h| h.village.clone()),
+                created_by: ctx.profile.with_value(|p| p.username.clone()),
+                created_at_ms: now_ms(),
+            },
+            "",
+        );
+        draft.household_id = Some(hid.clone());
+        if editing_id.is_none()
+            && let Err(problems) = apply.clone()(&mut draft)
+        {
+            errors.set(problems);
+            notice.set(Some("未保存，请按提示修改".into()));
+            return;
+        }
+        errors.clear();
+        saving.set(true);
+        let store = ctx.store();
+        spawn_local(async move {
+            let outcome = async {
+                let writer = store.writer()?;
+                let (person_id, person) = match &editing_id {
+                    Some(pid) => (pid.clone(), writer.edit::<Person>(pid, apply).await?),
+                    None => (writer.create(&draft).await?, draft),
+                };
+                writer
+                    .edit::<Household>(&hid, |h| {
+                        match h.members.iter_mut().find(|m| m.person_id == person_id) {
+                            Some(member) => {
+                                member.name.clone_from(&person.name);
+                                member.relation = relation_value;
+                            }
+                            None => h.members.push(HouseholdMember {
+                                person_id: person_id.clone(),
+                                name: person.name.clone(),
+                                relation: relation_value,
+                            }),
+                        }
+                        Ok(())
+                    })
+                    .await?;
+                writer.commit().await?;
+                Ok::<_, crate::error::AppError>(person.name)
+            }
+            .await;
+            match outcome {
+                Ok(saved_name) => {
+                    notice.set(Some(format!("已保存：{saved_name}")));
+                    name.set(String::new());
+                    citizen_id.set(String::new());
+                    phone.set(String::new());
+                    editing.set(None);
+                    ctx.saved();
+                }
+                Err(error) => errors.show(error, notice),
+            }
+            saving.set(false);
+        });
+    };
+
+    view! {
+        <form id="member-form" class="card" on:submit=submit novalidate>
+            <h2>{move || if editing.get().is_some() { "修改成员" } else { "添加成员" }}</h2>
+            <TextField id="member-name" label="姓名" value=name />
+            {errors.view("name")}
+            <label for="member-relation">"与户主关系"</label>
+            <select
+                id="member-relation"
+                prop:value=relation
+                on:change=move |ev| relation.set(event_target_value(&ev))
+            >
+                {Relation::ALL
+                    .iter()
+                    .map(|r| view! { <option value=r.as_str()>{r.label_zh()}</option> })
+                    .collect_view()}
+            </select>
+            <TextField
+                id="member-citizen-id"
+                label="公民身份号码（可不填）"
+                value=citizen_id
+                inputmode="numeric"
+            />
+            {errors.view("citizen_id")}
+            {errors.view("sex")}
+            {errors.view("birth_date")}
+            <TextField id="member-phone" label="联系电话（可不填）" value=phone inputmode="tel" />
+            {errors.view("phone")}
+            <button id="member-save" type="submit" disabled=move || saving.get()>
+                {move || if saving.get() { "保存中…" } else { "保存成员" }}
+            </button>
+            <Show when=move || editing.get().is_some()>
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=move |_| {
+                        editing.set(None);
+                        name.set(String::new());
+                        citizen_id.set(String::new());
+                        phone.set(String::new());
+                    }
+                >
+                    "取消修改"
+                </button>
             </Show>
-        </section>
+            {notice_view(notice)}
+        </form>
+    }
+}
+
+/// The household's own fields, including its security contact (家庭治安联系人).
+#[component]
+fn HouseholdEdit(
+    household_id: String,
+    household: Household,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = ctx();
+    let group = RwSignal::new(household.group.clone());
+    let address = RwSignal::new(household.address.clone());
+    let head = RwSignal::new(household.head_of_household.clone());
+    let contact = household.security_contact.clone();
+    let contact_name = RwSignal::new(contact.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    let contact_phone = RwSignal::new(
+        contact
+            .as_ref()
+            .map(|c| c.phone.clone())
+            .unwrap_or_default(),
+    );
+    let errors = Errors::new();
+    let saving = RwSignal::new(false);
+    let household_id = StoredValue::new(household_id);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let (g, a, h) = (
+            group.get_untracked(),
+            address.get_untracked(),
+            head.get_untracked(),
+        );
+        let (cn, cp) = (contact_name.get_untracked(), contact_phone.get_untracked());
+        saving.set(true);
+        errors.clear();
+        let store = ctx.store();
+        spawn_local(async move {
+            let outcome = store
+                .edit::<Household>(&household_id.get_value(), move |record| {
+                    record.group = g.trim().to_owned();
+                    record.address = a.trim().to_owned();
+                    record.head_of_household = h.trim().to_owned();
+                    record.security_contact = match (optional(&cn), optional(&cp)) {
+                        (None, None) => None,
+                        (name, phone) => Some(SecurityContact {
+                            name: name.unwrap_or_default(),
+                            phone: phone.unwrap_or_default(),
+                        }),
+                    };
+                    Ok(())
+                })
+                .await;
+            match outcome {
+                Ok(_) => {
+                    notice.set(Some("已保存".into()));
+                    ctx.saved();
+                }
+                Err(error) => errors.show(error, notice),
+            }
+            saving.set(false);
+        });
+    };
+
+    view! {
+        <form id="household-edit-form" class="card" on:submit=submit novalidate>
+            <h2>"修改住户信息"</h2>
+            <TextField id="edit-group" label="村民小组" value=group />
+            {errors.view("group")}
+            <TextField id="edit-address" label="住址" value=address />
+            {errors.view("address")}
+            <TextField id="edit-head" label="户主姓名" value=head />
+            {errors.view("head_of_household")}
+            <TextField id="edit-contact-name" label="家庭治安联系人" value=contact_name />
+            {errors.view("security_contact.name")}
+            <TextField
+                id="edit-contact-phone"
+                label="联系人电话"
+                value=contact_phone
+                inputmode="tel"
+            />
+            {errors.view("security_contact.phone")}
+            <button id="household-save" type="submit" disabled=move || saving.get()>
+                {move || if saving.get() { "保存中…" } else { "保存修改" }}
+            </button>
+            {notice_view(notice)}
+        </form>
     }
 }
 
@@ -182,14 +777,14 @@ const VILLAGE_KEY: &str = "pingan.village";
 
 /// The village last registered on this device: a worker covers one or two villages, so the
 /// form starts from the last one instead of asking every time.
-fn remembered_village() -> String {
+pub fn remembered_village() -> String {
     web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
         .and_then(|s| s.get_item(VILLAGE_KEY).ok().flatten())
         .unwrap_or_default()
 }
 
-fn remember_village(village: &str) {
+pub fn remember_village(village: &str) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         // A convenience only; the record itself carries its village.
         let _ = storage.set_item(VILLAGE_KEY, village);

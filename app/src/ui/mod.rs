@@ -1,41 +1,102 @@
-//! The app's screens. State lives in signals next to the component that owns it; the device
-//! store is passed down explicitly so every write path is visible in the props.
+//! The app's screens. State lives in signals next to the component that owns it; what every
+//! screen needs (the device store, the login, which screen is open, and a revision counter
+//! that lists reload on) travels in one [`Ctx`] passed through Leptos context.
 
+mod floating;
+mod form;
 mod households;
 mod login;
+mod rental_houses;
 mod sync_bar;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingan_shared::session::LoginResponse;
+use pingan_shared::session::{LoginResponse, Profile};
 
 use crate::api;
 use crate::error::AppError;
-use crate::store::{DeviceStore, HouseholdSummary};
-use households::{HouseholdForm, HouseholdList};
+use crate::store::DeviceStore;
+use crate::store::index::PersonSummary;
 use login::Login;
 use sync_bar::SyncBar;
 
-/// Re-reads the household list from the device's index into `households`.
-pub fn reload_households(
-    store: DeviceStore,
-    households: RwSignal<Vec<HouseholdSummary>>,
-    problem: RwSignal<Option<String>>,
-) {
-    spawn_local(async move {
-        match store.households().await {
-            Ok(list) => households.set(list),
-            Err(error) => problem.set(Some(error.to_string())),
-        }
+/// Which screen is open. Not in the URL: the app is one page that must open offline, and a
+/// reload lands on the list, which is where a worker at the next door wants to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Households,
+    Household(String),
+    Floating,
+    /// Registering a floating resident (`None`) or correcting one.
+    FloatingForm(Option<String>),
+    RentalHouses,
+    /// Registering a rental house (`None`) or one house with its tenants.
+    RentalHouse(Option<String>),
+}
+
+/// What every screen shares. `Copy`, so closures take it freely.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// Reactive closures must be Send; the store (IndexedDB handles) is not, so it is kept in
+    /// a local arena slot and fetched inside them.
+    pub store: StoredValue<DeviceStore, LocalStorage>,
+    pub profile: StoredValue<Profile>,
+    pub screen: RwSignal<Screen>,
+    /// Bumped after every save and every sync; lists and counts reload when it changes.
+    pub revision: RwSignal<u64>,
+}
+
+impl Ctx {
+    pub fn store(&self) -> DeviceStore {
+        self.store.get_value()
+    }
+
+    pub fn saved(&self) {
+        self.revision.update(|r| *r += 1);
+    }
+
+    pub fn village_name(&self, id: &str) -> String {
+        self.profile.with_value(|p| {
+            p.villages
+                .iter()
+                .find(|v| v.id == id)
+                .map_or_else(|| id.to_owned(), |v| v.name.clone())
+        })
+    }
+}
+
+pub fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+/// Reads from the device, and again whenever a signal `fetch` reads changes (most read
+/// [`Ctx::revision`]). Lighter than `LocalResource` (its async machinery, instantiated per
+/// type, cost the wasm module tens of KB); a read overtaken by a newer one is dropped.
+pub fn load<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> ReadSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let value = RwSignal::new(None);
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let read = fetch();
+        latest.update_value(|n| *n += 1);
+        let this = latest.get_value();
+        spawn_local(async move {
+            let fresh = read.await;
+            if latest.try_get_value() == Some(this) {
+                value.try_set(Some(fresh));
+            }
+        });
     });
+    value.read_only()
 }
 
 #[component]
 pub fn App(store: DeviceStore, session: Option<LoginResponse>) -> impl IntoView {
     let session = RwSignal::new(session);
     let on_login = Callback::new(move |fresh: LoginResponse| session.set(Some(fresh)));
-    // Reactive closures must be Send; the store (IndexedDB handles) is not, so it is kept in
-    // a local arena slot and fetched inside them.
     let store = StoredValue::new_local(store);
     view! {
         <header class="app-header">
@@ -60,9 +121,7 @@ pub fn App(store: DeviceStore, session: Option<LoginResponse>) -> impl IntoView 
         </header>
         {move || match session.get() {
             None => view! { <Login store=store.get_value() on_login /> }.into_any(),
-            Some(current) => {
-                view! { <Workspace store=store.get_value() session=current on_login /> }.into_any()
-            }
+            Some(current) => view! { <Workspace store session=current on_login /> }.into_any(),
         }}
     }
 }
@@ -83,31 +142,92 @@ fn log_out(store: DeviceStore, session: RwSignal<Option<LoginResponse>>) {
 /// The logged-in screens.
 #[component]
 fn Workspace(
-    store: DeviceStore,
+    store: StoredValue<DeviceStore, LocalStorage>,
     session: LoginResponse,
     on_login: Callback<LoginResponse>,
 ) -> impl IntoView {
-    let households = RwSignal::new(Vec::<HouseholdSummary>::new());
-    let problem = RwSignal::new(None::<String>);
+    let ctx = Ctx {
+        store,
+        profile: StoredValue::new(session.user.clone()),
+        screen: RwSignal::new(Screen::Households),
+        revision: RwSignal::new(0),
+    };
+    provide_context(ctx);
     let relogin = RwSignal::new(false);
-    reload_households(store.clone(), households, problem);
-    let relogin_store = StoredValue::new_local(store.clone());
     let relogged = Callback::new(move |fresh: LoginResponse| {
         relogin.set(false);
         on_login.run(fresh);
     });
+    let tab = move |target: Screen, label: &'static str, id: &'static str| {
+        let current = target.clone();
+        view! {
+            <button
+                id=id
+                type="button"
+                class="tab"
+                class:active=move || same_tab(&ctx.screen.get(), &current)
+                on:click=move |_| ctx.screen.set(target.clone())
+            >
+                {label}
+            </button>
+        }
+    };
 
     view! {
-        <SyncBar store=store.clone() households problem relogin />
-        {move || problem.get().map(|text| view! { <p class="problem" role="alert">{text}</p> })}
+        <SyncBar relogin />
+        <nav class="tabs">
+            {tab(Screen::Households, "住户", "tab-households")}
+            {tab(Screen::Floating, "流动人口", "tab-floating")}
+            {tab(Screen::RentalHouses, "出租房屋", "tab-rental")}
+        </nav>
         <main>
             <Show when=move || relogin.get()>
                 <p class="problem" role="alert">"登录已过期：记录仍保存在本机，重新登录后即可上传。"</p>
-                <Login store=relogin_store.get_value() on_login=relogged />
+                <Login store=store.get_value() on_login=relogged />
             </Show>
-            <HouseholdForm store profile=session.user households />
-            <HouseholdList households />
+            {move || match ctx.screen.get() {
+                Screen::Households => view! { <households::HouseholdsScreen /> }.into_any(),
+                Screen::Household(id) => view! { <households::HouseholdDetail id /> }.into_any(),
+                Screen::Floating => view! { <floating::FloatingList /> }.into_any(),
+                Screen::FloatingForm(id) => view! { <floating::FloatingForm id /> }.into_any(),
+                Screen::RentalHouses => view! { <rental_houses::RentalList /> }.into_any(),
+                Screen::RentalHouse(id) => view! { <rental_houses::RentalForm id /> }.into_any(),
+            }}
         </main>
+    }
+}
+
+fn same_tab(open: &Screen, tab: &Screen) -> bool {
+    let family = |s: &Screen| match s {
+        Screen::Households | Screen::Household(_) => 0,
+        Screen::Floating | Screen::FloatingForm(_) => 1,
+        Screen::RentalHouses | Screen::RentalHouse(_) => 2,
+    };
+    family(open) == family(tab)
+}
+
+/// Opens the screen where a record is corrected.
+pub fn open_record(ctx: Ctx, record_type: &'static str, id: String) {
+    match record_type {
+        "household" => ctx.screen.set(Screen::Household(id)),
+        "rental_house" => ctx.screen.set(Screen::RentalHouse(Some(id))),
+        "person" => {
+            let store = ctx.store();
+            spawn_local(async move {
+                let found = store
+                    .summaries::<PersonSummary>(std::slice::from_ref(&id))
+                    .await
+                    .ok()
+                    .and_then(|mut s| s.pop());
+                match found {
+                    Some(p) if !p.floating && p.household_id.is_some() => ctx
+                        .screen
+                        .set(Screen::Household(p.household_id.unwrap_or_default())),
+                    _ => ctx.screen.set(Screen::FloatingForm(Some(id))),
+                }
+            });
+        }
+        _ => {}
     }
 }
 

@@ -1,6 +1,10 @@
 //! Always-visible sync status: connection, records waiting to upload, last sync, download
 //! progress, and the button to sync now. Sync also runs by itself when the connection comes
 //! back, every minute while online, and after a failure with growing pauses.
+//!
+//! Below it, when they apply: the records the server refused, each with its reason and a
+//! button that opens it for correction; and a warning while unsynced work sits on a device
+//! whose storage the browser may evict (persistent storage is asked for after login).
 
 use std::time::Duration;
 
@@ -8,9 +12,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingan_shared::sync::engine::{Next, SyncEngine};
 
-use crate::store::{DeviceStore, HouseholdSummary};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::store::{DeviceStore, PendingRecord};
 use crate::sync::sync_now;
-use crate::ui::reload_households;
+use crate::ui::{Ctx, ctx, load, open_record};
 
 const LAST_SYNC_KEY: &str = "pingan.last_sync_ms";
 /// While online, look for others' changes this often.
@@ -20,8 +26,7 @@ const POLL_EVERY: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 struct Syncer {
     store: DeviceStore,
-    households: RwSignal<Vec<HouseholdSummary>>,
-    problem: RwSignal<Option<String>>,
+    ctx: Ctx,
     relogin: RwSignal<bool>,
     online: RwSignal<bool>,
     syncing: RwSignal<bool>,
@@ -96,22 +101,17 @@ fn run_sync(syncer: Syncer) {
             Next::Done | Next::Continue => {}
         }
         syncer.status.set(Some(text));
-        reload_households(syncer.store.clone(), syncer.households, syncer.problem);
+        syncer.ctx.saved();
         syncer.syncing.set(false);
     });
 }
 
 #[component]
-pub fn SyncBar(
-    store: DeviceStore,
-    households: RwSignal<Vec<HouseholdSummary>>,
-    problem: RwSignal<Option<String>>,
-    relogin: RwSignal<bool>,
-) -> impl IntoView {
+pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
+    let ctx = ctx();
     let syncer = Syncer {
-        store,
-        households,
-        problem,
+        store: ctx.store(),
+        ctx,
         relogin,
         online: RwSignal::new(navigator_online()),
         syncing: RwSignal::new(false),
@@ -119,13 +119,27 @@ pub fn SyncBar(
         last_sync: RwSignal::new(read_last_sync()),
         engine: StoredValue::new_local(None),
     };
+    let pending = load(move || {
+        ctx.revision.track();
+        let store = ctx.store();
+        async move { store.pending().await.unwrap_or_default() }
+    });
+    let pending = move || pending.get().unwrap_or_default();
+    let persistent = RwSignal::new(None::<bool>);
+    spawn_local(async move { persistent.set(request_persistence().await) });
     let (online, syncing, status, last_sync) = (
         syncer.online,
         syncer.syncing,
         syncer.status,
         syncer.last_sync,
     );
-    let waiting = move || households.with(|list| list.iter().filter(|h| !h.synced).count());
+    let waiting = move || pending().len();
+    let refused = move || {
+        pending()
+            .into_iter()
+            .filter(|p| p.needs_correction.is_some())
+            .collect::<Vec<PendingRecord>>()
+    };
 
     {
         let on_online_syncer = syncer.clone();
@@ -176,7 +190,68 @@ pub fn SyncBar(
             </button>
             <span id="sync-status">{move || status.get()}</span>
         </section>
+        {move || {
+            (persistent.get() == Some(false) && waiting() > 0)
+                .then(|| {
+                    view! {
+                        <p id="storage-warning" class="problem" role="alert">
+                            "本机有 " {waiting} " 条记录未同步，而浏览器未允许持久保存，存储空间紧张时可能被清除。请尽快连网同步。"
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            let refused = refused();
+            (!refused.is_empty())
+                .then(|| {
+                    view! {
+                        <section id="refused" class="refused" role="alert">
+                            <p>"以下 " {refused.len()} " 条记录被服务器退回，请更正后重新同步："</p>
+                            <ul id="refused-list">
+                                {refused
+                                    .into_iter()
+                                    .map(|record| {
+                                        let PendingRecord { id, record_type, label, needs_correction } = record;
+                                        let fixable = matches!(record_type, "household" | "person" | "rental_house");
+                                        let id_attr = id.clone();
+                                        view! {
+                                            <li data-id=id_attr data-type=record_type>
+                                                <span class="head">{label}</span>
+                                                <span class="reason">{needs_correction}</span>
+                                                {fixable
+                                                    .then(|| {
+                                                        view! {
+                                                            <button
+                                                                type="button"
+                                                                class="small fix"
+                                                                on:click=move |_| open_record(ctx, record_type, id.clone())
+                                                            >
+                                                                "打开更正"
+                                                            </button>
+                                                        }
+                                                    })}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+        }}
     }
+}
+
+/// Asks the browser to keep this origin's storage (Chrome grants it to installed or
+/// much-used sites; others ask the user or refuse). `None` where the API is missing.
+async fn request_persistence() -> Option<bool> {
+    let storage = web_sys::window()?.navigator().storage();
+    let already = JsFuture::from(storage.persisted().ok()?).await.ok()?;
+    if already.as_bool() == Some(true) {
+        return Some(true);
+    }
+    let granted = JsFuture::from(storage.persist().ok()?).await.ok()?;
+    granted.as_bool()
 }
 
 fn navigator_online() -> bool {

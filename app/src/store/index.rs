@@ -1,0 +1,447 @@
+//! The list index: one compact summary per record, kept in an object store per record type
+//! beside the documents and written in the same transaction as the document, so that lists,
+//! search, counts and the duplicate-ID check never load an Automerge document.
+//!
+//! Pure: a summary is computed from a document and its sync flags. Compiles natively, so the
+//! tests below run without a browser.
+
+use automerge::AutoCommit;
+use pingan_shared::document::{self, DocumentError};
+use pingan_shared::records::RecordType;
+use pingan_shared::records::dispute::Dispute;
+use pingan_shared::records::household::Household;
+use pingan_shared::records::outreach::OutreachVisit;
+use pingan_shared::records::person::Person;
+use pingan_shared::records::rental_house::RentalHouse;
+use pingan_shared::records::vocabulary::{DisputeStatus, ProblemOutcome};
+use serde::{Deserialize, Serialize};
+
+/// Index stores, one per record type.
+pub const HOUSEHOLDS: &str = "households";
+pub const PERSONS: &str = "persons";
+pub const RENTAL_HOUSES: &str = "rental_houses";
+pub const DISPUTES: &str = "disputes";
+pub const OUTREACH_VISITS: &str = "outreach_visits";
+pub const ALL_STORES: [&str; 5] = [
+    HOUSEHOLDS,
+    PERSONS,
+    RENTAL_HOUSES,
+    DISPUTES,
+    OUTREACH_VISITS,
+];
+
+/// Sparse index on every store: only records waiting to upload have the `unsynced` key, so
+/// finding them reads those rows and no others.
+pub const UNSYNCED_INDEX: &str = "unsynced";
+/// Index on `persons.citizen_id`, for the duplicate check at registration.
+pub const CITIZEN_ID_INDEX: &str = "citizen_id";
+
+/// Bumped whenever a summary gains or changes a field: opening the database then rebuilds
+/// every index store from the documents (which are never touched by this).
+pub const INDEX_VERSION: u32 = 2;
+
+pub fn store_for(record_type: RecordType) -> &'static str {
+    match record_type {
+        RecordType::Household => HOUSEHOLDS,
+        RecordType::Person => PERSONS,
+        RecordType::RentalHouse => RENTAL_HOUSES,
+        RecordType::Dispute => DISPUTES,
+        RecordType::OutreachVisit => OUTREACH_VISITS,
+    }
+}
+
+/// Where a record stands with the server; every summary carries it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncFlags {
+    /// The server has committed the latest version.
+    pub synced: bool,
+    /// Why the server refused the latest version, for the worker to correct.
+    pub needs_correction: Option<String>,
+}
+
+/// What every summary shares: its id and its sync flags.
+pub trait Summary: Serialize + for<'de> Deserialize<'de> {
+    const STORE: &'static str;
+    fn id(&self) -> &str;
+    /// A short label for the record in lists of pending or refused work.
+    fn label(&self) -> String;
+    fn flags(&self) -> SyncFlags;
+    fn set_flags(&mut self, flags: SyncFlags);
+}
+
+macro_rules! summary_flags {
+    ($ty:ty, $store:expr, |$s:ident| $label:expr) => {
+        impl Summary for $ty {
+            const STORE: &'static str = $store;
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn label(&self) -> String {
+                let $s = self;
+                $label
+            }
+            fn flags(&self) -> SyncFlags {
+                SyncFlags {
+                    synced: self.synced,
+                    needs_correction: self.needs_correction.clone(),
+                }
+            }
+            fn set_flags(&mut self, flags: SyncFlags) {
+                self.synced = flags.synced;
+                self.unsynced = (!flags.synced).then_some(1);
+                self.needs_correction = flags.needs_correction;
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdSummary {
+    pub id: String,
+    pub village: String,
+    pub group: String,
+    pub address: String,
+    pub head_of_household: String,
+    /// Members' names, so a search for any of them finds the household.
+    #[serde(default)]
+    pub member_names: Vec<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    pub created_at_ms: i64,
+    pub synced: bool,
+    #[serde(default)]
+    pub unsynced: Option<u8>,
+    #[serde(default)]
+    pub needs_correction: Option<String>,
+}
+summary_flags!(HouseholdSummary, HOUSEHOLDS, |h| format!(
+    "住户 {} {}",
+    h.head_of_household, h.address
+));
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonSummary {
+    pub id: String,
+    pub village: String,
+    pub name: String,
+    #[serde(default)]
+    pub citizen_id: Option<String>,
+    #[serde(default)]
+    pub sex: Option<String>,
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub household_id: Option<String>,
+    /// A floating resident (流动人口).
+    #[serde(default)]
+    pub floating: bool,
+    #[serde(default)]
+    pub origin: Option<String>,
+    #[serde(default)]
+    pub arrival_date: Option<String>,
+    #[serde(default)]
+    pub employer: Option<String>,
+    #[serde(default)]
+    pub rented_house_id: Option<String>,
+    #[serde(default)]
+    pub departed: bool,
+    pub created_at_ms: i64,
+    pub synced: bool,
+    #[serde(default)]
+    pub unsynced: Option<u8>,
+    #[serde(default)]
+    pub needs_correction: Option<String>,
+}
+summary_flags!(PersonSummary, PERSONS, |p| if p.floating {
+    format!("流动人口 {}", p.name)
+} else {
+    format!("人员 {}", p.name)
+});
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentalHouseSummary {
+    pub id: String,
+    pub village: String,
+    pub address: String,
+    pub landlord_name: String,
+    #[serde(default)]
+    pub landlord_phone: Option<String>,
+    pub rooms: u64,
+    #[serde(default)]
+    pub tenant_ids: Vec<String>,
+    #[serde(default)]
+    pub letter_signed_on: Option<String>,
+    #[serde(default)]
+    pub last_safety_check_on: Option<String>,
+    pub created_at_ms: i64,
+    pub synced: bool,
+    #[serde(default)]
+    pub unsynced: Option<u8>,
+    #[serde(default)]
+    pub needs_correction: Option<String>,
+}
+summary_flags!(RentalHouseSummary, RENTAL_HOUSES, |r| format!(
+    "出租房屋 {}",
+    r.address
+));
+
+/// How much of a dispute's summary the list shows.
+const DISPUTE_SUMMARY_CHARS: usize = 60;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputeSummary {
+    pub id: String,
+    pub village: String,
+    pub registered_on: String,
+    pub category: String,
+    /// The first characters of the dispute's summary.
+    pub summary: String,
+    pub party_names: Vec<String>,
+    pub level: String,
+    pub status: String,
+    #[serde(default)]
+    pub deadline: Option<String>,
+    pub created_at_ms: i64,
+    pub synced: bool,
+    #[serde(default)]
+    pub unsynced: Option<u8>,
+    #[serde(default)]
+    pub needs_correction: Option<String>,
+}
+summary_flags!(DisputeSummary, DISPUTES, |d| format!(
+    "矛盾纠纷 {}",
+    d.summary
+));
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitSummary {
+    pub id: String,
+    pub village: String,
+    pub visited_on: String,
+    pub visitors: Vec<String>,
+    pub households: usize,
+    pub problems: usize,
+    /// Problems not resolved on the spot.
+    pub open_problems: usize,
+    pub created_at_ms: i64,
+    pub synced: bool,
+    #[serde(default)]
+    pub unsynced: Option<u8>,
+    #[serde(default)]
+    pub needs_correction: Option<String>,
+}
+summary_flags!(VisitSummary, OUTREACH_VISITS, |v| format!(
+    "下访走访 {}",
+    v.visited_on
+));
+
+/// The summary of any record, as its store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnySummary {
+    Household(HouseholdSummary),
+    Person(PersonSummary),
+    RentalHouse(RentalHouseSummary),
+    Dispute(DisputeSummary),
+    Visit(VisitSummary),
+}
+
+/// The summary of the record `doc` holds.
+pub fn summarise(
+    id: &str,
+    doc: &AutoCommit,
+    flags: SyncFlags,
+) -> Result<AnySummary, DocumentError> {
+    let mut summary = match document::record_type(doc)? {
+        RecordType::Household => AnySummary::Household(household(id, &document::read(doc)?)),
+        RecordType::Person => AnySummary::Person(person(id, &document::read(doc)?)),
+        RecordType::RentalHouse => AnySummary::RentalHouse(rental_house(id, &document::read(doc)?)),
+        RecordType::Dispute => AnySummary::Dispute(dispute(id, &document::read(doc)?)),
+        RecordType::OutreachVisit => AnySummary::Visit(visit(id, &document::read(doc)?)),
+    };
+    match &mut summary {
+        AnySummary::Household(s) => s.set_flags(flags),
+        AnySummary::Person(s) => s.set_flags(flags),
+        AnySummary::RentalHouse(s) => s.set_flags(flags),
+        AnySummary::Dispute(s) => s.set_flags(flags),
+        AnySummary::Visit(s) => s.set_flags(flags),
+    }
+    Ok(summary)
+}
+
+pub fn household(id: &str, h: &Household) -> HouseholdSummary {
+    HouseholdSummary {
+        id: id.to_owned(),
+        village: h.village.clone(),
+        group: h.group.clone(),
+        address: h.address.clone(),
+        head_of_household: h.head_of_household.clone(),
+        member_names: h.members.iter().map(|m| m.name.clone()).collect(),
+        contact_phone: h.security_contact.as_ref().map(|c| c.phone.clone()),
+        created_at_ms: h.created_at_ms,
+        ..Default::default()
+    }
+}
+
+pub fn person(id: &str, p: &Person) -> PersonSummary {
+    let floating = p.floating.as_ref();
+    PersonSummary {
+        id: id.to_owned(),
+        village: p.village.clone(),
+        name: p.name.clone(),
+        citizen_id: p.citizen_id.clone().filter(|c| !c.is_empty()),
+        sex: p.sex.map(|s| s.as_str().to_owned()),
+        birth_date: p.birth_date.clone(),
+        phone: p.phone.clone(),
+        household_id: p.household_id.clone(),
+        floating: floating.is_some(),
+        origin: floating.map(|f| f.origin.clone()),
+        arrival_date: floating.map(|f| f.arrival_date.clone()),
+        employer: floating.and_then(|f| f.employer.clone()),
+        rented_house_id: floating.and_then(|f| f.rented_house_id.clone()),
+        departed: floating.is_some_and(|f| f.departure_date.is_some()),
+        created_at_ms: p.created_at_ms,
+        ..Default::default()
+    }
+}
+
+pub fn rental_house(id: &str, r: &RentalHouse) -> RentalHouseSummary {
+    RentalHouseSummary {
+        id: id.to_owned(),
+        village: r.village.clone(),
+        address: r.address.clone(),
+        landlord_name: r.landlord_name.clone(),
+        landlord_phone: r.landlord_phone.clone(),
+        rooms: r.rooms,
+        tenant_ids: r.tenant_ids.clone(),
+        letter_signed_on: r.responsibility_letter_signed_on.clone(),
+        last_safety_check_on: r.last_safety_check_on.clone(),
+        created_at_ms: r.created_at_ms,
+        ..Default::default()
+    }
+}
+
+pub fn dispute(id: &str, d: &Dispute) -> DisputeSummary {
+    DisputeSummary {
+        id: id.to_owned(),
+        village: d.village.clone(),
+        registered_on: d.registered_on.clone(),
+        category: d.category.as_str().to_owned(),
+        summary: d.summary.chars().take(DISPUTE_SUMMARY_CHARS).collect(),
+        party_names: d.parties.iter().map(|p| p.name.clone()).collect(),
+        level: d.level.as_str().to_owned(),
+        status: d.status.as_str().to_owned(),
+        deadline: d
+            .deadline
+            .clone()
+            .filter(|_| d.status != DisputeStatus::Closed),
+        created_at_ms: d.created_at_ms,
+        ..Default::default()
+    }
+}
+
+pub fn visit(id: &str, v: &OutreachVisit) -> VisitSummary {
+    VisitSummary {
+        id: id.to_owned(),
+        village: v.village.clone(),
+        visited_on: v.visited_on.clone(),
+        visitors: v.visitors.clone(),
+        households: v.household_ids.len(),
+        problems: v.problems.len(),
+        open_problems: v
+            .problems
+            .iter()
+            .filter(|p| p.outcome != ProblemOutcome::ResolvedOnSpot)
+            .count(),
+        created_at_ms: v.created_at_ms,
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::ActorId;
+    use pingan_shared::records::Authorship;
+    use pingan_shared::records::household::{HouseholdMember, SecurityContact};
+    use pingan_shared::records::person::FloatingResident;
+    use pingan_shared::records::vocabulary::{FloatingReason, Relation};
+    use pingan_shared::validation::Date;
+
+    fn by() -> Authorship {
+        Authorship {
+            village: "v01".into(),
+            created_by: "worker01".into(),
+            created_at_ms: 1_700_000_000_000,
+        }
+    }
+
+    fn doc<R: pingan_shared::records::Record>(record: &R) -> AutoCommit {
+        document::create(ActorId::from([1u8; 16].as_slice()), record)
+    }
+
+    #[test]
+    fn a_household_summary_lists_members_and_the_contact_phone_for_search() {
+        let mut h = Household::new(&by(), "3组", "新民村3组12号", "王建国");
+        h.members.push(HouseholdMember {
+            person_id: "p1".into(),
+            name: "李秀英".into(),
+            relation: Relation::Spouse,
+        });
+        h.security_contact = Some(SecurityContact {
+            name: "王建国".into(),
+            phone: "13800138000".into(),
+        });
+        let AnySummary::Household(s) = summarise("h1", &doc(&h), SyncFlags::default()).unwrap()
+        else {
+            panic!("a household document gives a household summary");
+        };
+        assert_eq!(s.member_names, ["李秀英"]);
+        assert_eq!(s.contact_phone.as_deref(), Some("13800138000"));
+        assert_eq!((s.synced, s.unsynced), (false, Some(1)));
+    }
+
+    #[test]
+    fn a_floating_resident_summary_carries_the_id_number_and_house() {
+        let mut p = Person::new(&by(), "张伟");
+        p.floating = Some(FloatingResident {
+            origin: String::new(),
+            arrival_date: "2024-03-01".into(),
+            reason: FloatingReason::Work,
+            employer: Some("园区电子厂".into()),
+            rented_house_id: Some("r1".into()),
+            residence_permit_number: None,
+            departure_date: None,
+        });
+        p.set_citizen_id("11010519491231002X", Date::new(2024, 6, 1).unwrap())
+            .unwrap();
+        let flags = SyncFlags {
+            synced: true,
+            needs_correction: None,
+        };
+        let AnySummary::Person(s) = summarise("p1", &doc(&p), flags).unwrap() else {
+            panic!("a person document gives a person summary");
+        };
+        assert_eq!(s.citizen_id.as_deref(), Some("11010519491231002X"));
+        assert!(s.floating && !s.departed);
+        assert_eq!(s.rented_house_id.as_deref(), Some("r1"));
+        assert_eq!(s.origin.as_deref(), Some("北京市"));
+        assert_eq!((s.synced, s.unsynced), (true, None));
+    }
+
+    #[test]
+    fn a_synced_summary_has_no_unsynced_key_so_the_sparse_index_skips_it() {
+        let mut s = HouseholdSummary::default();
+        s.set_flags(SyncFlags {
+            synced: false,
+            needs_correction: Some("住址太长".into()),
+        });
+        assert_eq!(s.unsynced, Some(1));
+        s.set_flags(SyncFlags {
+            synced: true,
+            needs_correction: None,
+        });
+        assert_eq!(s.unsynced, None);
+    }
+}

@@ -1,0 +1,109 @@
+//! What every form shares: field errors shown under their field, text inputs, and the save
+//! state ("保存中…", then "已保存" only once the transaction committed).
+
+use leptos::prelude::*;
+use pingan_shared::statistics::china_date;
+use pingan_shared::validation::{Date, FieldError};
+
+use crate::error::AppError;
+
+/// The errors of one form, each shown under the field it names.
+#[derive(Clone, Copy)]
+pub struct Errors(pub RwSignal<Vec<FieldError>>);
+
+impl Errors {
+    pub fn new() -> Self {
+        Self(RwSignal::new(Vec::new()))
+    }
+
+    /// The message for `field` (named as in the record, e.g. `floating.arrival_date`), shown
+    /// under its input; the attribute `data-field` names it for tests.
+    pub fn view(self, field: &'static str) -> impl IntoView {
+        move || {
+            self.0.with(|errors| {
+                errors
+                    .iter()
+                    .find(|e| e.field == field)
+                    .map(|e| view! { <p class="field-error" data-field=field>{e.message_zh.clone()}</p> })
+            })
+        }
+    }
+
+    pub fn set(self, errors: Vec<FieldError>) {
+        self.0.set(errors);
+    }
+
+    pub fn clear(self) {
+        self.0.set(Vec::new());
+    }
+
+    /// Shows a failed save: field errors under their fields, anything else in `notice`.
+    pub fn show(self, error: AppError, notice: RwSignal<Option<String>>) {
+        match error {
+            AppError::Invalid(errors) => {
+                notice.set(Some("未保存，请按提示修改".into()));
+                self.0.set(errors);
+            }
+            other => notice.set(Some(other.to_string())),
+        }
+    }
+}
+
+/// A labelled text input bound to `value`.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] placeholder: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] inputmode: &'static str,
+    #[prop(optional)] list: &'static str,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            type=kind
+            placeholder=placeholder
+            inputmode=(!inputmode.is_empty()).then_some(inputmode)
+            list=(!list.is_empty()).then_some(list)
+            autocomplete="off"
+            prop:value=value
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// Today in China, by the device clock.
+pub fn today() -> Date {
+    china_date(js_sys::Date::now() as i64)
+}
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// `None` for a blank input, the trimmed text otherwise.
+pub fn optional(value: &str) -> Option<String> {
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+/// The save-state line under a form.
+pub fn notice_view(notice: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        notice
+            .get()
+            .map(|text| view! { <p class="notice" role="status">{text}</p> })
+    }
+}
+
+/// The badge a list row shows for its sync state.
+pub fn badge(synced: bool, needs_correction: &Option<String>) -> &'static str {
+    match (needs_correction, synced) {
+        (Some(_), _) => "需更正",
+        (None, true) => "已同步",
+        (None, false) => "待同步",
+    }
+}

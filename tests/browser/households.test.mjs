@@ -1,0 +1,204 @@
+// Households door to door with no signal: add a household, find it again by partial input,
+// add, edit and remove its members, change its security contact; then sync, and check that
+// the server has it all — in its database, and on a second device that downloads it.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  TestServer, citizenId, comeBackAndSync, goOffline, launchChromium, openApp, synced,
+} from './support.mjs';
+
+const GROUP = '7组';
+const ADDRESS = '新民村7组8号';
+const HEAD = '欧阳德明';
+// Born 1968-03-09 in the township's county (330110); sequence 135 is odd, so male.
+const HEAD_ID = citizenId('33011019680309135');
+const SPOUSE = '钱小红';
+const CONTACT_PHONE = '13912345678';
+
+let browser;
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function serverFor(t) {
+  const server = await TestServer.start();
+  t.after(() => server.cleanup());
+  return server;
+}
+
+test('a household and its members, registered offline, reach the server', { timeout: 180_000 }, async (t) => {
+  const server = await serverFor(t);
+  const { context, page, log } = await openApp(browser, server, t);
+  await server.explain(async () => {
+    await goOffline(context, page, server);
+
+    await page.locator('#household-group').fill(GROUP);
+    await page.locator('#household-address').fill(ADDRESS);
+    await page.locator('#household-head').fill(HEAD);
+    await page.locator('#household-add').click();
+    await page.locator('#household-form .notice').filter({ hasText: `已保存：${HEAD}` }).waitFor();
+
+    // Unsynced work on a device whose storage may be evicted is flagged.
+    const persisted = await page.evaluate(() => navigator.storage.persisted());
+    if (!persisted) await page.locator('#storage-warning').waitFor({ state: 'visible' });
+
+    // Partial input finds it; the group filter narrows to it.
+    const row = page.locator('#household-list li').filter({ hasText: ADDRESS });
+    await page.locator('#household-search').fill('阳德明');
+    await row.waitFor();
+    assert.equal(await page.locator('#household-list li').count(), 1, 'only the matching household is listed');
+    await page.locator('#household-search').fill('');
+    await page.locator('#filter-group').selectOption(GROUP);
+    await row.waitFor();
+    assert.ok((await page.locator('#household-list li').allTextContents()).every((text) => text.includes(GROUP)));
+    await row.click();
+    await page.locator('#household-detail').waitFor();
+
+    // A bad member is refused field by field, and nothing is added.
+    await page.locator('#member-citizen-id').fill(HEAD_ID.slice(0, 17) + (HEAD_ID[17] === '0' ? '1' : '0'));
+    await page.locator('#member-save').click();
+    await page.locator('#member-form [data-field="name"]').filter({ hasText: '请填写姓名' }).waitFor();
+    await page.locator('#member-form [data-field="citizen_id"]').filter({ hasText: '校验码' }).waitFor();
+    await page.getByText('还没有登记成员。').waitFor();
+
+    await page.locator('#member-name').fill(HEAD);
+    await page.locator('#member-relation').selectOption('head');
+    await page.locator('#member-citizen-id').fill(HEAD_ID);
+    await page.locator('#member-phone').fill('13800001111');
+    await page.locator('#member-save').click();
+    await page.locator('#member-form .notice').filter({ hasText: `已保存：${HEAD}` }).waitFor();
+    const head = page.locator('#member-list li').filter({ hasText: HEAD });
+    await head.filter({ hasText: HEAD_ID }).filter({ hasText: '1968-03-09' }).waitFor();
+
+    await page.locator('#member-name').fill(SPOUSE);
+    await page.locator('#member-relation').selectOption('spouse');
+    await page.locator('#member-save').click();
+    await page.locator('#member-list li').filter({ hasText: SPOUSE }).filter({ hasText: '配偶' }).waitFor();
+
+    // Editing a member: the form fills from the person, the change lands on the same record.
+    await head.locator('.member-edit').click();
+    await page.waitForFunction((id) => document.querySelector('#member-citizen-id').value === id, HEAD_ID);
+    await page.locator('#member-phone').fill('13800002222');
+    await page.locator('#member-save').click();
+    await head.filter({ hasText: '13800002222' }).waitFor();
+    assert.equal(await page.locator('#member-list li').count(), 2, 'editing did not add a member');
+
+    // Removing takes a confirmation.
+    const spouse = page.locator('#member-list li').filter({ hasText: SPOUSE });
+    await spouse.locator('.member-remove').click();
+    await spouse.locator('.member-remove-confirm').click();
+    await spouse.waitFor({ state: 'detached' });
+
+    // The security contact: a wrong phone is refused on its field, a right one saved.
+    await page.locator('#edit-contact-name').fill(HEAD);
+    await page.locator('#edit-contact-phone').fill('1391234');
+    await page.locator('#household-save').click();
+    await page.locator('#household-edit-form [data-field="security_contact.phone"]').waitFor();
+    await page.locator('#edit-contact-phone').fill(CONTACT_PHONE);
+    await page.locator('#household-save').click();
+    await page.locator('#household-edit-form .notice').filter({ hasText: '已保存' }).waitFor();
+
+    // Found again by part of a member's ID number and of the contact phone, after a reload.
+    await page.reload();
+    await page.locator('#household-form').waitFor();
+    for (const partial of [HEAD_ID.slice(-6), '2345678', `${HEAD.slice(0, 1)} ${GROUP}`]) {
+      await page.locator('#household-search').fill(partial);
+      await page.locator('#household-list li[data-synced="false"]').filter({ hasText: ADDRESS }).waitFor();
+    }
+
+    await comeBackAndSync(context, page, server);
+    await page.locator('#household-list li[data-synced="true"]').filter({ hasText: ADDRESS }).waitFor();
+    await page.locator('#storage-warning').waitFor({ state: 'detached' });
+
+    const rows = (await server.command('households')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+    assert.equal(rows.filter((r) => r.address === ADDRESS && r.head_of_household === HEAD && r.group === GROUP).length, 1);
+
+    // A second device of the same village downloads exactly what the first one saved.
+    const other = await openApp(browser, server, t);
+    await other.page.locator('#household-search').fill(ADDRESS);
+    await other.page.locator('#household-list li').filter({ hasText: ADDRESS }).click();
+    const members = other.page.locator('#member-list li');
+    await members.filter({ hasText: HEAD }).filter({ hasText: HEAD_ID }).filter({ hasText: '13800002222' }).waitFor();
+    assert.equal(await members.count(), 1, 'the removed member is gone on the other device too');
+    assert.equal(await other.page.locator('#edit-contact-phone').inputValue(), CONTACT_PHONE);
+  }, log);
+});
+
+test('a database from before the list index is upgraded without losing unsynced work', { timeout: 180_000 }, async (t) => {
+  const server = await serverFor(t);
+  const { context, page, log } = await openApp(browser, server, t);
+  await server.explain(async () => {
+    await goOffline(context, page, server);
+    await page.locator('#household-group').fill(GROUP);
+    await page.locator('#household-address').fill(ADDRESS);
+    await page.locator('#household-head').fill(HEAD);
+    await page.locator('#household-add').click();
+    await page.locator('#household-form .notice').filter({ hasText: '已保存' }).waitFor();
+
+    // Leave the app for a blank page of the same origin (the server is still down), and
+    // rewrite the database as version 1 of the app kept it: documents, a `households`
+    // summary store, the device rows.
+    await context.setOffline(false);
+    await page.route('**/healthz', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title>' }));
+    await page.goto(`${server.url}healthz`);
+    const kept = await page.evaluate(async (address) => {
+      const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+      const db = await request(indexedDB.open('pingan'));
+      const tx = db.transaction(['documents', 'device'], 'readonly');
+      const documents = await request(tx.objectStore('documents').getAll());
+      const device = {
+        identity: await request(tx.objectStore('device').get('identity')),
+        session: await request(tx.objectStore('device').get('session')),
+        position: await request(tx.objectStore('device').get('position')),
+      };
+      db.close();
+      await request(indexedDB.deleteDatabase('pingan'));
+
+      const open = indexedDB.open('pingan', 1);
+      open.onupgradeneeded = () => {
+        const v1 = open.result;
+        v1.createObjectStore('documents', { keyPath: 'id' });
+        v1.createObjectStore('households', { keyPath: 'id' });
+        v1.createObjectStore('device');
+      };
+      const old = await request(open);
+      const write = old.transaction(['documents', 'households', 'device'], 'readwrite');
+      for (const row of documents) {
+        delete row.refused_reason;
+        write.objectStore('documents').put(row);
+      }
+      const mine = documents.find((row) => row.record_type === 'household' && row.acknowledged.length === 0);
+      write.objectStore('households').put({
+        id: mine.id, village: 'v01', group: '7组', address, head_of_household: '欧阳德明',
+        created_at_ms: 0, synced: false,
+      });
+      for (const [key, value] of Object.entries(device)) if (value !== undefined) write.objectStore('device').put(value, key);
+      await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onerror = () => reject(write.error); });
+      old.close();
+      return { documents: documents.length, unsynced: documents.filter((row) => row.acknowledged.length === 0).length };
+    }, ADDRESS);
+    assert.equal(kept.unsynced, 1, 'exactly the new household was waiting to upload');
+    await page.unroute('**/healthz');
+
+    await page.goto(server.url);
+    await page.locator('#household-search').fill(ADDRESS);
+    await page.locator('#household-list li[data-synced="false"]').filter({ hasText: ADDRESS }).waitFor();
+    await page.locator('#pending-count').filter({ hasText: '待上传 1 条' }).waitFor();
+    const version = await page.evaluate(() => new Promise((resolve) => {
+      const r = indexedDB.open('pingan');
+      r.onsuccess = () => { resolve(r.result.version); r.result.close(); };
+    }));
+    assert.equal(version, 2);
+
+    await comeBackAndSync(context, page, server);
+    await synced(page);
+    const rows = (await server.command('households')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+    assert.equal(rows.filter((r) => r.address === ADDRESS).length, 1, 'the household kept through the upgrade reached the server');
+  }, log);
+});
