@@ -2,6 +2,7 @@
 //! screen needs (the device store, the login, which screen is open, and a revision counter
 //! that lists reload on) travels in one [`Ctx`] passed through Leptos context.
 
+mod disputes;
 mod floating;
 mod form;
 mod households;
@@ -32,6 +33,9 @@ pub enum Screen {
     RentalHouses,
     /// Registering a rental house (`None`) or one house with its tenants.
     RentalHouse(Option<String>),
+    Disputes,
+    DisputeNew,
+    Dispute(String),
 }
 
 /// What every screen shares. `Copy`, so closures take it freely.
@@ -179,6 +183,7 @@ fn Workspace(
             {tab(Screen::Households, "住户", "tab-households")}
             {tab(Screen::Floating, "流动人口", "tab-floating")}
             {tab(Screen::RentalHouses, "出租房屋", "tab-rental")}
+            {tab(Screen::Disputes, "矛盾纠纷", "tab-disputes")}
         </nav>
         <main>
             <Show when=move || relogin.get()>
@@ -192,6 +197,9 @@ fn Workspace(
                 Screen::FloatingForm(id) => view! { <floating::FloatingForm id /> }.into_any(),
                 Screen::RentalHouses => view! { <rental_houses::RentalList /> }.into_any(),
                 Screen::RentalHouse(id) => view! { <rental_houses::RentalForm id /> }.into_any(),
+                Screen::Disputes => view! { <disputes::DisputeList /> }.into_any(),
+                Screen::DisputeNew => view! { <disputes::DisputeForm /> }.into_any(),
+                Screen::Dispute(id) => view! { <disputes::DisputeDetail id /> }.into_any(),
             }}
         </main>
     }
@@ -202,6 +210,7 @@ fn same_tab(open: &Screen, tab: &Screen) -> bool {
         Screen::Households | Screen::Household(_) => 0,
         Screen::Floating | Screen::FloatingForm(_) => 1,
         Screen::RentalHouses | Screen::RentalHouse(_) => 2,
+        Screen::Disputes | Screen::DisputeNew | Screen::Dispute(_) => 3,
     };
     family(open) == family(tab)
 }
@@ -211,6 +220,7 @@ pub fn open_record(ctx: Ctx, record_type: &'static str, id: String) {
     match record_type {
         "household" => ctx.screen.set(Screen::Household(id)),
         "rental_house" => ctx.screen.set(Screen::RentalHouse(Some(id))),
+        "dispute" => ctx.screen.set(Screen::Dispute(id)),
         "person" => {
             let store = ctx.store();
             spawn_local(async move {

@@ -212,7 +212,7 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
                                     .into_iter()
                                     .map(|record| {
                                         let PendingRecord { id, record_type, label, needs_correction } = record;
-                                        let fixable = matches!(record_type, "household" | "person" | "rental_house");
+                                        let fixable = matches!(record_type, "household" | "person" | "rental_house" | "dispute");
                                         let id_attr = id.clone();
                                         view! {
                                             <li data-id=id_attr data-type=record_type>
