@@ -18,6 +18,8 @@
 //!   the record at any entry, the field-level diff since an approved version.
 //! - [`conflicts`]: pure — fields with concurrent values, and writing the reviewer's choice.
 //! - [`duplicates`]: people registered twice (same ID number) and merging them.
+//! - [`ledgers`]: pure — the 台账 registers and annual figures for a period; `xlsx.rs`/`csv.rs`
+//!   write them; `source.rs` reads the records.
 //! - [`review`]: the township office's review queue — approve or return a record version.
 //! - [`store`]: the master copy, in SQLite or PostgreSQL behind one interface.
 //! - [`demo`]: fills an empty database with a generated demo township and demo accounts.
@@ -29,6 +31,7 @@ pub mod demo;
 pub mod duplicates;
 pub mod history;
 pub mod http;
+pub mod ledgers;
 pub mod merge;
 pub mod review;
 pub mod store;

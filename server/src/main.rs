@@ -42,6 +42,10 @@ enum Command {
         /// Fill an empty database with a demo township and demo accounts.
         #[arg(long)]
         demo: bool,
+        /// The township's name, for ledger titles (default: the demo township's name with
+        /// --demo, else 本镇).
+        #[arg(long)]
+        township_name: Option<String>,
     },
     /// Fill an empty database with a generated township (deterministic from --seed) and demo
     /// accounts; the sizes are per village.
@@ -144,7 +148,8 @@ async fn main() -> anyhow::Result<()> {
             db,
             assets,
             demo,
-        } => serve(listen, &db.database, assets, demo).await,
+            township_name,
+        } => serve(listen, &db.database, assets, demo, township_name).await,
         Command::Households { db } => print_households(&open(&db).await?).await,
         Command::Demo {
             db,
@@ -210,6 +215,7 @@ async fn serve(
     database: &str,
     assets: Option<PathBuf>,
     demo: bool,
+    township_name: Option<String>,
 ) -> anyhow::Result<()> {
     if let Some(dir) = &assets {
         anyhow::ensure!(
@@ -230,7 +236,20 @@ async fn serve(
             ),
         }
     }
-    let app = router(AppState { store }, assets);
+    let township_name = township_name.unwrap_or_else(|| {
+        if demo {
+            pingan_shared::generator::generate(&TownshipSpec::demo()).name
+        } else {
+            "本镇".to_owned()
+        }
+    });
+    let app = router(
+        AppState {
+            store,
+            township_name: township_name.into(),
+        },
+        assets,
+    );
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;

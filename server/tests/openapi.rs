@@ -33,6 +33,7 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
         ("/api/review/records/{id}/resolve", "post"),
         ("/api/review/duplicates", "get"),
         ("/api/review/duplicates/merge", "post"),
+        ("/api/ledgers/{file}", "get"),
         ("/api/records/{id}/history", "get"),
         ("/api/records/{id}/history/{seq}", "get"),
         ("/api/returned", "get"),
@@ -53,7 +54,7 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
             "{method} {path} answered {status}"
         );
     }
-    assert_eq!(paths.len(), 15, "no undocumented paths and no stale ones");
+    assert_eq!(paths.len(), 16, "no undocumented paths and no stale ones");
 }
 
 #[tokio::test]

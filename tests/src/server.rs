@@ -46,6 +46,7 @@ impl TestServer {
         let app = router(
             AppState {
                 store: store.clone(),
+                township_name: "青山镇".into(),
             },
             None,
         );

@@ -3,6 +3,7 @@
 mod assets;
 pub mod auth;
 mod error;
+mod ledgers;
 mod review;
 mod sync;
 
@@ -22,6 +23,8 @@ pub const MAX_SYNC_BODY_BYTES: usize = 16 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// For ledger titles (`--township-name`).
+    pub township_name: std::sync::Arc<str>,
 }
 
 /// The whole application. `assets` is the built field app (`target/dist`); without it the
@@ -33,6 +36,7 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .merge(auth::router())
         .merge(sync::router())
         .merge(review::router())
+        .merge(ledgers::router())
         .with_state(state);
     match assets {
         Some(dir) => api.fallback_service(assets::service(dir)),

@@ -84,6 +84,7 @@ impl Township {
         let app = router(
             AppState {
                 store: store.clone(),
+                township_name: "青山镇".into(),
             },
             None,
         );
