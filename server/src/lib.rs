@@ -17,6 +17,7 @@
 //! - [`history`]: pure — a record's history from its feed entries: fields each upload changed,
 //!   the record at any entry, the field-level diff since an approved version.
 //! - [`conflicts`]: pure — fields with concurrent values, and writing the reviewer's choice.
+//! - [`dashboard`]: pure — disputes by village, status and level; cases to chase, overdue first.
 //! - [`duplicates`]: people registered twice (same ID number) and merging them.
 //! - [`ledgers`]: pure — the 台账 registers and annual figures for a period; `xlsx.rs`/`csv.rs`
 //!   write them; `source.rs` reads the records.
@@ -27,6 +28,7 @@
 
 pub mod accounts;
 pub mod conflicts;
+pub mod dashboard;
 pub mod demo;
 pub mod duplicates;
 pub mod history;

@@ -31,6 +31,7 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
         ("/api/review/records/{id}/approve", "post"),
         ("/api/review/records/{id}/return", "post"),
         ("/api/review/records/{id}/resolve", "post"),
+        ("/api/review/disputes", "get"),
         ("/api/review/duplicates", "get"),
         ("/api/review/duplicates/merge", "post"),
         ("/api/ledgers/{file}", "get"),
@@ -54,7 +55,7 @@ async fn the_openapi_document_is_served_and_lists_every_endpoint() {
             "{method} {path} answered {status}"
         );
     }
-    assert_eq!(paths.len(), 16, "no undocumented paths and no stale ones");
+    assert_eq!(paths.len(), 17, "no undocumented paths and no stale ones");
 }
 
 #[tokio::test]

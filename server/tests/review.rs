@@ -23,6 +23,7 @@ on_both_backends!(
     workers_cannot_review_or_read_other_villages_history,
     bad_verdicts_are_refused_naming_the_record_and_change_nothing,
     a_conflict_the_reviewer_settles_reaches_the_device_on_its_next_sync,
+    the_disputes_dashboard_puts_overdue_and_escalated_cases_first,
 );
 
 async fn a_concurrent_edit_after_approval_comes_back_with_each_field_and_its_author(
@@ -545,4 +546,68 @@ async fn a_conflict_the_reviewer_settles_reaches_the_device_on_its_next_sync(bac
     )
     .await;
     assert_eq!(worker.0, StatusCode::FORBIDDEN);
+}
+
+async fn the_disputes_dashboard_puts_overdue_and_escalated_cases_first(backend: Backend) {
+    use pingan_shared::records::dispute::lifecycle::{self, DisputeEvent};
+    use pingan_shared::records::dispute::{Dispute, Party};
+    use pingan_shared::records::vocabulary::{DisputeCategory, DisputeSource};
+
+    let township = Township::on(backend).await;
+    let reviewer = township.login("reviewer", "office-pc").await;
+    let phone = township.login("worker-xingfu", "phone-a").await;
+    let by = Authorship {
+        village: "xingfu".into(),
+        created_by: "worker-xingfu".into(),
+        created_at_ms: NOW_MS,
+    };
+    let mut quiet = Dispute::new(
+        &by,
+        "2023-11-01",
+        DisputeCategory::Neighbour,
+        DisputeSource::Screening,
+        "鸡鸭越界",
+    );
+    quiet.parties = vec![Party {
+        name: "张三".into(),
+        person_id: None,
+        phone: None,
+    }];
+    let mut escalated = lifecycle::apply(
+        &Dispute {
+            summary: "土地流转租金拖欠".into(),
+            ..quiet.clone()
+        },
+        DisputeEvent::Escalate {
+            by: "worker-xingfu".into(),
+            on: "2023-11-02".into(),
+            reason: "涉及多户，组内调解不成".into(),
+        },
+    )
+    .unwrap();
+    escalated.responsible_leader = Some("李副书记".into());
+    escalated.deadline = Some("2023-11-10".into());
+    for (n, record) in [quiet, escalated].iter().enumerate() {
+        let id = DocumentId::from_random_bytes([20 + n as u8; 16]);
+        let mut doc = document::create(ActorId::random(), record);
+        upload(&township, &phone, &id, &mut doc, &[]).await;
+    }
+
+    let board = get(&township, &reviewer, "/api/review/disputes").await;
+    let chase = board["chase"].as_array().unwrap();
+    assert_eq!(
+        chase.len(),
+        1,
+        "the quiet group-level case needs no chasing: {board}"
+    );
+    assert_eq!(chase[0]["summary"], "土地流转租金拖欠");
+    assert_eq!(chase[0]["overdue"], true);
+    assert_eq!(chase[0]["level"], "village");
+    assert_eq!(chase[0]["responsible_leader"], "李副书记");
+    assert_eq!(chase[0]["escalation_reason"], "涉及多户，组内调解不成");
+    assert_eq!(board["township"]["overdue"], 1);
+    assert_eq!(board["villages"]["xingfu"]["open_by_level"]["group"], 1);
+    assert_eq!(board["villages"]["xingfu"]["open_by_level"]["village"], 1);
+    let (status, _) = send(&township, &phone, Request::get("/api/review/disputes")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -11,12 +11,17 @@ use serde_json::Value;
 use super::auth::{Authenticated, now_ms};
 use super::{ApiError, AppState};
 use crate::accounts::Role;
+use crate::dashboard::{self, Dashboard};
 use crate::duplicates::{self, DuplicateGroup, MergeError, MergeOutcome, MergeRequest};
 use crate::review::{
     self, QueueEntry, RecordHistory, RecordReview, ReturnedRecord, ReviewError, ReviewView,
 };
 use crate::store::Author;
 use crate::store::reviews::{QueueFilter, Verdict};
+use pingan_shared::document;
+use pingan_shared::records::RecordType;
+use pingan_shared::records::dispute::Dispute;
+use pingan_shared::statistics::china_date;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/review/records/{id}/approve", post(approve))
         .route("/api/review/records/{id}/return", post(send_back))
         .route("/api/review/records/{id}/resolve", post(resolve))
+        .route("/api/review/disputes", get(disputes_dashboard))
         .route("/api/review/duplicates", get(duplicate_groups))
         .route("/api/review/duplicates/merge", post(merge_duplicates))
         .route("/api/records/{id}/history", get(history))
@@ -134,6 +140,25 @@ async fn resolve(
     };
     let heads = review::resolve(&state.store, &id, &request.field, request.choice, &author).await?;
     Ok(Json(serde_json::json!({ "heads": heads })))
+}
+
+async fn disputes_dashboard(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<Dashboard>, ApiError> {
+    township_staff(&auth)?;
+    let stored = state
+        .store
+        .documents_of_type(RecordType::Dispute.as_str())
+        .await?;
+    let disputes: Vec<(String, Dispute)> = stored
+        .into_iter()
+        .filter_map(|row| {
+            let doc = document::load(&row.data).ok()?;
+            Some((row.id, document::read::<Dispute>(&doc).ok()?))
+        })
+        .collect();
+    Ok(Json(dashboard::dashboard(&disputes, china_date(now_ms()))))
 }
 
 async fn duplicate_groups(
