@@ -38,7 +38,7 @@ pub const CITIZEN_ID_INDEX: &str = "citizen_id";
 
 /// Bumped whenever a summary gains or changes a field: opening the database then rebuilds
 /// every index store from the documents (which are never touched by this).
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 
 pub fn store_for(record_type: RecordType) -> &'static str {
     match record_type {
@@ -147,6 +147,10 @@ pub struct PersonSummary {
     pub rented_house_id: Option<String>,
     #[serde(default)]
     pub departed: bool,
+    /// Merged by the township office into another registration of the same person: kept,
+    /// but left out of lists, search and the duplicate check.
+    #[serde(default)]
+    pub merged: bool,
     pub created_at_ms: i64,
     pub synced: bool,
     #[serde(default)]
@@ -301,6 +305,7 @@ pub fn person(id: &str, p: &Person) -> PersonSummary {
         employer: floating.and_then(|f| f.employer.clone()),
         rented_house_id: floating.and_then(|f| f.rented_house_id.clone()),
         departed: floating.is_some_and(|f| f.departure_date.is_some()),
+        merged: p.merged_into.is_some(),
         created_at_ms: p.created_at_ms,
         ..Default::default()
     }
@@ -428,6 +433,16 @@ mod tests {
         assert_eq!(s.rented_house_id.as_deref(), Some("r1"));
         assert_eq!(s.origin.as_deref(), Some("北京市"));
         assert_eq!((s.synced, s.unsynced), (true, None));
+    }
+
+    #[test]
+    fn a_person_merged_into_another_is_marked_so_lists_skip_it() {
+        let mut p = Person::new(&by(), "张伟");
+        p.merged_into = Some("p2".into());
+        let AnySummary::Person(s) = summarise("p1", &doc(&p), SyncFlags::default()).unwrap() else {
+            panic!("a person document gives a person summary");
+        };
+        assert!(s.merged);
     }
 
     #[test]

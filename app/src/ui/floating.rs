@@ -40,7 +40,7 @@ pub fn FloatingList() -> impl IntoView {
             .and_then(Result::ok)
             .unwrap_or_default()
             .into_iter()
-            .filter(|p| p.floating)
+            .filter(|p| p.floating && !p.merged)
             .filter(|p| {
                 query.matches([
                     p.name.as_str(),
@@ -265,7 +265,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                     .await
                     .unwrap_or_default()
                     .into_iter()
-                    .filter(|p| Some(&p.id) != own.as_ref())
+                    .filter(|p| Some(&p.id) != own.as_ref() && !p.merged)
                     .collect(),
                 None => Vec::new(),
             }

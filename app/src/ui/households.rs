@@ -76,6 +76,7 @@ fn HouseholdList() -> impl IntoView {
                 .get()
                 .unwrap_or_default()
                 .into_iter()
+                .filter(|p| !p.merged)
                 .filter(|p| {
                     query.matches([
                         p.name.as_str(),

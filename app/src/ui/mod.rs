@@ -9,6 +9,7 @@ mod households;
 mod login;
 mod rental_houses;
 mod sync_bar;
+mod visits;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,6 +37,9 @@ pub enum Screen {
     Disputes,
     DisputeNew,
     Dispute(String),
+    Visits,
+    /// Recording an outreach visit (`None`) or updating one.
+    Visit(Option<String>),
 }
 
 /// What every screen shares. `Copy`, so closures take it freely.
@@ -184,6 +188,7 @@ fn Workspace(
             {tab(Screen::Floating, "流动人口", "tab-floating")}
             {tab(Screen::RentalHouses, "出租房屋", "tab-rental")}
             {tab(Screen::Disputes, "矛盾纠纷", "tab-disputes")}
+            {tab(Screen::Visits, "走访", "tab-visits")}
         </nav>
         <main>
             <Show when=move || relogin.get()>
@@ -200,6 +205,8 @@ fn Workspace(
                 Screen::Disputes => view! { <disputes::DisputeList /> }.into_any(),
                 Screen::DisputeNew => view! { <disputes::DisputeForm /> }.into_any(),
                 Screen::Dispute(id) => view! { <disputes::DisputeDetail id /> }.into_any(),
+                Screen::Visits => view! { <visits::VisitList /> }.into_any(),
+                Screen::Visit(id) => view! { <visits::VisitForm id /> }.into_any(),
             }}
         </main>
     }
@@ -211,6 +218,7 @@ fn same_tab(open: &Screen, tab: &Screen) -> bool {
         Screen::Floating | Screen::FloatingForm(_) => 1,
         Screen::RentalHouses | Screen::RentalHouse(_) => 2,
         Screen::Disputes | Screen::DisputeNew | Screen::Dispute(_) => 3,
+        Screen::Visits | Screen::Visit(_) => 4,
     };
     family(open) == family(tab)
 }
@@ -221,6 +229,7 @@ pub fn open_record(ctx: Ctx, record_type: &'static str, id: String) {
         "household" => ctx.screen.set(Screen::Household(id)),
         "rental_house" => ctx.screen.set(Screen::RentalHouse(Some(id))),
         "dispute" => ctx.screen.set(Screen::Dispute(id)),
+        "outreach_visit" => ctx.screen.set(Screen::Visit(Some(id))),
         "person" => {
             let store = ctx.store();
             spawn_local(async move {

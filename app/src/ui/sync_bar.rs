@@ -212,24 +212,18 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
                                     .into_iter()
                                     .map(|record| {
                                         let PendingRecord { id, record_type, label, needs_correction } = record;
-                                        let fixable = matches!(record_type, "household" | "person" | "rental_house" | "dispute");
                                         let id_attr = id.clone();
                                         view! {
                                             <li data-id=id_attr data-type=record_type>
                                                 <span class="head">{label}</span>
                                                 <span class="reason">{needs_correction}</span>
-                                                {fixable
-                                                    .then(|| {
-                                                        view! {
-                                                            <button
-                                                                type="button"
-                                                                class="small fix"
-                                                                on:click=move |_| open_record(ctx, record_type, id.clone())
-                                                            >
-                                                                "打开更正"
-                                                            </button>
-                                                        }
-                                                    })}
+                                                <button
+                                                    type="button"
+                                                    class="small fix"
+                                                    on:click=move |_| open_record(ctx, record_type, id.clone())
+                                                >
+                                                    "打开更正"
+                                                </button>
                                             </li>
                                         }
                                     })
