@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use automerge::{ActorId, AutoCommit, ChangeHash};
+use automerge::{ActorId, AutoCommit};
 use pingan_shared::document::{self, Invalid};
 use pingan_shared::records::dispute::Dispute;
 use pingan_shared::records::household::Household;
@@ -18,7 +18,8 @@ use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::{Record, RecordType};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Author, ChangeRecord, SaveEntry, Scope, Store, StoreError, StoredDocument};
+use crate::office::{self, Edit};
+use crate::store::{Author, Scope, Store, StoreError, StoredDocument};
 
 /// Person fields a reviewer may take from a merged-away record.
 pub const CHOOSABLE_FIELDS: &[&str] = &[
@@ -156,7 +157,7 @@ pub async fn merge(
     let merged = combine(&kept_person, &others, &request.take)?;
 
     // Every write of this merge, as (stored row, document with the new change).
-    let mut writes: Vec<(StoredDocument, AutoCommit, Vec<ChangeHash>)> = Vec::new();
+    let mut writes: Vec<Edit> = Vec::new();
     for id in &ids {
         let (stored, mut doc, person) = people.remove(id).expect("loaded above");
         let before = doc.get_heads();
@@ -171,12 +172,16 @@ pub async fn merge(
         };
         document::update(&mut doc, &updated);
         check_valid(id, &doc, today)?;
-        writes.push((stored, doc, before));
+        writes.push(Edit {
+            stored,
+            doc,
+            before,
+        });
     }
 
     // Records that may name a merged-away person: households, rental houses and disputes of
     // the villages involved (a person is registered where they live).
-    let villages: BTreeSet<String> = writes.iter().map(|(s, _, _)| s.village.clone()).collect();
+    let villages: BTreeSet<String> = writes.iter().map(|e| e.stored.village.clone()).collect();
     let scope = Scope::Villages(villages.into_iter().collect());
     let removed: BTreeSet<&str> = request.remove.iter().map(String::as_str).collect();
     let mut referring = Vec::new();
@@ -201,69 +206,21 @@ pub async fn merge(
         if redirect(&mut doc, &stored.record_type, &removed, &request.keep) {
             check_valid(&stored.id, &doc, today)?;
             redirected.push(stored.id.clone());
-            writes.push((stored, doc, before));
+            writes.push(Edit {
+                stored,
+                doc,
+                before,
+            });
         }
     }
 
-    save(&mut tx, writes, &actor, author).await?;
+    office::save_edits(&mut tx, writes, &actor, author).await?;
     tx.commit().await?;
     Ok(MergeOutcome {
         kept: request.keep.clone(),
         merged: request.remove.clone(),
         redirected,
     })
-}
-
-async fn save(
-    tx: &mut crate::store::WriteTransaction,
-    writes: Vec<(StoredDocument, AutoCommit, Vec<ChangeHash>)>,
-    actor: &ActorId,
-    author: &Author<'_>,
-) -> Result<(), MergeError> {
-    let mut rows = Vec::with_capacity(writes.len());
-    for (stored, mut doc, before) in writes {
-        let changes: Vec<(ChangeHash, Vec<u8>)> = doc
-            .get_changes(&before)
-            .iter()
-            .map(|c| (c.hash(), c.raw_bytes().to_vec()))
-            .collect();
-        let heads: Vec<u8> = doc.get_heads().iter().flat_map(|h| h.0).collect();
-        let document = StoredDocument {
-            data: doc.save(),
-            ..stored
-        };
-        rows.push((document, heads, changes));
-    }
-    let records: Vec<Vec<ChangeRecord>> = rows
-        .iter()
-        .map(|(_, _, changes)| {
-            changes
-                .iter()
-                .map(|(hash, data)| ChangeRecord {
-                    hash: &hash.0,
-                    data,
-                })
-                .collect()
-        })
-        .collect();
-    let entries: Vec<SaveEntry> = rows
-        .iter()
-        .zip(&records)
-        .map(|((document, heads, _), changes)| SaveEntry {
-            document,
-            heads,
-            changes,
-        })
-        .collect();
-    tx.bind_actor(
-        &actor.to_hex_string(),
-        author.username,
-        author.device_id,
-        author.received_at_ms,
-    )
-    .await?;
-    tx.save_many(&entries, author).await?;
-    Ok(())
 }
 
 fn check_request(request: &MergeRequest) -> Result<(), MergeError> {

@@ -21,6 +21,7 @@
 //! - [`duplicates`]: people registered twice (same ID number) and merging them.
 //! - [`ledgers`]: pure — the 台账 registers and annual figures for a period; `xlsx.rs`/`csv.rs`
 //!   write them; `source.rs` reads the records.
+//! - [`office`]: saving the office's own edits (settled conflicts, merges) as signed changes.
 //! - [`review`]: the township office's review queue — approve or return a record version.
 //! - [`store`]: the master copy, in SQLite or PostgreSQL behind one interface.
 //! - [`demo`]: fills an empty database with a generated demo township and demo accounts.
@@ -35,6 +36,7 @@ pub mod history;
 pub mod http;
 pub mod ledgers;
 pub mod merge;
+pub mod office;
 pub mod review;
 pub mod store;
 pub mod sync;

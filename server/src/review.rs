@@ -13,8 +13,9 @@ use serde_json::Value;
 
 use crate::conflicts::{self, Conflict};
 use crate::history::{self, FieldChange, HistoryError, Step};
+use crate::office::{self, Edit};
 use crate::store::reviews::{QueueFilter, Review, Verdict};
-use crate::store::{Author, ChangeRecord, SaveEntry, Scope, Store, StoreError, StoredDocument};
+use crate::store::{Author, Scope, Store, StoreError, StoredDocument};
 
 /// Longest comment a reviewer can return a record with.
 pub const MAX_COMMENT_CHARS: usize = 500;
@@ -175,38 +176,13 @@ pub async fn resolve(
             message: format!("the chosen value leaves the record invalid: {invalid:?}"),
         });
     }
-    let changes = doc.get_changes(&before);
-    let hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
-    let records: Vec<ChangeRecord> = changes
-        .iter()
-        .zip(&hashes)
-        .map(|(change, hash)| ChangeRecord {
-            hash: &hash.0,
-            data: change.raw_bytes(),
-        })
-        .collect();
     let heads = doc.get_heads();
-    let resolved = StoredDocument {
-        data: doc.save(),
-        ..stored
+    let edit = Edit {
+        stored,
+        doc,
+        before,
     };
-    let joined = join_heads(&heads);
-    tx.bind_actor(
-        &actor.to_hex_string(),
-        author.username,
-        author.device_id,
-        author.received_at_ms,
-    )
-    .await?;
-    tx.save_many(
-        &[SaveEntry {
-            document: &resolved,
-            heads: &joined,
-            changes: &records,
-        }],
-        author,
-    )
-    .await?;
+    office::save_edits(&mut tx, vec![edit], &actor, author).await?;
     tx.commit().await?;
     Ok(heads.iter().map(|h| document::hex(&h.0)).collect())
 }

@@ -4,8 +4,7 @@
 mod support;
 
 use automerge::{ActorId, AutoCommit};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::dispute::{Dispute, Party};
 use pingan_shared::records::household::{Household, HouseholdMember};
@@ -16,8 +15,7 @@ use pingan_shared::records::vocabulary::{
 };
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::statistics::china_date;
-use pingan_shared::sync::protocol::{DocumentChanges, Position, SyncRequest};
-use serde_bytes::ByteBuf;
+use pingan_shared::sync::protocol::{Position, SyncRequest};
 use serde_json::{Value, json};
 use support::{Backend, Login, NOW_MS, Township, on_both_backends};
 
@@ -305,19 +303,7 @@ async fn stored<R: Record>(township: &Township, id: &DocumentId) -> R {
 }
 
 async fn upload(township: &Township, login: &Login, id: &DocumentId, mut doc: AutoCommit) {
-    let request = SyncRequest {
-        device_id: login.device_id.clone(),
-        position: Position::Start,
-        documents: vec![DocumentChanges {
-            document_id: id.to_string(),
-            changes: document::changes_since(&mut doc, &[])
-                .into_iter()
-                .map(ByteBuf::from)
-                .collect(),
-        }],
-    };
-    let response = township.sync(login, &request).await;
-    assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+    township.upload(login, id, &mut doc, &[]).await;
 }
 
 async fn sync(
@@ -334,32 +320,15 @@ async fn sync(
 }
 
 async fn get(township: &Township, login: &Login, uri: &str) -> Value {
-    let (status, body) = get_status(township, login, uri).await;
+    let (status, body) = township.get_json(login, uri).await;
     assert_eq!(status, StatusCode::OK, "GET {uri}: {body}");
     body
 }
 
 async fn get_status(township: &Township, login: &Login, uri: &str) -> (StatusCode, Value) {
-    let request = Request::get(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
-        .body(Body::empty())
-        .unwrap();
-    let (status, bytes) = township.send(request).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    township.get_json(login, uri).await
 }
 
 async fn post(township: &Township, login: &Login, uri: &str, body: Value) -> (StatusCode, Value) {
-    let request = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let (status, bytes) = township.send(request).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    township.post_json(login, uri, body).await
 }

@@ -6,8 +6,7 @@ mod support;
 use std::io::Cursor;
 
 use automerge::ActorId;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::dispute::lifecycle::{self, DisputeEvent};
@@ -21,8 +20,6 @@ use pingan_shared::records::vocabulary::{
 };
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::statistics::china_date;
-use pingan_shared::sync::protocol::{DocumentChanges, Position, SyncRequest};
-use serde_bytes::ByteBuf;
 use support::{Backend, Login, NOW_MS, Township, on_both_backends};
 
 on_both_backends!(
@@ -426,27 +423,11 @@ fn dispute(village: &str, on: &str, category: DisputeCategory, summary: &str) ->
 async fn upload<R: Record>(township: &Township, login: &Login, id: &DocumentId, record: &R) {
     assert_eq!(record.validate(china_date(NOW_MS)), Ok(()));
     let mut doc = document::create(ActorId::random(), record);
-    let request = SyncRequest {
-        device_id: login.device_id.clone(),
-        position: Position::Start,
-        documents: vec![DocumentChanges {
-            document_id: id.to_string(),
-            changes: document::changes_since(&mut doc, &[])
-                .into_iter()
-                .map(ByteBuf::from)
-                .collect(),
-        }],
-    };
-    let response = township.sync(login, &request).await;
-    assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+    township.upload(login, id, &mut doc, &[]).await;
 }
 
 async fn get(township: &Township, login: &Login, uri: &str) -> (StatusCode, Vec<u8>) {
-    let request = Request::get(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
-        .body(Body::empty())
-        .unwrap();
-    township.send(request).await
+    township.get_bytes(login, uri).await
 }
 
 async fn workbook(township: &Township, login: &Login, uri: &str) -> Xlsx<Cursor<Vec<u8>>> {

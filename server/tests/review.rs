@@ -10,8 +10,7 @@ use axum::http::{Request, StatusCode, header};
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
-use pingan_shared::sync::protocol::{DocumentChanges, Position, SyncRequest};
-use serde_bytes::ByteBuf;
+use pingan_shared::sync::protocol::{Position, SyncRequest};
 use serde_json::{Value, json};
 use support::{Backend, Login, NOW_MS, Township, on_both_backends};
 
@@ -382,19 +381,7 @@ async fn upload(
     doc: &mut AutoCommit,
     acknowledged: &[automerge::ChangeHash],
 ) {
-    let request = SyncRequest {
-        device_id: login.device_id.clone(),
-        position: Position::Start,
-        documents: vec![DocumentChanges {
-            document_id: id.to_string(),
-            changes: document::changes_since(doc, acknowledged)
-                .into_iter()
-                .map(ByteBuf::from)
-                .collect(),
-        }],
-    };
-    let response = township.sync(login, &request).await;
-    assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+    township.upload(login, id, doc, acknowledged).await;
 }
 
 async fn queue_ids(township: &Township, login: &Login, query: &str) -> Vec<String> {
@@ -408,22 +395,13 @@ async fn queue_ids(township: &Township, login: &Login, query: &str) -> Vec<Strin
 }
 
 async fn get(township: &Township, login: &Login, uri: &str) -> Value {
-    let (status, body) = send(township, login, Request::get(uri)).await;
+    let (status, body) = township.get_json(login, uri).await;
     assert_eq!(status, StatusCode::OK, "GET {uri}: {body}");
     body
 }
 
 async fn post(township: &Township, login: &Login, uri: &str, body: Value) -> (StatusCode, Value) {
-    let request = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let (status, bytes) = township.send(request).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    township.post_json(login, uri, body).await
 }
 
 async fn send(

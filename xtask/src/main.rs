@@ -6,11 +6,13 @@
 //! - `run.rs`: `cargo xtask run [-- SERVER ARGS]` builds everything and starts the
 //!   server on the freshly built assets.
 //! - `test.rs`: `cargo xtask test` runs every check CI runs, failing fast.
+//! - `bench.rs`: `cargo xtask bench-app` runs the field app's benchmark in Chromium.
 //! - `toolchain.rs`: makes sure the tools those steps need exist (wasm target,
 //!   wasm-opt, Chromium, Node), installing them where that is safe.
 //!
 //! This file holds argument dispatch and the process helpers the modules share.
 
+mod bench;
 mod dist;
 mod run;
 mod test;
@@ -29,7 +31,8 @@ commands:
   dist                    build the app into target/dist/
   run [-- SERVER ARGS]    build, then serve target/dist/ (defaults: --listen 127.0.0.1:8080
                           --database sqlite://data/pingan.db)
-  test                    run every check CI runs";
+  test                    run every check CI runs
+  bench-app               the field app's benchmark in headless Chromium (BENCHMARKS.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Some("dist") if args.len() == 1 => dist::dist().map(|_| ()),
         Some("run") => run::run(&args[1..]),
         Some("test") if args.len() == 1 => test::test(),
+        Some("bench-app") if args.len() == 1 => bench::bench_app(),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
@@ -74,6 +78,22 @@ fn cargo() -> Command {
     let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(root());
     cmd
+}
+
+/// Builds `target/debug/pingan-server` with the `test` profile and the whole workspace's
+/// feature set: exactly what nextest builds every dependency with, so `run`, `test` and
+/// `bench-app` link one binary instead of building a second dependency tree (cargo keys
+/// artifacts by profile and by unified features).
+fn build_server() -> Result<PathBuf> {
+    run_cmd(cargo().args([
+        "build",
+        "--profile",
+        "test",
+        "--workspace",
+        "--bin",
+        "pingan-server",
+    ]))?;
+    Ok(target_dir().join("debug/pingan-server"))
 }
 
 /// Runs `cmd` with inherited stdio and turns a non-zero exit into an error naming it.

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use crate::{cargo, dist, root, run_cmd, target_dir};
+use crate::{dist, root, target_dir};
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_DATABASE: &str = "sqlite://data/pingan.db";
@@ -13,16 +13,8 @@ const DEFAULT_DATABASE: &str = "sqlite://data/pingan.db";
 pub fn run(args: &[String]) -> Result<()> {
     let extra = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
     let assets = dist::dist()?;
-    // The `test` profile and the whole workspace's features on purpose: `cargo xtask test`
-    // builds the same artifacts, so a newcomer who runs both compiles the native tree once.
-    run_cmd(cargo().args([
-        "build",
-        "--profile",
-        "test",
-        "--workspace",
-        "--bin",
-        "pingan-server",
-    ]))?;
+    // Shares its build with `cargo xtask test`: a newcomer running both compiles once.
+    crate::build_server()?;
     fs::create_dir_all(root().join("data")).context("could not create data/")?;
 
     let server_args = server_args(extra, &assets.to_string_lossy());

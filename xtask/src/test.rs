@@ -28,19 +28,7 @@ pub fn test() -> Result<()> {
     })?;
     step("native tests", native_tests)?;
     step("dist", || dist::dist().map(|_| ()))?;
-    step("server build", || {
-        // The `test` profile and the whole workspace's feature set: exactly what nextest just
-        // built every dependency with, so this links one binary instead of rebuilding the
-        // dependency tree (cargo keys artifacts by profile and by unified features).
-        run_cmd(cargo().args([
-            "build",
-            "--profile",
-            "test",
-            "--workspace",
-            "--bin",
-            "pingan-server",
-        ]))
-    })?;
+    step("server build", || crate::build_server().map(|_| ()))?;
     step("browser tests", browser_tests)?;
     eprintln!(
         "\nxtask test: every step passed ({:.0?})",

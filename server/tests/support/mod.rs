@@ -136,6 +136,60 @@ impl Township {
         (status, decoded)
     }
 
+    /// `GET uri` with `login`'s token: the status and the body as JSON (`Null` if not JSON).
+    pub async fn get_json(&self, login: &Login, uri: &str) -> (StatusCode, serde_json::Value) {
+        let (status, bytes) = self.get_bytes(login, uri).await;
+        (status, serde_json::from_slice(&bytes).unwrap_or_default())
+    }
+
+    pub async fn get_bytes(&self, login: &Login, uri: &str) -> (StatusCode, Vec<u8>) {
+        let request = Request::get(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// `POST uri` with a JSON body and `login`'s token.
+    pub async fn post_json(
+        &self,
+        login: &Login,
+        uri: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let (status, bytes) = self.send(request).await;
+        (status, serde_json::from_slice(&bytes).unwrap_or_default())
+    }
+
+    /// Uploads what `doc` holds beyond `acknowledged` from `login`'s device; it must be
+    /// accepted.
+    pub async fn upload(
+        &self,
+        login: &Login,
+        id: &pingan_shared::document::DocumentId,
+        doc: &mut automerge::AutoCommit,
+        acknowledged: &[automerge::ChangeHash],
+    ) {
+        let request = SyncRequest {
+            device_id: login.device_id.clone(),
+            position: pingan_shared::sync::protocol::Position::Start,
+            documents: vec![pingan_shared::sync::protocol::DocumentChanges {
+                document_id: id.to_string(),
+                changes: pingan_shared::document::changes_since(doc, acknowledged)
+                    .into_iter()
+                    .map(serde_bytes::ByteBuf::from)
+                    .collect(),
+            }],
+        };
+        let response = self.sync(login, &request).await;
+        assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+    }
+
     pub async fn sync(&self, login: &Login, request: &SyncRequest) -> SyncResponse {
         let (status, body) = self
             .send(sync_request(login, protocol::encode(request)))
