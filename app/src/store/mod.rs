@@ -309,7 +309,7 @@ impl DeviceStore {
         Ok(document::read(&document::load(&row.bytes)?)?)
     }
 
-    /// Every summary of one record type, in the order they were created.
+    /// Every summary of one record type, in key (id) order.
     pub async fn list<S: Summary>(&self) -> Result<Vec<S>, AppError> {
         let tx = self.db.transaction(S::STORE).build()?;
         let summaries: Vec<S> = tx
@@ -333,11 +333,9 @@ impl DeviceStore {
         Ok(found)
     }
 
-    /// Every household, from the index, in the order they were created.
+    /// Every household, from the index, in key order (lists sort them as they show them).
     pub async fn households(&self) -> Result<Vec<HouseholdSummary>, AppError> {
-        let mut summaries: Vec<HouseholdSummary> = self.list().await?;
-        summaries.sort_by(|a, b| (a.created_at_ms, &a.id).cmp(&(b.created_at_ms, &b.id)));
-        Ok(summaries)
+        self.list().await
     }
 
     /// People already registered on this device with this (normalised) ID number.

@@ -15,7 +15,9 @@ use pingan_shared::records::vocabulary::{
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::validation::FieldError;
 
-use super::form::{Errors, TextField, badge, notice_view, now_ms, optional, today};
+use super::form::{
+    Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
+};
 use super::households::{remember_village, remembered_village};
 use super::{Ctx, Screen, ctx, load};
 use crate::store::index::DisputeSummary;
@@ -44,7 +46,7 @@ pub fn DisputeList() -> impl IntoView {
     let shown = move || {
         let wanted = status.get();
         let today = today().to_string();
-        let mut list: Vec<(bool, DisputeSummary)> = disputes
+        let list: Vec<(bool, DisputeSummary)> = disputes
             .get()
             .unwrap_or_default()
             .into_iter()
@@ -56,14 +58,15 @@ pub fn DisputeList() -> impl IntoView {
             .map(|d| (d.deadline.as_ref().is_some_and(|dl| *dl < today), d))
             .collect();
         // Overdue first, then the nearest deadline, then the newest.
-        list.sort_unstable_by(|(a_late, a), (b_late, b)| {
-            b_late
-                .cmp(a_late)
-                .then_with(|| a.deadline.is_none().cmp(&b.deadline.is_none()))
-                .then_with(|| a.deadline.cmp(&b.deadline))
-                .then_with(|| b.registered_on.cmp(&a.registered_on))
-        });
-        list
+        sorted(list, |(late, d)| {
+            format!(
+                "{}{}{:10}{}",
+                u8::from(!late),
+                u8::from(d.deadline.is_none()),
+                d.deadline.as_deref().unwrap_or(""),
+                newest_first(&d.registered_on)
+            )
+        })
     };
     view! {
         <button
@@ -395,7 +398,7 @@ fn history(d: &Dispute) -> impl IntoView {
             format!("办结（{}）：{}", c.resolution.label_zh(), c.result),
         ));
     }
-    lines.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut lines = sorted(lines, |(on, _)| on.clone());
     if lines.is_empty() {
         lines.push((String::new(), "尚未调处".to_owned()));
     }

@@ -14,7 +14,9 @@ use pingan_shared::records::{Authorship, Record};
 use pingan_shared::search::Query;
 use pingan_shared::validation::{CitizenId, FieldError};
 
-use super::form::{Errors, TextField, badge, notice_view, now_ms, optional, today};
+use super::form::{
+    Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
+};
 use super::households::{remember_village, remembered_village};
 use super::{Screen, ctx, load};
 use crate::error::AppError;
@@ -35,7 +37,7 @@ pub fn FloatingList() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let shown = move || {
         let query = Query::parse(&query.get());
-        let mut list: Vec<PersonSummary> = persons
+        let list: Vec<PersonSummary> = persons
             .get()
             .and_then(Result::ok)
             .unwrap_or_default()
@@ -52,14 +54,14 @@ pub fn FloatingList() -> impl IntoView {
             })
             .collect();
         // Those still here first, the latest arrivals on top.
-        list.sort_by(|a, b| {
-            (a.departed, std::cmp::Reverse(&a.arrival_date), &a.name).cmp(&(
-                b.departed,
-                std::cmp::Reverse(&b.arrival_date),
-                &b.name,
-            ))
-        });
-        list
+        sorted(list, |p| {
+            format!(
+                "{}{}{}",
+                u8::from(p.departed),
+                newest_first(p.arrival_date.as_deref().unwrap_or("")),
+                p.name
+            )
+        })
     };
     view! {
         <button

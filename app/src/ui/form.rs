@@ -107,3 +107,71 @@ pub fn badge(synced: bool, needs_correction: &Option<String>) -> &'static str {
         (None, false) => "待同步",
     }
 }
+
+/// `items` ordered by `key`. Every list sorts through this one routine on `(String, usize)`:
+/// a `sort_by` per list compiles a whole merge sort per closure into the wasm module.
+pub fn sorted<T>(items: Vec<T>, key: impl Fn(&T) -> String) -> Vec<T> {
+    let mut keys: Vec<(String, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (key(item), i))
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    keys.into_iter()
+        .filter_map(|(_, i)| slots[i].take())
+        .collect()
+}
+
+/// Text that orders numbers by value, as people read addresses: "3组9号" before "3组12号".
+pub fn natural(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut digits = String::new();
+    for c in text.chars().chain(std::iter::once('\u{0}')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if !digits.is_empty() {
+            out.push_str(&format!("{digits:0>8}"));
+            digits.clear();
+        }
+        if c != '\u{0}' {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A `YYYY-MM-DD` key that sorts the newest date first.
+pub fn newest_first(date: &str) -> String {
+    date.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from(b'9' - d as u8),
+            None => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_order_their_numbers_by_value() {
+        let addresses = vec!["新民村3组12号", "新民村10组1号", "新民村3组9号"];
+        assert_eq!(
+            sorted(addresses, |a| natural(a)),
+            ["新民村3组9号", "新民村3组12号", "新民村10组1号"]
+        );
+    }
+
+    #[test]
+    fn newest_dates_come_first() {
+        let dates = vec!["2024-01-31", "2024-03-01", "2023-12-31"];
+        assert_eq!(
+            sorted(dates, |d| newest_first(d)),
+            ["2024-03-01", "2024-01-31", "2023-12-31"]
+        );
+    }
+}

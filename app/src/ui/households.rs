@@ -12,7 +12,9 @@ use pingan_shared::records::{Authorship, Record};
 use pingan_shared::search::Query;
 use pingan_shared::validation::FieldError;
 
-use super::form::{Errors, TextField, badge, notice_view, now_ms, optional, today};
+use super::form::{
+    Errors, TextField, badge, natural, notice_view, now_ms, optional, sorted, today,
+};
 use super::{Ctx, Screen, ctx, load};
 use crate::store::HouseholdSummary;
 use crate::store::index::PersonSummary;
@@ -56,15 +58,14 @@ fn HouseholdList() -> impl IntoView {
     let all = move || households.get().and_then(Result::ok).unwrap_or_default();
     let groups = move || {
         let village = village.get();
-        let mut groups: Vec<String> = all()
+        let groups: Vec<String> = all()
             .into_iter()
             .filter(|h| village.is_empty() || h.village == village)
             .map(|h| h.group)
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        groups.sort_by_key(|g| group_order(g));
-        groups
+        sorted(groups, |g| natural(g))
     };
     let shown = move || {
         let query = Query::parse(&query.get());
@@ -87,7 +88,7 @@ fn HouseholdList() -> impl IntoView {
                 .filter_map(|p| p.household_id)
                 .collect()
         };
-        let mut list: Vec<HouseholdSummary> = all()
+        let list: Vec<HouseholdSummary> = all()
             .into_iter()
             .filter(|h| village.is_empty() || h.village == village)
             .filter(|h| group.is_empty() || h.group == group)
@@ -105,21 +106,15 @@ fn HouseholdList() -> impl IntoView {
                     )
             })
             .collect();
-        list.sort_by(|a, b| {
-            (
-                &a.village,
-                group_order(&a.group),
-                &a.address,
-                a.created_at_ms,
+        sorted(list, |h| {
+            format!(
+                "{}\u{0}{}\u{0}{}\u{0}{:020}",
+                h.village,
+                natural(&h.group),
+                natural(&h.address),
+                h.created_at_ms
             )
-                .cmp(&(
-                    &b.village,
-                    group_order(&b.group),
-                    &b.address,
-                    b.created_at_ms,
-                ))
-        });
-        list
+        })
     };
     let villages = ctx.profile.with_value(|p| p.villages.clone());
 
@@ -212,12 +207,6 @@ fn household_row(ctx: Ctx, h: HouseholdSummary) -> impl IntoView {
             {h.needs_correction.map(|reason| view! { <p class="needs-correction">{reason}</p> })}
         </li>
     }
-}
-
-/// Orders "2组" before "10组", and named groups after numbered ones.
-fn group_order(group: &str) -> (u32, String) {
-    let digits: String = group.chars().take_while(char::is_ascii_digit).collect();
-    (digits.parse().unwrap_or(u32::MAX), group.to_owned())
 }
 
 #[component]

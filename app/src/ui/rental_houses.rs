@@ -7,7 +7,9 @@ use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::search::Query;
 
-use super::form::{Errors, TextField, badge, notice_view, now_ms, optional, today};
+use super::form::{
+    Errors, TextField, badge, natural, notice_view, now_ms, optional, sorted, today,
+};
 use super::households::{remember_village, remembered_village};
 use super::{Screen, ctx, load};
 use crate::store::index::{PersonSummary, RentalHouseSummary};
@@ -28,7 +30,7 @@ pub fn RentalList() -> impl IntoView {
     let due_before = today().add_days(-CHECK_DUE_AFTER_DAYS).to_string();
     let shown = move || {
         let query = Query::parse(&query.get());
-        let mut list: Vec<RentalHouseSummary> = houses
+        let list: Vec<RentalHouseSummary> = houses
             .get()
             .unwrap_or_default()
             .into_iter()
@@ -40,8 +42,7 @@ pub fn RentalList() -> impl IntoView {
                 ])
             })
             .collect();
-        list.sort_by(|a, b| a.address.cmp(&b.address));
-        list
+        sorted(list, |h| natural(&h.address))
     };
     view! {
         <button

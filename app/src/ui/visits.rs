@@ -9,7 +9,9 @@ use pingan_shared::records::vocabulary::ProblemOutcome;
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::search::Query;
 
-use super::form::{Errors, TextField, badge, notice_view, now_ms, optional, today};
+use super::form::{
+    Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
+};
 use super::households::{remember_village, remembered_village};
 use super::{Screen, ctx, load};
 use crate::store::HouseholdSummary;
@@ -28,9 +30,9 @@ pub fn VisitList() -> impl IntoView {
         async move { store.list::<VisitSummary>().await.unwrap_or_default() }
     });
     let shown = move || {
-        let mut list = visits.get().unwrap_or_default();
-        list.sort_unstable_by(|a, b| b.visited_on.cmp(&a.visited_on));
-        list
+        sorted(visits.get().unwrap_or_default(), |v| {
+            newest_first(&v.visited_on)
+        })
     };
     view! {
         <button
