@@ -60,8 +60,12 @@ test('a dispute logged and mediated offline, through its whole lifecycle, reache
 
     await step(page, 'escalate-form', '上交须写明原因');
     await page.locator('#escalate-reason').fill('涉及宅基地审批，需村委会协调');
+    await page.locator('#escalate-leader').fill('村支书李明');
+    await page.locator('#escalate-deadline').fill('2099-06-30');
     await step(page, 'escalate-form', '已保存：已上交');
     await page.locator('#dispute-level-label').filter({ hasText: '村（居）' }).waitFor();
+    await page.locator('#dispute-leader').filter({ hasText: '村支书李明' }).waitFor();
+    await detail.filter({ hasText: '办结期限 2099-06-30' }).waitFor();
 
     await step(page, 'agreement-form', '已保存：协议');
     await page.locator('#close-resolution').selectOption('resolved');
@@ -102,5 +106,6 @@ test('a dispute logged and mediated offline, through its whole lifecycle, reache
     await other.page.locator('#dispute-status-label').filter({ hasText: '调处中' }).waitFor();
     await other.page.locator('#dispute-level-label').filter({ hasText: '村（居）' }).waitFor();
     await other.page.locator('#dispute-history li').filter({ hasText: '一方反悔' }).waitFor();
+    await other.page.locator('#dispute-leader').filter({ hasText: '村支书李明' }).waitFor();
   }, log);
 });

@@ -336,6 +336,10 @@ pub fn DisputeDetail(id: String) -> impl IntoView {
                                     }
                                 })}
                         </p>
+                        {d
+                            .responsible_leader
+                            .clone()
+                            .map(|leader| view! { <p id="dispute-leader">"包案领导：" {leader}</p> })}
                         <h3>"办理经过"</h3>
                         <ul id="dispute-history" class="rows">{history(&d)}</ul>
                     </section>
@@ -416,6 +420,18 @@ fn record_step(
     done: &'static str,
     notice: RwSignal<Option<String>>,
 ) {
+    record_step_with(ctx, id, event, |_| {}, done, notice);
+}
+
+/// A step that also sets fields the lifecycle leaves to the worker (包案领导, 办结期限).
+fn record_step_with(
+    ctx: Ctx,
+    id: String,
+    event: DisputeEvent,
+    also: impl FnOnce(&mut Dispute) + 'static,
+    done: &'static str,
+    notice: RwSignal<Option<String>>,
+) {
     let store = ctx.store();
     spawn_local(async move {
         let outcome = store
@@ -427,6 +443,7 @@ fn record_step(
                         &refused.reason_en,
                     )]
                 })?;
+                also(d);
                 Ok(())
             })
             .await;
@@ -501,6 +518,8 @@ fn EscalateStep(
 ) -> impl IntoView {
     let ctx = ctx();
     let reason = RwSignal::new(String::new());
+    let leader = RwSignal::new(String::new());
+    let deadline = RwSignal::new(String::new());
     let id = StoredValue::new(id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -509,13 +528,33 @@ fn EscalateStep(
             on: today().to_string(),
             reason: reason.get_untracked(),
         };
-        record_step(ctx, id.get_value(), event, "已上交", notice);
+        let (leader, deadline) = (
+            optional(&leader.get_untracked()),
+            optional(&deadline.get_untracked()),
+        );
+        // Only what was filled in replaces what the case had.
+        let also = move |d: &mut Dispute| {
+            if leader.is_some() {
+                d.responsible_leader = leader;
+            }
+            if deadline.is_some() {
+                d.deadline = deadline;
+            }
+        };
+        record_step_with(ctx, id.get_value(), event, also, "已上交", notice);
     };
     level.next_up().map(|to| {
         view! {
             <form id="escalate-form" class="card" on:submit=submit novalidate>
                 <h2>"上交至" {to.label_zh()}</h2>
                 <TextField id="escalate-reason" label="上交原因" value=reason />
+                <TextField id="escalate-leader" label="包案领导（可不填）" value=leader />
+                <TextField
+                    id="escalate-deadline"
+                    label="新的办结期限（可不填）"
+                    value=deadline
+                    kind="date"
+                />
                 <button id="escalate-save" type="submit">"上交"</button>
             </form>
         }
