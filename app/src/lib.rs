@@ -14,10 +14,13 @@
 //! - [`api`]: HTTP to the server — login/logout (JSON), sync (CBOR).
 //! - [`sync`]: sync rounds driven by the shared sans-IO engine.
 //! - [`error`]: the app's one error type, worded for the worker.
-//! - [`ui`]: Leptos components — `households` (list by village and group with search, the
-//!   household page with its members), `floating` (流动人口 list and registration form: ID
-//!   number decoding, rented house and employer, duplicate warning), `sync_bar` (connection,
-//!   pending and refused records, storage warning), `form` (field errors, inputs), `login`.
+//! - [`ui`]: Leptos components, one module per record type — `households` (list by village
+//!   and group with search, the household page with its members), `floating` (流动人口 list and
+//!   registration: ID number decoding, rented house and employer, duplicate warning),
+//!   `rental_houses` (tenants, letter, safety check), `disputes` (list overdue first, every
+//!   lifecycle step), `visits` (households visited, problems and outcomes) — plus `sync_bar`
+//!   (connection, pending and refused records, storage warning), `form` (field errors, inputs,
+//!   list ordering) and `login`.
 //!
 //! The static shell (`index.html`, `style.css`, `sw.js`, `manifest.webmanifest`) sits beside
 //! `src/`; `cargo xtask dist` bundles it with the wasm.
