@@ -15,11 +15,12 @@
 //! - [`sync`]: sync rounds driven by the shared sans-IO engine.
 //! - [`error`]: the app's one error type, worded for the worker.
 //! - [`ui`]: Leptos components, one module per record type — `households` (list by village
-//!   and group with search, the household page with its members), `floating` (流动人口 list and
+//!   and group with search, the door form), `household_detail` (the household page with its
+//!   members), `floating` (流动人口 list and
 //!   registration: ID number decoding, rented house and employer, duplicate warning),
 //!   `rental_houses` (tenants, letter, safety check), `disputes` (list overdue first, every
 //!   lifecycle step), `visits` (households visited, problems and outcomes) — plus `sync_bar`
-//!   (connection, pending and refused records, storage warning), `form` (field errors, inputs,
+//!   (connection, pending and refused records, storage warning), `form` (field errors, inputs, the remembered village,
 //!   list ordering) and `login`.
 //!
 //! The static shell (`index.html`, `style.css`, `sw.js`, `manifest.webmanifest`) sits beside

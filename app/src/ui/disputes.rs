@@ -18,7 +18,7 @@ use pingan_shared::validation::FieldError;
 use super::form::{
     Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
 };
-use super::households::{remember_village, remembered_village};
+use super::form::{remember_village, remembered_village};
 use super::{Ctx, Screen, ctx, load};
 use crate::store::index::DisputeSummary;
 

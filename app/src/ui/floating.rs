@@ -17,7 +17,7 @@ use pingan_shared::validation::{CitizenId, FieldError};
 use super::form::{
     Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
 };
-use super::households::{remember_village, remembered_village};
+use super::form::{remember_village, remembered_village};
 use super::{Screen, ctx, load};
 use crate::error::AppError;
 use crate::store::index::{PersonSummary, RentalHouseSummary};

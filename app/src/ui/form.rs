@@ -153,6 +153,24 @@ pub fn newest_first(date: &str) -> String {
         .collect()
 }
 
+const VILLAGE_KEY: &str = "pingan.village";
+
+/// The village last registered on this device: a worker covers one or two villages, so the
+/// form starts from the last one instead of asking every time.
+pub fn remembered_village() -> String {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(VILLAGE_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+pub fn remember_village(village: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        // A convenience only; the record itself carries its village.
+        let _ = storage.set_item(VILLAGE_KEY, village);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

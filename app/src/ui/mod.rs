@@ -5,6 +5,7 @@
 mod disputes;
 mod floating;
 mod form;
+mod household_detail;
 mod households;
 mod login;
 mod rental_houses;
@@ -197,7 +198,7 @@ fn Workspace(
             </Show>
             {move || match ctx.screen.get() {
                 Screen::Households => view! { <households::HouseholdsScreen /> }.into_any(),
-                Screen::Household(id) => view! { <households::HouseholdDetail id /> }.into_any(),
+                Screen::Household(id) => view! { <household_detail::HouseholdDetail id /> }.into_any(),
                 Screen::Floating => view! { <floating::FloatingList /> }.into_any(),
                 Screen::FloatingForm(id) => view! { <floating::FloatingForm id /> }.into_any(),
                 Screen::RentalHouses => view! { <rental_houses::RentalList /> }.into_any(),

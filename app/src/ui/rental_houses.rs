@@ -10,7 +10,7 @@ use pingan_shared::search::Query;
 use super::form::{
     Errors, TextField, badge, natural, notice_view, now_ms, optional, sorted, today,
 };
-use super::households::{remember_village, remembered_village};
+use super::form::{remember_village, remembered_village};
 use super::{Screen, ctx, load};
 use crate::store::index::{PersonSummary, RentalHouseSummary};
 

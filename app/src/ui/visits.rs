@@ -12,7 +12,7 @@ use pingan_shared::search::Query;
 use super::form::{
     Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
 };
-use super::households::{remember_village, remembered_village};
+use super::form::{remember_village, remembered_village};
 use super::{Screen, ctx, load};
 use crate::store::HouseholdSummary;
 use crate::store::index::VisitSummary;
