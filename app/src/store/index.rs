@@ -95,7 +95,10 @@ macro_rules! summary_flags {
     };
 }
 
+// Summaries read leniently (`serde(default)`): a field added in a later version reads as empty
+// in an older summary until the index is rebuilt from the documents.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct HouseholdSummary {
     pub id: String,
     pub village: String,
@@ -103,15 +106,11 @@ pub struct HouseholdSummary {
     pub address: String,
     pub head_of_household: String,
     /// Members' names, so a search for any of them finds the household.
-    #[serde(default)]
     pub member_names: Vec<String>,
-    #[serde(default)]
     pub contact_phone: Option<String>,
     pub created_at_ms: i64,
     pub synced: bool,
-    #[serde(default)]
     pub unsynced: Option<u8>,
-    #[serde(default)]
     pub needs_correction: Option<String>,
 }
 summary_flags!(HouseholdSummary, HOUSEHOLDS, |h| format!(
@@ -120,42 +119,29 @@ summary_flags!(HouseholdSummary, HOUSEHOLDS, |h| format!(
 ));
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PersonSummary {
     pub id: String,
     pub village: String,
     pub name: String,
-    #[serde(default)]
     pub citizen_id: Option<String>,
-    #[serde(default)]
     pub sex: Option<String>,
-    #[serde(default)]
     pub birth_date: Option<String>,
-    #[serde(default)]
     pub phone: Option<String>,
-    #[serde(default)]
     pub household_id: Option<String>,
     /// A floating resident (流动人口).
-    #[serde(default)]
     pub floating: bool,
-    #[serde(default)]
     pub origin: Option<String>,
-    #[serde(default)]
     pub arrival_date: Option<String>,
-    #[serde(default)]
     pub employer: Option<String>,
-    #[serde(default)]
     pub rented_house_id: Option<String>,
-    #[serde(default)]
     pub departed: bool,
     /// Merged by the township office into another registration of the same person: kept,
     /// but left out of lists, search and the duplicate check.
-    #[serde(default)]
     pub merged: bool,
     pub created_at_ms: i64,
     pub synced: bool,
-    #[serde(default)]
     pub unsynced: Option<u8>,
-    #[serde(default)]
     pub needs_correction: Option<String>,
 }
 summary_flags!(PersonSummary, PERSONS, |p| if p.floating {
@@ -165,25 +151,20 @@ summary_flags!(PersonSummary, PERSONS, |p| if p.floating {
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RentalHouseSummary {
     pub id: String,
     pub village: String,
     pub address: String,
     pub landlord_name: String,
-    #[serde(default)]
     pub landlord_phone: Option<String>,
     pub rooms: u64,
-    #[serde(default)]
     pub tenant_ids: Vec<String>,
-    #[serde(default)]
     pub letter_signed_on: Option<String>,
-    #[serde(default)]
     pub last_safety_check_on: Option<String>,
     pub created_at_ms: i64,
     pub synced: bool,
-    #[serde(default)]
     pub unsynced: Option<u8>,
-    #[serde(default)]
     pub needs_correction: Option<String>,
 }
 summary_flags!(RentalHouseSummary, RENTAL_HOUSES, |r| format!(
@@ -195,6 +176,7 @@ summary_flags!(RentalHouseSummary, RENTAL_HOUSES, |r| format!(
 const DISPUTE_SUMMARY_CHARS: usize = 60;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DisputeSummary {
     pub id: String,
     pub village: String,
@@ -205,13 +187,10 @@ pub struct DisputeSummary {
     pub party_names: Vec<String>,
     pub level: String,
     pub status: String,
-    #[serde(default)]
     pub deadline: Option<String>,
     pub created_at_ms: i64,
     pub synced: bool,
-    #[serde(default)]
     pub unsynced: Option<u8>,
-    #[serde(default)]
     pub needs_correction: Option<String>,
 }
 summary_flags!(DisputeSummary, DISPUTES, |d| format!(
@@ -220,6 +199,7 @@ summary_flags!(DisputeSummary, DISPUTES, |d| format!(
 ));
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct VisitSummary {
     pub id: String,
     pub village: String,
@@ -231,9 +211,7 @@ pub struct VisitSummary {
     pub open_problems: usize,
     pub created_at_ms: i64,
     pub synced: bool,
-    #[serde(default)]
     pub unsynced: Option<u8>,
-    #[serde(default)]
     pub needs_correction: Option<String>,
 }
 summary_flags!(VisitSummary, OUTREACH_VISITS, |v| format!(
