@@ -15,6 +15,9 @@ const SHELL = [
   '/icons/icon.svg',
 ];
 
+// The township office's bundle: cached when the office first opens it, not on every phone.
+const OFFICE = ['/office.html', '/pingan_office.js', '/pingan_office_bg.wasm'];
+
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
 });
@@ -38,10 +41,15 @@ self.addEventListener('fetch', (event) => {
       url.pathname.startsWith('/api/') || url.pathname === '/healthz') {
     return;
   }
-  const key = event.request.mode === 'navigate' ? '/index.html' : url.pathname;
+  const office = OFFICE.includes(url.pathname);
+  const key = office ? url.pathname : event.request.mode === 'navigate' ? '/index.html' : url.pathname;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     const cached = await cache.match(key);
-    return cached || fetch(event.request);
+    if (cached) return cached;
+    const response = await fetch(event.request);
+    // The office bundle is kept once fetched, in this build's cache, so it too opens offline.
+    if (office && response.ok) await cache.put(key, response.clone());
+    return response;
   })());
 });

@@ -4,6 +4,8 @@
 use js_sys::Uint8Array;
 use pingan_shared::session::{LoginRequest, LoginResponse};
 use pingan_shared::sync::engine::Failure;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
@@ -12,11 +14,7 @@ use crate::error::{AppError, js_text};
 
 /// Logs in; the answer is kept on the device so the app works offline afterwards.
 pub async fn login(request: &LoginRequest) -> Result<LoginResponse, AppError> {
-    let body = serde_wasm_bindgen::to_value(request)
-        .ok()
-        .and_then(|value| js_sys::JSON::stringify(&value).ok())
-        .and_then(|text| text.as_string())
-        .ok_or_else(|| AppError::Network("could not encode the login".into()))?;
+    let body = json_text(request)?;
     let response = send(
         "/api/login",
         "application/json",
@@ -29,14 +27,7 @@ pub async fn login(request: &LoginRequest) -> Result<LoginResponse, AppError> {
         Failure::Server(403) => AppError::Login("该账号已停用，请联系镇综治办".into()),
         _ => error,
     })?;
-    let text = JsFuture::from(response.text().map_err(network)?)
-        .await
-        .map_err(network)?;
-    let value = js_sys::JSON::parse(&text.as_string().unwrap_or_default()).map_err(network)?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| AppError::Server {
-        status: 200,
-        message: e.to_string(),
-    })
+    read_json(response).await
 }
 
 /// Ends the login on the server. Best effort: offline, the token simply expires.
@@ -78,6 +69,63 @@ pub async fn post_cbor(
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
+/// GETs JSON from the township server: the office's screens and the worker's returned records.
+pub async fn get_json<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, AppError> {
+    let response = fetch("GET", url, None, None, &JsValue::UNDEFINED, Some(token))
+        .await
+        .map_err(|(_, error)| error)?;
+    read_json(response).await
+}
+
+/// POSTs JSON and reads the JSON answer.
+pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    token: &str,
+) -> Result<T, AppError> {
+    let text = json_text(body)?;
+    let response = send(
+        url,
+        "application/json",
+        &JsValue::from_str(&text),
+        Some(token),
+    )
+    .await
+    .map_err(|(_, error)| error)?;
+    read_json(response).await
+}
+
+/// GETs a file (a ledger) as a `Blob`, for the browser to save.
+pub async fn get_blob(url: &str, token: &str) -> Result<web_sys::Blob, AppError> {
+    let response = fetch("GET", url, None, None, &JsValue::UNDEFINED, Some(token))
+        .await
+        .map_err(|(_, error)| error)?;
+    let blob = JsFuture::from(response.blob().map_err(network)?)
+        .await
+        .map_err(network)?;
+    Ok(blob.unchecked_into())
+}
+
+/// Maps become JSON objects, not JS `Map`s (which `JSON.stringify` writes as `{}`).
+fn json_text<B: Serialize>(body: &B) -> Result<String, AppError> {
+    body.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()
+        .and_then(|value| js_sys::JSON::stringify(&value).ok())
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| AppError::Network("could not encode the request".into()))
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, AppError> {
+    let text = JsFuture::from(response.text().map_err(network)?)
+        .await
+        .map_err(network)?;
+    let value = js_sys::JSON::parse(&text.as_string().unwrap_or_default()).map_err(network)?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| AppError::Server {
+        status: 200,
+        message: e.to_string(),
+    })
+}
+
 async fn send(
     url: &str,
     content_type: &str,
@@ -94,10 +142,31 @@ async fn send_encoded(
     body: &JsValue,
     token: Option<&str>,
 ) -> Result<Response, (Failure, AppError)> {
+    fetch(
+        "POST",
+        url,
+        Some(content_type),
+        content_encoding,
+        body,
+        token,
+    )
+    .await
+}
+
+async fn fetch(
+    method: &str,
+    url: &str,
+    content_type: Option<&str>,
+    content_encoding: Option<&str>,
+    body: &JsValue,
+    token: Option<&str>,
+) -> Result<Response, (Failure, AppError)> {
     let headers = Headers::new().map_err(network_failure)?;
-    headers
-        .set("Content-Type", content_type)
-        .map_err(network_failure)?;
+    if let Some(content_type) = content_type {
+        headers
+            .set("Content-Type", content_type)
+            .map_err(network_failure)?;
+    }
     if let Some(encoding) = content_encoding {
         headers
             .set("Content-Encoding", encoding)
@@ -109,9 +178,11 @@ async fn send_encoded(
             .map_err(network_failure)?;
     }
     let init = RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     init.set_headers(&headers);
-    init.set_body(body);
+    if !body.is_undefined() {
+        init.set_body(body);
+    }
     let request = Request::new_with_str_and_init(url, &init).map_err(network_failure)?;
     let window = web_sys::window()
         .ok_or_else(|| (Failure::Network, AppError::Network("no window".into())))?;

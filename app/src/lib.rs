@@ -28,6 +28,8 @@
 
 pub mod api;
 pub mod error;
+#[cfg(feature = "office")]
+pub mod office;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -8,6 +8,7 @@
 
 use automerge::ChangeHash;
 use pingan_shared::document;
+pub use pingan_shared::review::ReturnedRecord;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -88,16 +89,6 @@ pub struct RecordHistory {
     pub record_type: String,
     pub village: String,
     pub steps: Vec<Step>,
-}
-
-/// A record the office sent back, for the worker's device.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReturnedRecord {
-    pub document_id: String,
-    pub village: String,
-    pub comment: String,
-    pub reviewer: String,
-    pub reviewed_at_ms: i64,
 }
 
 pub async fn queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueEntry>, ReviewError> {
@@ -282,9 +273,10 @@ pub async fn open_returns(
         .open_returns()
         .await?
         .into_iter()
-        .filter(|(_, village)| scope.includes(village))
-        .map(|(review, village)| ReturnedRecord {
+        .filter(|(_, village, _)| scope.includes(village))
+        .map(|(review, village, record_type)| ReturnedRecord {
             document_id: review.document_id,
+            record_type,
             village,
             comment: review.comment,
             reviewer: review.reviewer,

@@ -191,6 +191,7 @@ async fn a_returned_record_reaches_the_worker_with_the_comment_until_they_change
 
     let returned = get(&township, &phone, "/api/returned").await;
     assert_eq!(returned[0]["document_id"], id.as_str());
+    assert_eq!(returned[0]["record_type"], "household");
     assert_eq!(returned[0]["comment"], "门牌号缺失，请补全住址");
     assert_eq!(returned[0]["reviewer"], "reviewer");
     assert_eq!(

@@ -21,6 +21,7 @@
 pub mod document;
 pub mod generator;
 pub mod records;
+pub mod review;
 pub mod search;
 pub mod session;
 pub mod statistics;

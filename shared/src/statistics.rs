@@ -20,6 +20,7 @@ use crate::records::person::Person;
 use crate::records::rental_house::RentalHouse;
 use crate::records::vocabulary::ProblemOutcome;
 use crate::validation::Date;
+use crate::validation::date::days_in_month;
 
 /// Both ends inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,30 @@ impl Period {
 
     fn contains_ms(&self, unix_ms: i64) -> bool {
         self.contains(china_date(unix_ms))
+    }
+}
+
+impl Period {
+    /// The calendar months the period touches, each cut to the period, labelled `2026-03`:
+    /// the steps of a monthly trend.
+    pub fn months(&self) -> Vec<(String, Period)> {
+        let mut months = Vec::new();
+        let mut start = self.from;
+        while start <= self.to && months.len() < 1200 {
+            let (year, month) = (start.year(), start.month());
+            let last =
+                Date::new(year, month, days_in_month(year, month).unwrap_or(28)).unwrap_or(start);
+            let end = last.min(self.to);
+            months.push((
+                format!("{year}-{month:02}"),
+                Period {
+                    from: start,
+                    to: end,
+                },
+            ));
+            start = last.add_days(1);
+        }
+        months
     }
 }
 

@@ -314,3 +314,52 @@ fn a_days_work_belongs_to_the_date_in_china() {
         date("2022-12-31")
     );
 }
+
+#[test]
+fn a_period_splits_into_its_calendar_months_cut_to_the_period() {
+    let period = Period {
+        from: date("2022-01-15"),
+        to: date("2022-03-10"),
+    };
+    let months: Vec<(String, String, String)> = period
+        .months()
+        .into_iter()
+        .map(|(label, p)| (label, p.from.to_string(), p.to.to_string()))
+        .collect();
+    let expect = |l: &str, f: &str, t: &str| (l.to_owned(), f.to_owned(), t.to_owned());
+    assert_eq!(
+        months,
+        [
+            expect("2022-01", "2022-01-15", "2022-01-31"),
+            expect("2022-02", "2022-02-01", "2022-02-28"),
+            expect("2022-03", "2022-03-01", "2022-03-10"),
+        ]
+    );
+}
+
+#[test]
+fn the_months_of_a_year_add_up_to_the_year() {
+    let (disputes, visits, persons, houses) = (disputes(), visits(), persons(), houses());
+    let records = Records {
+        persons: &persons,
+        rental_houses: &houses,
+        disputes: &disputes,
+        outreach_visits: &visits,
+    };
+    let year = year_2022();
+    let months = year.months();
+    assert_eq!(months.len(), 12);
+    let month_sum = |count: fn(&Figures) -> usize| -> usize {
+        months
+            .iter()
+            .map(|(_, month)| count(&figures(records, None, *month)))
+            .sum()
+    };
+    let whole = figures(records, None, year);
+    assert_eq!(month_sum(|f| f.disputes_screened), whole.disputes_screened);
+    assert_eq!(month_sum(|f| f.outreach_visits), whole.outreach_visits);
+    assert_eq!(
+        month_sum(|f| f.floating_residents_registered),
+        whole.floating_residents_registered
+    );
+}

@@ -1,6 +1,7 @@
 // Households door to door with no signal: add a household, find it again by partial input,
-// add, edit and remove its members, change its security contact; then sync, and check that
-// the server has it all — in its database, and on a second device that downloads it.
+// add, edit and remove its members (a repeated ID number is flagged at once), change its
+// security contact; then sync, and check that the server has it all — in its database, and
+// on a second device that downloads it.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -81,6 +82,14 @@ test('a household and its members, registered offline, reach the server', { time
     await page.locator('#member-save').click();
     await page.locator('#member-list li').filter({ hasText: SPOUSE }).filter({ hasText: '配偶' }).waitFor();
 
+    // The head's ID number typed again for another member is flagged at once, offline,
+    // naming the person who holds it; clearing the number clears the warning.
+    const warning = page.locator('#member-form #duplicate-warning');
+    await page.locator('#member-citizen-id').fill(HEAD_ID);
+    await warning.filter({ hasText: HEAD }).waitFor();
+    await page.locator('#member-citizen-id').fill('');
+    await warning.waitFor({ state: 'detached' });
+
     // Editing a member: the form fills from the person, the change lands on the same record.
     await head.locator('.member-edit').click();
     await page.waitForFunction((id) => document.querySelector('#member-citizen-id').value === id, HEAD_ID);
@@ -88,6 +97,7 @@ test('a household and its members, registered offline, reach the server', { time
     await page.locator('#member-save').click();
     await head.filter({ hasText: '13800002222' }).waitFor();
     assert.equal(await page.locator('#member-list li').count(), 2, 'editing did not add a member');
+    assert.equal(await warning.count(), 0, "a member's own number is no duplicate");
 
     // Removing takes a confirmation.
     const spouse = page.locator('#member-list li').filter({ hasText: SPOUSE });

@@ -57,16 +57,17 @@ export function get(url, headers = {}) {
  * and the server the same data; `cleanup()` also deletes the database.
  */
 export class TestServer {
-  static async start() {
+  /** `assets`: a directory of the built app to serve instead of `PINGAN_ASSETS`. */
+  static async start({ assets } = {}) {
     const dir = await mkdtemp(path.join(tmpdir(), 'pingan-browser-'));
-    const server = new TestServer(dir, await freePort());
+    const server = new TestServer(dir, await freePort(), assets);
     await server.start();
     return server;
   }
 
-  constructor(dir, port) {
+  constructor(dir, port, assets) {
     this.bin = required('PINGAN_SERVER_BIN');
-    this.assets = required('PINGAN_ASSETS');
+    this.assets = assets ?? required('PINGAN_ASSETS');
     this.dir = dir;
     this.port = port;
     this.url = `http://127.0.0.1:${port}/`;
@@ -155,9 +156,8 @@ export class TestServer {
   }
 }
 
-/** Collects the page's errors and warnings, for `TestServer.explain`. */
-export function browserLog(page) {
-  const lines = [];
+/** Collects the page's errors and warnings, for `TestServer.explain`, into `lines`. */
+export function browserLog(page, lines = []) {
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') lines.push(`console.${msg.type()}: ${msg.text()}`);
   });

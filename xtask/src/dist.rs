@@ -1,4 +1,7 @@
-//! `cargo xtask dist`: everything the server ships to phones, in `target/dist/`.
+//! `cargo xtask dist`: everything the server ships, in `target/dist/`: the field app phones
+//! download (`index.html`, `pingan_app*`) and the township office's bundle (`office.html`,
+//! `pingan_office*`: the same crate with the `office` feature), beside each other so they
+//! share one origin, one login and one IndexedDB.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -13,9 +16,17 @@ use wasm_bindgen_cli_support::Bindgen;
 
 use crate::{cargo, root, run_cmd, target_dir, toolchain};
 
-const STATIC_FILES: &[&str] = &["index.html", "style.css", "manifest.webmanifest", "sw.js"];
+const STATIC_FILES: &[&str] = &[
+    "index.html",
+    "office.html",
+    "style.css",
+    "manifest.webmanifest",
+    "sw.js",
+];
+/// The bundles built from `pingan-app`: output name and cargo features.
+const BUNDLES: &[(&str, &[&str])] = &[("pingan_app", &[]), ("pingan_office", &["office"])];
 /// Files that name the build, so a changed asset means a new service-worker cache.
-const STAMPED: &[&str] = &["sw.js", "index.html"];
+const STAMPED: &[&str] = &["sw.js", "index.html", "office.html"];
 const PLACEHOLDER: &str = "__PINGAN_BUILD__";
 const COMPRESSIBLE: &[&str] = &["js", "wasm", "css", "html", "webmanifest", "svg", "json"];
 /// The features rustc's default wasm32 CPU emits. binaryen 132 enables them by
@@ -32,42 +43,14 @@ const WASM_FEATURES: &[&str] = &[
 pub fn dist() -> Result<PathBuf> {
     let started = Instant::now();
     toolchain::ensure_wasm_target()?;
-    run_cmd(cargo().args([
-        "build",
-        "-p",
-        "pingan-app",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ]))?;
-    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/pingan_app.wasm");
-    if !wasm.is_file() {
-        bail!(
-            "{} was not built: app/Cargo.toml needs `[lib] crate-type = [\"cdylib\"]`",
-            wasm.display()
-        );
-    }
-
     let out = target_dir().join("dist");
     if out.exists() {
         fs::remove_dir_all(&out).with_context(|| format!("could not clear {}", out.display()))?;
     }
     fs::create_dir_all(&out)?;
-
-    eprintln!("wasm-bindgen {} -> {}", wasm.display(), out.display());
-    Bindgen::new()
-        .input_path(&wasm)
-        .web(true)?
-        .out_name("pingan_app")
-        .typescript(false)
-        // Names cost every phone bytes; a panic message still gives file and line.
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .generate(&out)
-        .context("wasm-bindgen failed")?;
-
-    optimise(&out.join("pingan_app_bg.wasm"))?;
+    for (name, features) in BUNDLES {
+        bundle(name, features, &out)?;
+    }
     copy_static(&out)?;
     let build = stamp(&out)?;
     compress(&out)?;
@@ -80,6 +63,48 @@ pub fn dist() -> Result<PathBuf> {
         started.elapsed()
     );
     Ok(out)
+}
+
+/// Builds the app crate with `features` and writes `{name}.js` and `{name}_bg.wasm`.
+fn bundle(name: &str, features: &[&str], out: &Path) -> Result<()> {
+    let mut build = cargo();
+    build.args([
+        "build",
+        "-p",
+        "pingan-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]);
+    if !features.is_empty() {
+        build.args(["--features", &features.join(",")]);
+    }
+    run_cmd(&mut build)?;
+    // Each build overwrites this file, so it is bound before the next one starts.
+    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/pingan_app.wasm");
+    if !wasm.is_file() {
+        bail!(
+            "{} was not built: app/Cargo.toml needs `[lib] crate-type = [\"cdylib\"]`",
+            wasm.display()
+        );
+    }
+    eprintln!(
+        "wasm-bindgen {} -> {}/{name}",
+        wasm.display(),
+        out.display()
+    );
+    Bindgen::new()
+        .input_path(&wasm)
+        .web(true)?
+        .out_name(name)
+        .typescript(false)
+        // Names cost every phone bytes; a panic message still gives file and line.
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(out)
+        .context("wasm-bindgen failed")?;
+    optimise(&out.join(format!("{name}_bg.wasm")))
 }
 
 fn optimise(wasm: &Path) -> Result<()> {
@@ -184,19 +209,34 @@ fn sizes(out: &Path) -> Result<String> {
         ])
     };
     let wasm = measure(&out.join("pingan_app_bg.wasm"))?;
-    let mut total = [0; 3];
+    // What a phone downloads: the field bundle and the stylesheet. The office bundle is
+    // fetched only by office.html.
+    let mut field = [0; 3];
+    let mut office = [0; 3];
     for file in files(out)? {
-        if matches!(
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let shipped = matches!(
             file.extension().and_then(|e| e.to_str()),
             Some("js" | "css" | "wasm")
-        ) {
-            for (sum, size) in total.iter_mut().zip(measure(&file)?) {
-                *sum += size;
-            }
+        );
+        let sum = match name {
+            _ if !shipped => continue,
+            _ if name.starts_with("pingan_office") => &mut office,
+            _ => &mut field,
+        };
+        for (sum, size) in sum.iter_mut().zip(measure(&file)?) {
+            *sum += size;
         }
     }
     let mut report = String::new();
-    for (label, [raw, gz, br]) in [("pingan_app_bg.wasm", wasm), ("JS + CSS + wasm", total)] {
+    for (label, [raw, gz, br]) in [
+        ("pingan_app_bg.wasm", wasm),
+        ("JS + CSS + wasm", field),
+        ("office bundle", office),
+    ] {
         writeln!(
             report,
             "{label:<18}  raw {}  gzip {}  brotli {}",

@@ -14,6 +14,7 @@ use pingan_shared::records::{Authorship, Record};
 use pingan_shared::search::Query;
 use pingan_shared::validation::{CitizenId, FieldError};
 
+use super::duplicates::DuplicateWarning;
 use super::form::{
     Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
 };
@@ -255,25 +256,6 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
             }
         }
     });
-    // Others on this device with the same number: a possible duplicate, shown at once.
-    let duplicates = load(move || {
-        let number = derived.get().and_then(Result::ok).map(|d| d.normalised);
-        let store = ctx.store();
-        let own = editing.get_value();
-        async move {
-            match number {
-                Some(number) => store
-                    .persons_with_citizen_id(&number)
-                    .await
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|p| Some(&p.id) != own.as_ref() && !p.merged)
-                    .collect(),
-                None => Vec::new(),
-            }
-        }
-    });
-
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if saving.get_untracked() {
@@ -475,48 +457,12 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                 }
                 None => errors.view("citizen_id").into_any(),
             }}
-            {move || {
-                let found = duplicates.get().unwrap_or_default();
-                (!found.is_empty())
-                    .then(|| {
-                        view! {
-                            <div id="duplicate-warning" class="warning" role="alert">
-                                <p>"本机已登记过此身份证号，可能重复登记："</p>
-                                <ul>
-                                    {found
-                                        .into_iter()
-                                        .map(|p| {
-                                            let id = p.id.clone();
-                                            let floating = p.floating;
-                                            let household = p.household_id.clone();
-                                            view! {
-                                                <li>
-                                                    <strong>{p.name.clone()}</strong>
-                                                    " · " {ctx.village_name(&p.village)}
-                                                    {p.arrival_date.clone().map(|d| format!(" · {d}来本地"))}
-                                                    {p.phone.clone().map(|ph| format!(" · {ph}"))}
-                                                    " "
-                                                    <button
-                                                        type="button"
-                                                        class="small secondary duplicate-open"
-                                                        on:click=move |_| {
-                                                            ctx.screen.set(match (&household, floating) {
-                                                                (Some(h), false) => Screen::Household(h.clone()),
-                                                                _ => Screen::FloatingForm(Some(id.clone())),
-                                                            })
-                                                        }
-                                                    >
-                                                        "查看已有记录"
-                                                    </button>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            </div>
-                        }
-                    })
-            }}
+            <DuplicateWarning
+                number=Signal::derive(move || {
+                    derived.get().and_then(Result::ok).map(|d| d.normalised)
+                })
+                own=Signal::derive(move || editing.get_value())
+            />
             {errors.view("sex")}
             {errors.view("birth_date")}
             <TextField id="floating-name" label="姓名" value=name />

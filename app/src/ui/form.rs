@@ -171,6 +171,18 @@ pub fn remember_village(village: &str) {
     }
 }
 
+/// A moment on this device's clock as 月日 时:分.
+pub fn format_time(ms: f64) -> String {
+    let date = js_sys::Date::new(&ms.into());
+    format!(
+        "{}月{}日 {:02}:{:02}",
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

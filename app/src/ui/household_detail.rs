@@ -9,6 +9,7 @@ use pingan_shared::records::vocabulary::Relation;
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::validation::FieldError;
 
+use super::duplicates::{DuplicateWarning, complete_citizen_id};
 use super::form::{Errors, TextField, notice_view, now_ms, optional, today};
 use super::{Ctx, Screen, ctx, load};
 use crate::store::HouseholdSummary;
@@ -363,6 +364,10 @@ fn MemberForm(
                 inputmode="numeric"
             />
             {errors.view("citizen_id")}
+            <DuplicateWarning
+                number=Signal::derive(move || complete_citizen_id(&citizen_id.get()))
+                own=editing.into()
+            />
             {errors.view("sex")}
             {errors.view("birth_date")}
             <TextField id="member-phone" label="联系电话（可不填）" value=phone inputmode="tel" />

@@ -3,17 +3,20 @@
 //! that lists reload on) travels in one [`Ctx`] passed through Leptos context.
 
 mod disputes;
+mod duplicates;
 mod floating;
-mod form;
+pub(crate) mod form;
 mod household_detail;
 mod households;
 mod login;
 mod rental_houses;
+mod returned;
 mod sync_bar;
 mod visits;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pingan_shared::review::ReturnedRecord;
 use pingan_shared::session::{LoginResponse, Profile};
 
 use crate::api;
@@ -41,6 +44,9 @@ pub enum Screen {
     Visits,
     /// Recording an outreach visit (`None`) or updating one.
     Visit(Option<String>),
+    /// The township office's screens (office bundle only).
+    #[cfg(feature = "office")]
+    Office(crate::office::Page),
 }
 
 /// What every screen shares. `Copy`, so closures take it freely.
@@ -53,6 +59,8 @@ pub struct Ctx {
     pub screen: RwSignal<Screen>,
     /// Bumped after every save and every sync; lists and counts reload when it changes.
     pub revision: RwSignal<u64>,
+    /// Records the township office returned with a comment, as of the last sync.
+    pub returned: RwSignal<Vec<ReturnedRecord>>,
 }
 
 impl Ctx {
@@ -102,6 +110,13 @@ where
     value.read_only()
 }
 
+/// What the header says the app is.
+const TITLE: &str = if cfg!(feature = "office") {
+    "平安 · 镇综治办"
+} else {
+    "平安 · 入户登记"
+};
+
 #[component]
 pub fn App(store: DeviceStore, session: Option<LoginResponse>) -> impl IntoView {
     let session = RwSignal::new(session);
@@ -109,7 +124,7 @@ pub fn App(store: DeviceStore, session: Option<LoginResponse>) -> impl IntoView 
     let store = StoredValue::new_local(store);
     view! {
         <header class="app-header">
-            <h1>"平安 · 入户登记"</h1>
+            <h1>{TITLE}</h1>
             {move || {
                 session
                     .get()
@@ -158,8 +173,9 @@ fn Workspace(
     let ctx = Ctx {
         store,
         profile: StoredValue::new(session.user.clone()),
-        screen: RwSignal::new(Screen::Households),
+        screen: RwSignal::new(first_screen(&session.user)),
         revision: RwSignal::new(0),
+        returned: RwSignal::new(returned::remembered()),
     };
     provide_context(ctx);
     let relogin = RwSignal::new(false);
@@ -182,9 +198,22 @@ fn Workspace(
         }
     };
 
+    #[cfg(feature = "office")]
+    let office_tabs = crate::office::is_staff(&session.user.role).then(|| {
+        crate::office::TABS
+            .iter()
+            .map(|(page, label, id)| tab(Screen::Office(page.clone()), label, id))
+            .collect_view()
+    });
+    #[cfg(not(feature = "office"))]
+    let office_tabs = ();
+    #[cfg(feature = "office")]
+    let token = StoredValue::new(session.token.clone());
+
     view! {
         <SyncBar relogin />
         <nav class="tabs">
+            {office_tabs}
             {tab(Screen::Households, "住户", "tab-households")}
             {tab(Screen::Floating, "流动人口", "tab-floating")}
             {tab(Screen::RentalHouses, "出租房屋", "tab-rental")}
@@ -196,6 +225,7 @@ fn Workspace(
                 <p class="problem" role="alert">"登录已过期：记录仍保存在本机，重新登录后即可上传。"</p>
                 <Login store=store.get_value() on_login=relogged />
             </Show>
+            <returned::ReturnedNote />
             {move || match ctx.screen.get() {
                 Screen::Households => view! { <households::HouseholdsScreen /> }.into_any(),
                 Screen::Household(id) => view! { <household_detail::HouseholdDetail id /> }.into_any(),
@@ -208,9 +238,21 @@ fn Workspace(
                 Screen::Dispute(id) => view! { <disputes::DisputeDetail id /> }.into_any(),
                 Screen::Visits => view! { <visits::VisitList /> }.into_any(),
                 Screen::Visit(id) => view! { <visits::VisitForm id /> }.into_any(),
+                #[cfg(feature = "office")]
+                Screen::Office(page) => crate::office::page(page, token.get_value()),
             }}
         </main>
     }
+}
+
+/// Township staff open the office bundle on the review queue; everyone else on households.
+fn first_screen(profile: &Profile) -> Screen {
+    #[cfg(feature = "office")]
+    if crate::office::is_staff(&profile.role) {
+        return Screen::Office(crate::office::Page::Queue);
+    }
+    let _ = profile;
+    Screen::Households
 }
 
 fn same_tab(open: &Screen, tab: &Screen) -> bool {
@@ -220,12 +262,14 @@ fn same_tab(open: &Screen, tab: &Screen) -> bool {
         Screen::RentalHouses | Screen::RentalHouse(_) => 2,
         Screen::Disputes | Screen::DisputeNew | Screen::Dispute(_) => 3,
         Screen::Visits | Screen::Visit(_) => 4,
+        #[cfg(feature = "office")]
+        Screen::Office(page) => 10 + page.tab(),
     };
     family(open) == family(tab)
 }
 
 /// Opens the screen where a record is corrected.
-pub fn open_record(ctx: Ctx, record_type: &'static str, id: String) {
+pub fn open_record(ctx: Ctx, record_type: &str, id: String) {
     match record_type {
         "household" => ctx.screen.set(Screen::Household(id)),
         "rental_house" => ctx.screen.set(Screen::RentalHouse(Some(id))),

@@ -16,6 +16,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::store::{DeviceStore, PendingRecord};
 use crate::sync::sync_now;
+use crate::ui::form::format_time;
+use crate::ui::returned::ReturnedList;
 use crate::ui::{Ctx, ctx, load, open_record};
 
 const LAST_SYNC_KEY: &str = "pingan.last_sync_ms";
@@ -99,6 +101,9 @@ fn run_sync(syncer: Syncer) {
                 syncer.relogin.set(true);
             }
             Next::Done | Next::Continue => {}
+        }
+        if outcome.error.is_none() {
+            super::returned::refresh(&syncer.store, syncer.ctx).await;
         }
         syncer.status.set(Some(text));
         syncer.ctx.saved();
@@ -200,6 +205,7 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
                     }
                 })
         }}
+        <ReturnedList />
         {move || {
             let refused = refused();
             (!refused.is_empty())
@@ -265,15 +271,4 @@ fn write_last_sync(ms: f64) {
         // Only a display hint; failing to keep it loses nothing.
         let _ = storage.set_item(LAST_SYNC_KEY, &ms.to_string());
     }
-}
-
-fn format_time(ms: f64) -> String {
-    let date = js_sys::Date::new(&ms.into());
-    format!(
-        "{}月{}日 {:02}:{:02}",
-        date.get_month() + 1,
-        date.get_date(),
-        date.get_hours(),
-        date.get_minutes()
-    )
 }

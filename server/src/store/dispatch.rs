@@ -103,7 +103,7 @@ impl Store {
         dispatch!(Store, self, s => s.set_review(review).await)
     }
 
-    pub async fn open_returns(&self) -> Result<Vec<(Review, String)>, StoreError> {
+    pub async fn open_returns(&self) -> Result<Vec<(Review, String, String)>, StoreError> {
         dispatch!(Store, self, s => s.open_returns().await)
     }
 

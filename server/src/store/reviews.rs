@@ -89,7 +89,8 @@ pub(super) const SET_REVIEW: &str = "
 
 /// Returned records the worker has not changed since.
 pub(super) const OPEN_RETURNS: &str = "
-    SELECT r.document_id, r.verdict, r.heads, r.reviewer, r.comment, r.reviewed_at_ms, d.village
+    SELECT r.document_id, r.verdict, r.heads, r.reviewer, r.comment, r.reviewed_at_ms, d.village,
+        d.record_type
     FROM reviews r JOIN documents d ON d.id = r.document_id
     WHERE r.verdict = 'returned' AND r.heads = d.heads
     ORDER BY r.reviewed_at_ms DESC";
@@ -184,11 +185,13 @@ macro_rules! review_queries {
                 Ok(())
             }
 
-            /// Returned records still as they were returned, with their village.
+            /// Returned records still as they were returned, with their village and record type.
             pub async fn open_returns(
                 &self,
-            ) -> Result<Vec<($crate::store::reviews::Review, String)>, $crate::store::StoreError>
-            {
+            ) -> Result<
+                Vec<($crate::store::reviews::Review, String, String)>,
+                $crate::store::StoreError,
+            > {
                 use sqlx::Row;
                 let rows = sqlx::query($crate::store::reviews::OPEN_RETURNS)
                     .fetch_all(&self.pool)
@@ -205,7 +208,7 @@ macro_rules! review_queries {
                             comment: row.get("comment"),
                             reviewed_at_ms: row.get("reviewed_at_ms"),
                         };
-                        Ok((review, row.get("village")))
+                        Ok((review, row.get("village"), row.get("record_type")))
                     })
                     .collect()
             }

@@ -1,0 +1,89 @@
+//! The ledgers (台账) inspections ask for, as XLSX or CSV for a period: the server builds
+//! them from the master copy; the browser saves the file.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::office;
+use crate::ui::form::today;
+
+const LEDGERS: &[(&str, &str)] = &[
+    ("disputes", "矛盾纠纷排查调处台账"),
+    ("floating-residents", "流动人口登记台账"),
+    ("rental-houses", "出租房屋台账"),
+    ("outreach-visits", "下访接访台账"),
+    ("annual-figures", "年度工作数据"),
+];
+
+#[component]
+pub fn Ledgers() -> impl IntoView {
+    let office = office();
+    let today = today();
+    let from = RwSignal::new(format!("{}-01-01", today.year()));
+    let to = RwSignal::new(today.to_string());
+    let problem = RwSignal::new(None::<String>);
+    let download = move |slug: &'static str, format: &'static str| {
+        let office = office.clone();
+        let (from, to) = (from.get_untracked(), to.get_untracked());
+        problem.set(None);
+        spawn_local(async move {
+            let file = format!("{slug}.{format}");
+            match office.ledger(&file, &from, &to).await {
+                Ok(blob) => save(&blob, &format!("{slug}_{from}_{to}.{format}")),
+                Err(error) => problem.set(Some(error.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card" id="ledgers">
+            <h2>"台账"</h2>
+            <div class="filters">
+                <label for="ledger-from">"起"</label>
+                <input id="ledger-from" type="date" prop:value=from on:change=move |ev| from.set(event_target_value(&ev)) />
+                <label for="ledger-to">"止"</label>
+                <input id="ledger-to" type="date" prop:value=to on:change=move |ev| to.set(event_target_value(&ev)) />
+            </div>
+            <ul class="rows">
+                {LEDGERS
+                    .iter()
+                    .map(|(slug, name)| {
+                        let (xlsx, csv) = (download.clone(), download.clone());
+                        view! {
+                            <li data-ledger=*slug>
+                                <span class="head">{*name}</span>
+                                <button type="button" class="small xlsx" on:click=move |_| xlsx(slug, "xlsx")>"Excel"</button>
+                                " "
+                                <button type="button" class="small secondary csv" on:click=move |_| csv(slug, "csv")>"CSV"</button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+        </section>
+    }
+}
+
+/// Hands the file to the browser's download through a temporary link.
+fn save(blob: &web_sys::Blob, name: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
+        return;
+    };
+    if let Ok(link) = document.create_element("a") {
+        let link: web_sys::HtmlAnchorElement = link.unchecked_into();
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+    }
+    // Revoked later: revoking at once can cancel the download before it starts.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
+}

@@ -1,0 +1,91 @@
+//! The township office's screens (镇综治办), built only into the office bundle
+//! (`office.html`, cargo feature `office`) so the phones' field app does not carry them:
+//!
+//! - [`queue`]: records changed since they were last approved, filtered by village, type and
+//!   worker;
+//! - [`record`]: one record's field-level diff since approval (who, which device, when), its
+//!   conflicts to settle, approve or return with a comment, and its history with the record
+//!   as it was at any entry;
+//! - [`dashboard`]: disputes by status, level and village, the cases to chase, overdue first;
+//! - [`statistics`]: the annual report's figures per village and for the township over a
+//!   chosen period, with bar charts and a monthly trend ([`chart`]), computed on this
+//!   computer from the synced records, so they work with no network;
+//! - [`duplicates`]: people registered twice, merged field by field;
+//! - [`ledgers`]: the 台账 as XLSX or CSV for a period.
+//!
+//! Everything except statistics asks the server ([`api`]); review state lives there, never in
+//! the records.
+
+pub mod api;
+mod chart;
+mod dashboard;
+mod duplicates;
+mod labels;
+mod ledgers;
+mod queue;
+mod record;
+mod statistics;
+
+use leptos::prelude::*;
+
+use crate::ui::Screen;
+use api::Office;
+
+/// Which office screen is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    Queue,
+    Record(String),
+    Dashboard,
+    Statistics,
+    Duplicates,
+    Ledgers,
+}
+
+impl Page {
+    /// The tab a page sits under.
+    pub fn tab(&self) -> u8 {
+        match self {
+            Page::Queue | Page::Record(_) => 0,
+            Page::Dashboard => 1,
+            Page::Statistics => 2,
+            Page::Duplicates => 3,
+            Page::Ledgers => 4,
+        }
+    }
+}
+
+/// The office's tabs, in the order the office works: review, chase, count, tidy, print.
+pub const TABS: &[(Page, &str, &str)] = &[
+    (Page::Queue, "审核", "tab-review"),
+    (Page::Dashboard, "纠纷督办", "tab-dashboard"),
+    (Page::Statistics, "统计", "tab-statistics"),
+    (Page::Duplicates, "重复人员", "tab-duplicates"),
+    (Page::Ledgers, "台账", "tab-ledgers"),
+];
+
+/// Whether this login may use the office screens (the server checks again on every call).
+pub fn is_staff(role: &str) -> bool {
+    matches!(role, "reviewer" | "admin")
+}
+
+pub fn page(page: Page, token: String) -> AnyView {
+    provide_context(Office { token });
+    match page {
+        Page::Queue => view! { <queue::Queue /> }.into_any(),
+        Page::Record(id) => view! { <record::RecordReview id /> }.into_any(),
+        Page::Dashboard => view! { <dashboard::Dashboard /> }.into_any(),
+        Page::Statistics => view! { <statistics::Statistics /> }.into_any(),
+        Page::Duplicates => view! { <duplicates::Duplicates /> }.into_any(),
+        Page::Ledgers => view! { <ledgers::Ledgers /> }.into_any(),
+    }
+}
+
+pub fn office() -> Office {
+    expect_context::<Office>()
+}
+
+pub fn open(page: Page) -> impl Fn() + Clone {
+    let ctx = crate::ui::ctx();
+    move || ctx.screen.set(Screen::Office(page.clone()))
+}

@@ -1,0 +1,244 @@
+//! The annual report's figures (`shared::statistics`) for a chosen period, per village and for
+//! the township, computed here from the records synced to this computer — so they show with
+//! no network — as a table, a bar chart per village and a monthly trend of the chosen figure.
+
+use leptos::prelude::*;
+use pingan_shared::records::dispute::Dispute;
+use pingan_shared::records::outreach::OutreachVisit;
+use pingan_shared::records::person::Person;
+use pingan_shared::records::rental_house::RentalHouse;
+use pingan_shared::statistics::{Figures, Period, Records, figures, figures_by_village};
+use pingan_shared::validation::Date;
+
+use super::chart::{BarChart, ColumnChart};
+use crate::error::AppError;
+use crate::store::DeviceStore;
+use crate::store::index::{DisputeSummary, PersonSummary, RentalHouseSummary, VisitSummary};
+use crate::ui::form::today;
+use crate::ui::{ctx, load};
+
+/// Each figure with its name in the annual report.
+/// Key, the report's name for it, and how to read it off [`Figures`].
+type Figure = (&'static str, &'static str, fn(&Figures) -> usize);
+
+const FIGURES: &[Figure] = &[
+    ("disputes_screened", "排查矛盾纠纷（件）", |f| {
+        f.disputes_screened
+    }),
+    ("disputes_mediated", "调处（件）", |f| {
+        f.disputes_mediated
+    }),
+    (
+        "disputes_resolved_with_agreement",
+        "达成调解协议（件）",
+        |f| f.disputes_resolved_with_agreement,
+    ),
+    (
+        "petition_backlog_resolved",
+        "化解信访积案（件）",
+        |f| f.petition_backlog_resolved,
+    ),
+    ("outreach_visits", "下访接访（次）", |f| {
+        f.outreach_visits
+    }),
+    (
+        "outreach_problems_collected",
+        "收集问题（个）",
+        |f| f.outreach_problems_collected,
+    ),
+    ("outreach_problem_kinds", "问题类别（类）", |f| {
+        f.outreach_problem_kinds
+    }),
+    ("outreach_problems_resolved", "当场解决（个）", |f| {
+        f.outreach_problems_resolved
+    }),
+    (
+        "outreach_problems_waiting_on_departments",
+        "待部门解决（个）",
+        |f| f.outreach_problems_waiting_on_departments,
+    ),
+    (
+        "floating_residents_registered",
+        "登记流动人口（人）",
+        |f| f.floating_residents_registered,
+    ),
+    (
+        "floating_residents_present",
+        "期末在住流动人口（人）",
+        |f| f.floating_residents_present,
+    ),
+    ("rental_houses_registered", "出租房屋（户）", |f| {
+        f.rental_houses_registered
+    }),
+    (
+        "rental_houses_with_letter",
+        "签订责任书（户）",
+        |f| f.rental_houses_with_letter,
+    ),
+];
+
+/// What the figures are computed from, read once from the device.
+#[derive(Default)]
+struct Loaded {
+    persons: Vec<Person>,
+    rental_houses: Vec<RentalHouse>,
+    disputes: Vec<Dispute>,
+    outreach_visits: Vec<OutreachVisit>,
+}
+
+impl Loaded {
+    fn records(&self) -> Records<'_> {
+        Records {
+            persons: &self.persons,
+            rental_houses: &self.rental_houses,
+            disputes: &self.disputes,
+            outreach_visits: &self.outreach_visits,
+        }
+    }
+}
+
+async fn load_records(store: DeviceStore) -> Result<Loaded, AppError> {
+    let floating: Vec<String> = store
+        .list::<PersonSummary>()
+        .await?
+        .into_iter()
+        .filter(|p| p.floating && !p.merged)
+        .map(|p| p.id)
+        .collect();
+    let houses: Vec<String> = store
+        .list::<RentalHouseSummary>()
+        .await?
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    let disputes: Vec<String> = store
+        .list::<DisputeSummary>()
+        .await?
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    let visits: Vec<String> = store
+        .list::<VisitSummary>()
+        .await?
+        .into_iter()
+        .map(|v| v.id)
+        .collect();
+    Ok(Loaded {
+        persons: store.records(&floating).await?,
+        rental_houses: store.records(&houses).await?,
+        disputes: store.records(&disputes).await?,
+        outreach_visits: store.records(&visits).await?,
+    })
+}
+
+#[component]
+pub fn Statistics() -> impl IntoView {
+    let ctx = ctx();
+    let today = today();
+    let from = RwSignal::new(format!("{}-01-01", today.year()));
+    let to = RwSignal::new(today.to_string());
+    let chosen = RwSignal::new(0usize);
+    let loaded = load(move || {
+        ctx.revision.track();
+        let store = ctx.store();
+        async move { load_records(store).await }
+    });
+    let period = move || -> Result<Period, String> {
+        let parse = |text: String, name: &str| {
+            Date::parse(&text).map_err(|_| format!("{name}不是有效日期"))
+        };
+        let period = Period {
+            from: parse(from.get(), "起始日期")?,
+            to: parse(to.get(), "截止日期")?,
+        };
+        if period.from > period.to {
+            return Err("起始日期晚于截止日期".into());
+        }
+        Ok(period)
+    };
+
+    view! {
+        <section class="card" id="statistics">
+            <h2>"统计"</h2>
+            <div class="filters">
+                <label for="stats-from">"起"</label>
+                <input id="stats-from" type="date" prop:value=from on:change=move |ev| from.set(event_target_value(&ev)) />
+                <label for="stats-to">"止"</label>
+                <input id="stats-to" type="date" prop:value=to on:change=move |ev| to.set(event_target_value(&ev)) />
+            </div>
+            <p class="muted">"根据本机已同步的记录计算，无网络时也可查看。"</p>
+            {move || {
+                let period = match period() {
+                    Ok(p) => p,
+                    Err(e) => return view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
+                };
+                loaded.with(|loaded| match loaded {
+                    None => view! { <p class="empty">"正在计算…"</p> }.into_any(),
+                    Some(Err(error)) => view! { <p class="field-error">{error.to_string()}</p> }.into_any(),
+                    Some(Ok(loaded)) => figures_view(loaded, period, chosen).into_any(),
+                })
+            }}
+        </section>
+    }
+}
+
+fn figures_view(loaded: &Loaded, period: Period, chosen: RwSignal<usize>) -> impl IntoView + use<> {
+    let ctx = ctx();
+    let (by_village, township) = figures_by_village(loaded.records(), period);
+    let names: Vec<(String, String)> = by_village
+        .keys()
+        .map(|v| (v.clone(), ctx.village_name(v)))
+        .collect();
+    // Read tracked: choosing another row redraws the charts.
+    let (key, label, count) = FIGURES[chosen.get().min(FIGURES.len() - 1)];
+    let bars = names
+        .iter()
+        .map(|(id, name)| (name.clone(), count(&by_village[id])))
+        .collect();
+    let trend = period
+        .months()
+        .into_iter()
+        .map(|(month, p)| (month, count(&figures(loaded.records(), None, p))))
+        .collect();
+    let rate = |f: &Figures| {
+        f.mediation_rate_percent()
+            .map_or("—".to_owned(), |r| format!("{r}%"))
+    };
+    view! {
+        <div class="table-scroll">
+            <table class="figures" id="figures">
+                <thead>
+                    <tr>
+                        <th>"指标"</th>
+                        {names.iter().map(|(_, name)| view! { <th>{name.clone()}</th> }).collect_view()}
+                        <th>"全镇"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {FIGURES
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (key, label, count))| {
+                            view! {
+                                <tr data-figure=*key class:chosen=move || chosen.get() == i on:click=move |_| chosen.set(i)>
+                                    <th>{*label}</th>
+                                    {names.iter().map(|(id, _)| view! { <td>{count(&by_village[id])}</td> }).collect_view()}
+                                    <td class="total">{count(&township)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                    <tr data-figure="mediation_rate">
+                        <th>"调处率"</th>
+                        {names.iter().map(|(id, _)| view! { <td>{rate(&by_village[id])}</td> }).collect_view()}
+                        <td class="total">{rate(&township)}</td>
+                    </tr>
+                </tbody>
+            </table>
+        </div>
+        <p class="muted">"点选表中一行，下图即显示该指标。"</p>
+        <BarChart id="chart-villages" title=format!("{label} · 各村") bars />
+        <ColumnChart id="chart-trend" title=format!("{label} · 全镇按月") columns=trend />
+        <span hidden data-chosen=key></span>
+    }
+}

@@ -1,0 +1,160 @@
+// The township office's review, in the office bundle (office.html): a reviewer approves a
+// household a worker registered; the worker changes it and the record comes back to the
+// queue with the field-level diff naming who changed what; two phones write the same field
+// offline and the reviewer settles the conflict, which reaches the phones on their next
+// sync; a record returned with a comment shows that comment on the worker's phone.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  PASSWORD, TestServer, browserLog, launchChromium, openApp, synced, within,
+} from './support.mjs';
+
+const ADDRESS = '新民村4组16号';
+const HEAD = '诸葛春生';
+
+let browser;
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** The office bundle, logged in as the demo reviewer, the township synced. */
+async function openOffice(server, t) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  t.after(() => context.close());
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const log = browserLog(page);
+  await page.goto(`${server.url}office.html`);
+  await page.locator('#login-username').fill('reviewer');
+  await page.locator('#login-password').fill(PASSWORD);
+  await page.locator('#login-submit').click();
+  await page.locator('#review-queue').waitFor();
+  await synced(page);
+  return { context, page, log };
+}
+
+async function syncNow(page) {
+  await page.locator('#sync-now').click();
+  await synced(page);
+}
+
+async function openHousehold(page) {
+  await page.locator('#tab-households').click();
+  // By the head's name: the address is what changes.
+  await page.locator('#household-search').fill(HEAD);
+  await page.locator('#household-list li').filter({ hasText: HEAD }).click();
+  await page.locator('#household-detail').waitFor();
+}
+
+async function editAddress(page, address) {
+  await openHousehold(page);
+  await page.locator('#edit-address').fill(address);
+  await page.locator('#household-save').click();
+  await page.locator('#household-edit-form .notice').filter({ hasText: '已保存' }).waitFor();
+}
+
+/** The queue filtered to one worker's records, then the household opened from it. */
+async function reviewHousehold(office, worker) {
+  await office.locator('#tab-review').click();
+  await office.locator('#queue-worker').fill(worker);
+  await office.locator('#queue-worker').press('Enter');
+  await office.locator('#queue-list li').filter({ hasText: HEAD }).click();
+  await office.locator('#record-review').waitFor();
+}
+
+test('a reviewer approves, sees a later change with its diff, settles a conflict and returns a record', { timeout: 240_000 }, async (t) => {
+  const server = await TestServer.start();
+  t.after(() => server.cleanup());
+  await server.addWorker('worker01b', '新民村网格员', 'v01');
+  const phone = await openApp(browser, server, t, 'worker01');
+  const office = await openOffice(server, t);
+  const log = [...phone.log, ...office.log];
+  await server.explain(async () => {
+    // A worker registers a household; it reaches the review queue with every field as new.
+    await phone.page.locator('#household-group').fill('4组');
+    await phone.page.locator('#household-address').fill(ADDRESS);
+    await phone.page.locator('#household-head').fill(HEAD);
+    await phone.page.locator('#household-add').click();
+    await phone.page.locator('#household-form .notice').filter({ hasText: '已保存' }).waitFor();
+    await syncNow(phone.page);
+
+    await reviewHousehold(office.page, 'worker01');
+    const address = office.page.locator('#changes tr[data-field="address"]');
+    await address.locator('.after').filter({ hasText: ADDRESS }).waitFor();
+    assert.match(await address.locator('.by').textContent(), /worker01/);
+    await office.page.locator('#approve').click();
+    await office.page.locator('#review-queue').waitFor();
+    await office.page.locator('#queue-worker').fill('worker01');
+    await office.page.locator('#queue-worker').press('Enter');
+    await office.page.getByText('没有待审核的记录。').waitFor();
+
+    // The worker corrects the address: back in the queue, with the diff from the approved one.
+    await editAddress(phone.page, '新民村4组18号');
+    await syncNow(phone.page);
+    await reviewHousehold(office.page, 'worker01');
+    await office.page.locator('#last-verdict').filter({ hasText: '审核通过' }).waitFor();
+    await address.locator('.before').filter({ hasText: ADDRESS }).waitFor();
+    await address.locator('.after').filter({ hasText: '新民村4组18号' }).waitFor();
+    assert.match(await address.locator('.by').textContent(), /worker01 · /);
+    assert.equal(await office.page.locator('#changes tbody tr').count(), 1, 'only the changed field is shown');
+
+    // History: each upload, and the record as it was after the first.
+    await office.page.locator('#history-show').click();
+    const steps = office.page.locator('#history-steps li');
+    await within(15_000, 'two history entries', steps.nth(1).waitFor());
+    await steps.first().click();
+    await office.page.locator('#record-at tr[data-field="address"]').filter({ hasText: ADDRESS }).waitFor();
+
+    // Two phones of the village write the address offline, differently: a conflict.
+    const second = await openApp(browser, server, t, 'worker01b');
+    log.push(...second.log);
+    await phone.context.setOffline(true);
+    await second.context.setOffline(true);
+    await editAddress(phone.page, '新民村4组20号');
+    await editAddress(second.page, '新民村4组22号');
+    for (const device of [phone, second]) {
+      await device.context.setOffline(false);
+      await syncNow(device.page);
+    }
+    await reviewHousehold(office.page, 'worker01b');
+    const conflict = office.page.locator('#conflicts .conflict[data-field="address"]');
+    await conflict.waitFor();
+    const values = conflict.locator('li');
+    assert.equal(await values.count(), 2);
+    const chosen = values.filter({ hasText: '新民村4组22号' });
+    assert.match(await chosen.textContent(), /worker01b/);
+    await chosen.locator('.choose').click();
+    await office.page.locator('#conflicts').waitFor({ state: 'detached' });
+    await address.locator('.after').filter({ hasText: '新民村4组22号' }).waitFor();
+
+    // Returned with a comment; the phone shows it after its next sync, and on the record.
+    await office.page.locator('#verdict-comment').fill('门牌号请以公安门牌为准');
+    await office.page.locator('#return').click();
+    await office.page.locator('#review-queue').waitFor();
+
+    await syncNow(phone.page);
+    await phone.page.locator('#returned-list li').filter({ hasText: '门牌号请以公安门牌为准' }).locator('.fix').click();
+    await phone.page.locator('#household-detail').waitFor();
+    await phone.page.locator('#returned-note').filter({ hasText: '门牌号请以公安门牌为准' }).waitFor();
+    // The reviewer's choice reached the phone that had written the other value.
+    assert.equal(await phone.page.locator('#edit-address').inputValue(), '新民村4组22号');
+  }, log);
+});
+
+test('the office screens are refused to a worker and the worker app carries none of them', { timeout: 120_000 }, async (t) => {
+  const server = await TestServer.start();
+  t.after(() => server.cleanup());
+  const { page, log } = await openApp(browser, server, t, 'worker01');
+  await server.explain(async () => {
+    assert.equal(await page.locator('#tab-review').count(), 0, 'the field app has no review tab');
+    await page.goto(`${server.url}office.html`);
+    await page.locator('#household-form').waitFor();
+    assert.equal(await page.locator('#tab-review').count(), 0, 'a worker gets no office tabs in the office bundle');
+  }, log);
+});
