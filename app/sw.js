@@ -16,7 +16,7 @@ const SHELL = [
 ];
 
 // The township office's bundle: cached when the office first opens it, not on every phone.
-const OFFICE = ['/office.html', '/pingan_office.js', '/pingan_office_bg.wasm'];
+const OFFICE = ['/office.html', '/office.css', '/pingan_office.js', '/pingan_office_bg.wasm'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));

@@ -110,6 +110,74 @@ impl Figures {
     }
 }
 
+/// One count of the annual report: a stable key, its name in the report, and its value.
+pub type Count = (&'static str, &'static str, fn(&Figures) -> usize);
+
+/// Every count of the annual report, in its order and words. The mediation rate
+/// ([`Figures::mediation_rate_percent`]) follows the first two.
+pub const COUNTS: &[Count] = &[
+    ("disputes_screened", "排查矛盾纠纷（件）", |f| {
+        f.disputes_screened
+    }),
+    ("disputes_mediated", "调处矛盾纠纷（件）", |f| {
+        f.disputes_mediated
+    }),
+    (
+        "disputes_resolved_with_agreement",
+        "达成协议（件）",
+        |f| f.disputes_resolved_with_agreement,
+    ),
+    (
+        "petition_backlog_resolved",
+        "化解信访积案（件）",
+        |f| f.petition_backlog_resolved,
+    ),
+    ("outreach_visits", "下访走访（次）", |f| {
+        f.outreach_visits
+    }),
+    (
+        "outreach_problem_kinds",
+        "收集群众问题（类）",
+        |f| f.outreach_problem_kinds,
+    ),
+    (
+        "outreach_problems_collected",
+        "收集群众问题（件）",
+        |f| f.outreach_problems_collected,
+    ),
+    ("outreach_problems_resolved", "当场解决（件）", |f| {
+        f.outreach_problems_resolved
+    }),
+    (
+        "outreach_problems_waiting_on_departments",
+        "待上级部门协调（件）",
+        |f| f.outreach_problems_waiting_on_departments,
+    ),
+    (
+        "floating_residents_registered",
+        "登记流动人口（人）",
+        |f| f.floating_residents_registered,
+    ),
+    (
+        "floating_residents_present",
+        "期末在册流动人口（人）",
+        |f| f.floating_residents_present,
+    ),
+    (
+        "rental_houses_registered",
+        "登记出租房屋（处）",
+        |f| f.rental_houses_registered,
+    ),
+    (
+        "rental_houses_with_letter",
+        "签订治安责任书（处）",
+        |f| f.rental_houses_with_letter,
+    ),
+];
+
+/// The mediation rate's name in the report.
+pub const MEDIATION_RATE_LABEL: &str = "调处率（%）";
+
 /// Figures for the records of `village` (or the whole township when `None`).
 pub fn figures(records: Records<'_>, village: Option<&str>, period: Period) -> Figures {
     let in_scope = |v: &str| village.is_none_or(|wanted| wanted == v);

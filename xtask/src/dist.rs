@@ -20,6 +20,7 @@ const STATIC_FILES: &[&str] = &[
     "index.html",
     "office.html",
     "style.css",
+    "office.css",
     "manifest.webmanifest",
     "sw.js",
 ];
@@ -224,7 +225,7 @@ fn sizes(out: &Path) -> Result<String> {
         );
         let sum = match name {
             _ if !shipped => continue,
-            _ if name.starts_with("pingan_office") => &mut office,
+            _ if name.starts_with("pingan_office") || name.starts_with("office") => &mut office,
             _ => &mut field,
         };
         for (sum, size) in sum.iter_mut().zip(measure(&file)?) {

@@ -7,7 +7,9 @@ use pingan_shared::records::dispute::Dispute;
 use pingan_shared::records::outreach::OutreachVisit;
 use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
-use pingan_shared::statistics::{Figures, Period, Records, figures, figures_by_village};
+use pingan_shared::statistics::{
+    COUNTS as FIGURES, Figures, MEDIATION_RATE_LABEL, Period, Records, figures, figures_by_village,
+};
 use pingan_shared::validation::Date;
 
 use super::chart::{BarChart, ColumnChart};
@@ -16,66 +18,6 @@ use crate::store::DeviceStore;
 use crate::store::index::{DisputeSummary, PersonSummary, RentalHouseSummary, VisitSummary};
 use crate::ui::form::today;
 use crate::ui::{ctx, load};
-
-/// Each figure with its name in the annual report.
-/// Key, the report's name for it, and how to read it off [`Figures`].
-type Figure = (&'static str, &'static str, fn(&Figures) -> usize);
-
-const FIGURES: &[Figure] = &[
-    ("disputes_screened", "排查矛盾纠纷（件）", |f| {
-        f.disputes_screened
-    }),
-    ("disputes_mediated", "调处（件）", |f| {
-        f.disputes_mediated
-    }),
-    (
-        "disputes_resolved_with_agreement",
-        "达成调解协议（件）",
-        |f| f.disputes_resolved_with_agreement,
-    ),
-    (
-        "petition_backlog_resolved",
-        "化解信访积案（件）",
-        |f| f.petition_backlog_resolved,
-    ),
-    ("outreach_visits", "下访接访（次）", |f| {
-        f.outreach_visits
-    }),
-    (
-        "outreach_problems_collected",
-        "收集问题（个）",
-        |f| f.outreach_problems_collected,
-    ),
-    ("outreach_problem_kinds", "问题类别（类）", |f| {
-        f.outreach_problem_kinds
-    }),
-    ("outreach_problems_resolved", "当场解决（个）", |f| {
-        f.outreach_problems_resolved
-    }),
-    (
-        "outreach_problems_waiting_on_departments",
-        "待部门解决（个）",
-        |f| f.outreach_problems_waiting_on_departments,
-    ),
-    (
-        "floating_residents_registered",
-        "登记流动人口（人）",
-        |f| f.floating_residents_registered,
-    ),
-    (
-        "floating_residents_present",
-        "期末在住流动人口（人）",
-        |f| f.floating_residents_present,
-    ),
-    ("rental_houses_registered", "出租房屋（户）", |f| {
-        f.rental_houses_registered
-    }),
-    (
-        "rental_houses_with_letter",
-        "签订责任书（户）",
-        |f| f.rental_houses_with_letter,
-    ),
-];
 
 /// What the figures are computed from, read once from the device.
 #[derive(Default)]
@@ -202,7 +144,7 @@ fn figures_view(loaded: &Loaded, period: Period, chosen: RwSignal<usize>) -> imp
         .collect();
     let rate = |f: &Figures| {
         f.mediation_rate_percent()
-            .map_or("—".to_owned(), |r| format!("{r}%"))
+            .map_or("—".to_owned(), |r| r.to_string())
     };
     view! {
         <div class="table-scroll">
@@ -229,7 +171,7 @@ fn figures_view(loaded: &Loaded, period: Period, chosen: RwSignal<usize>) -> imp
                         })
                         .collect_view()}
                     <tr data-figure="mediation_rate">
-                        <th>"调处率"</th>
+                        <th>{MEDIATION_RATE_LABEL}</th>
                         {names.iter().map(|(id, _)| view! { <td>{rate(&by_village[id])}</td> }).collect_view()}
                         <td class="total">{rate(&township)}</td>
                     </tr>

@@ -413,7 +413,7 @@ fn annual_figures(township: &Township, period: Period) -> Vec<Sheet> {
         .chain(township.villages.values().cloned())
         .chain(std::iter::once("全镇合计".to_owned()))
         .collect();
-    let rows = FIGURE_ROWS
+    let rows = figure_rows()
         .iter()
         .map(|(label, value)| {
             std::iter::once(Cell::text(*label))
@@ -429,52 +429,32 @@ fn annual_figures(township: &Township, period: Period) -> Vec<Sheet> {
     }]
 }
 
-type FigureRow = (&'static str, fn(&Figures) -> Cell);
+type FigureRow = (&'static str, Box<dyn Fn(&Figures) -> Cell>);
 
-/// The annual report's figures, in its order and words.
-const FIGURE_ROWS: &[FigureRow] = &[
-    ("排查矛盾纠纷（件）", |f| {
-        Cell::count(f.disputes_screened)
-    }),
-    ("调处矛盾纠纷（件）", |f| {
-        Cell::count(f.disputes_mediated)
-    }),
-    ("调处率（%）", |f| {
-        f.mediation_rate_percent()
-            .map_or(Cell::text("—"), Cell::Number)
-    }),
-    ("达成协议（件）", |f| {
-        Cell::count(f.disputes_resolved_with_agreement)
-    }),
-    ("化解信访积案（件）", |f| {
-        Cell::count(f.petition_backlog_resolved)
-    }),
-    ("下访走访（次）", |f| Cell::count(f.outreach_visits)),
-    ("收集群众问题（类）", |f| {
-        Cell::count(f.outreach_problem_kinds)
-    }),
-    ("收集群众问题（件）", |f| {
-        Cell::count(f.outreach_problems_collected)
-    }),
-    ("当场解决（件）", |f| {
-        Cell::count(f.outreach_problems_resolved)
-    }),
-    ("待上级部门协调（件）", |f| {
-        Cell::count(f.outreach_problems_waiting_on_departments)
-    }),
-    ("登记流动人口（人）", |f| {
-        Cell::count(f.floating_residents_registered)
-    }),
-    ("期末在册流动人口（人）", |f| {
-        Cell::count(f.floating_residents_present)
-    }),
-    ("登记出租房屋（处）", |f| {
-        Cell::count(f.rental_houses_registered)
-    }),
-    ("签订治安责任书（处）", |f| {
-        Cell::count(f.rental_houses_with_letter)
-    }),
-];
+/// The annual report's figures, in its order and words (`shared::statistics::COUNTS`, with
+/// the mediation rate after the first two).
+fn figure_rows() -> Vec<FigureRow> {
+    let mut rows: Vec<FigureRow> = statistics::COUNTS
+        .iter()
+        .map(|&(_, label, count)| {
+            (
+                label,
+                Box::new(move |f: &Figures| Cell::count(count(f))) as Box<dyn Fn(&Figures) -> Cell>,
+            )
+        })
+        .collect();
+    rows.insert(
+        2,
+        (
+            statistics::MEDIATION_RATE_LABEL,
+            Box::new(|f: &Figures| {
+                f.mediation_rate_percent()
+                    .map_or(Cell::text("—"), Cell::Number)
+            }),
+        ),
+    );
+    rows
+}
 
 fn in_period(period: Period, day: &str) -> bool {
     Date::parse(day).is_ok_and(|d| period.contains(d))
