@@ -1,5 +1,6 @@
-//! The field app: a Leptos client-side-rendered WebAssembly app that a village worker uses door
-//! to door, mostly without signal.
+//! The app: a Leptos client-side-rendered WebAssembly app that a village worker uses door to
+//! door, mostly without signal — and, built with the `office` feature, the township office's
+//! bundle (`office.html`: the same app plus the review screens; decision 16).
 //!
 //! Records are Automerge documents kept in the browser's IndexedDB; the UI reads and writes
 //! only the device, never waiting on the network. Sync uploads what the server has not yet
@@ -11,20 +12,24 @@
 //!   ([`store::index`]: one compact summary per record, per record type, written in the same
 //!   transaction), the device's identity. Every save commits before the UI says "saved";
 //!   edits are Automerge changes to the stored document, so concurrent edits merge.
-//! - [`api`]: HTTP to the server — login/logout (JSON), sync (CBOR).
+//! - [`api`]: HTTP to the server — login/logout and the office's calls (JSON), sync (CBOR).
 //! - [`sync`]: sync rounds driven by the shared sans-IO engine.
 //! - [`error`]: the app's one error type, worded for the worker.
 //! - [`ui`]: Leptos components, one module per record type — `households` (list by village
 //!   and group with search, the door form), `household_detail` (the household page with its
-//!   members), `floating` (流动人口 list and
-//!   registration: ID number decoding, rented house and employer, duplicate warning),
+//!   members), `floating` (流动人口 list and registration: ID number decoding, rented house and
+//!   employer), `duplicates` (the possible-duplicate warning both person forms show),
 //!   `rental_houses` (tenants, letter, safety check), `disputes` (list overdue first, every
 //!   lifecycle step), `visits` (households visited, problems and outcomes) — plus `sync_bar`
-//!   (connection, pending and refused records, storage warning), `form` (field errors, inputs, the remembered village,
-//!   list ordering) and `login`.
+//!   (connection, pending and refused records, storage warning), `returned` (records the office
+//!   sent back, with its comment), `form` (field errors, inputs, the remembered village, list
+//!   ordering) and `login`.
+//! - `office` (feature `office` only): the township office's screens — review queue, diff and
+//!   verdicts, conflicts, history, disputes dashboard, statistics and charts, duplicates,
+//!   ledgers.
 //!
-//! The static shell (`index.html`, `style.css`, `sw.js`, `manifest.webmanifest`) sits beside
-//! `src/`; `cargo xtask dist` bundles it with the wasm.
+//! The static shells (`index.html`, `office.html`, `style.css`, `office.css`, `sw.js`,
+//! `manifest.webmanifest`) sit beside `src/`; `cargo xtask dist` bundles them with the wasm.
 
 pub mod api;
 pub mod error;

@@ -238,7 +238,7 @@ async fn serve(
     }
     let township_name = township_name.unwrap_or_else(|| {
         if demo {
-            pingan_shared::generator::generate(&TownshipSpec::demo()).name
+            pingan_shared::generator::township_name(&TownshipSpec::demo())
         } else {
             "本镇".to_owned()
         }

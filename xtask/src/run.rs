@@ -19,7 +19,8 @@ pub fn run(args: &[String]) -> Result<()> {
 
     let server_args = server_args(extra, &assets.to_string_lossy());
     let listen = value_of(&server_args, "--listen").unwrap_or(DEFAULT_LISTEN);
-    eprintln!("\nPingan: http://{listen}/");
+    eprintln!("\nPingan: http://{listen}/ (field app)");
+    eprintln!("        http://{listen}/office.html (township office: log in as reviewer)");
     eprintln!("An empty database is filled with a demo township; the server lists the demo");
     eprintln!(
         "accounts below (e.g. worker01 for a village worker, reviewer for the township office).\n"

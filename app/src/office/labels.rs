@@ -97,6 +97,8 @@ fn name_zh(name: &str) -> &str {
         "department" => "承办部门",
         "created_by" => "登记人",
         "created_at_ms" => "登记时间",
+        "schema_version" => "数据版本",
+        "type" => "记录类型",
         other => other,
     }
 }

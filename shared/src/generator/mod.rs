@@ -108,6 +108,14 @@ pub struct Township {
     pub outreach_visits: Vec<(DocumentId, OutreachVisit)>,
 }
 
+/// The name [`generate`] gives the township, without generating the rest (the server names
+/// its ledgers with it at every start).
+pub fn township_name(spec: &TownshipSpec) -> String {
+    // The first draw of the township's stream, as in `Town::new`.
+    let mut rng = Rng::for_stream(spec.seed, &[0]);
+    rng.pick(names::TOWNSHIPS).to_owned()
+}
+
 /// Generates the township `spec` describes.
 ///
 /// # Panics

@@ -468,3 +468,10 @@ fn records_are_created_within_the_year_and_not_before_what_they_record() {
         }
     }
 }
+
+#[test]
+fn the_township_name_alone_is_the_name_the_whole_township_gets() {
+    for spec in [TownshipSpec::demo(), small()] {
+        assert_eq!(township_name(&spec), generate(&spec).name);
+    }
+}
