@@ -11,6 +11,7 @@ const SHELL = [
   '/pingan_app.js',
   '/pingan_app_bg.wasm',
   '/style.css',
+  '/pwa.js',
   '/manifest.webmanifest',
   '/icons/icon.svg',
 ];

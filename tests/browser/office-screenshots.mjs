@@ -10,7 +10,9 @@ import { copyFile, mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PASSWORD, TestServer, launchChromium, openApp, synced } from './support.mjs';
+import {
+  TestServer, editHouseholdAddress, launchChromium, openApp, openOffice, synced,
+} from './support.mjs';
 
 const run = promisify(execFile);
 const out = path.join(path.dirname(new URL(import.meta.url).pathname), '../../docs/screenshots');
@@ -22,14 +24,7 @@ const cleanups = [];
 const t = { after: (fn) => cleanups.push(fn) };
 const HEAD = '诸葛春生';
 
-async function editAddress(page, address) {
-  await page.locator('#tab-households').click();
-  await page.locator('#household-search').fill(HEAD);
-  await page.locator('#household-list li').filter({ hasText: HEAD }).click();
-  await page.locator('#edit-address').fill(address);
-  await page.locator('#household-save').click();
-  await page.locator('#household-edit-form .notice').filter({ hasText: '已保存' }).waitFor();
-}
+const editAddress = (page, address) => editHouseholdAddress(page, HEAD, address);
 
 async function syncNow(page) {
   await page.locator('#sync-now').click();
@@ -45,16 +40,8 @@ try {
   await phone.page.locator('#household-form .notice').filter({ hasText: '已保存' }).waitFor();
   await syncNow(phone.page);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
+  const { page } = await openOffice(browser, server, t, { viewport: { width: 1280, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
   const shot = (name, options = {}) => page.screenshot({ path: path.join(out, `office-${name}.png`), ...options });
-  await page.goto(`${server.url}office.html`);
-  await page.locator('#login-username').fill('reviewer');
-  await page.locator('#login-password').fill(PASSWORD);
-  await page.locator('#login-submit').click();
-  await page.locator('#review-queue').waitFor();
-  await synced(page);
   await page.locator('#queue-list li').first().waitFor();
   await shot('queue');
 

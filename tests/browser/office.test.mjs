@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import {
-  PASSWORD, TestServer, browserLog, citizenId, launchChromium, openApp, synced,
+  PASSWORD, TestServer, citizenId, launchChromium, openApp, openOffice, synced,
 } from './support.mjs';
 
 const YEAR = { from: '2022-01-01', to: '2022-12-31' };
@@ -21,21 +21,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function openOffice(server, t) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  t.after(() => context.close());
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const log = browserLog(page);
-  await page.goto(`${server.url}office.html`);
-  await page.locator('#login-username').fill('reviewer');
-  await page.locator('#login-password').fill(PASSWORD);
-  await page.locator('#login-submit').click();
-  await page.locator('#review-queue').waitFor();
-  await synced(page);
-  return { context, page, log };
-}
 
 /** The reviewer's view of the API, straight from Node. */
 async function api(server, path) {
@@ -67,7 +52,7 @@ async function townshipColumn(page) {
 test('dashboard and statistics agree with the server, and statistics show offline', { timeout: 180_000 }, async (t) => {
   const server = await TestServer.start();
   t.after(() => server.cleanup());
-  const { context, page, log } = await openOffice(server, t);
+  const { context, page, log } = await openOffice(browser, server, t, { acceptDownloads: true });
   await server.explain(async () => {
     // Dashboard: the township row is the server's count; the cases to chase, overdue first.
     const board = await (await api(server, 'api/review/disputes')).json();
@@ -142,7 +127,7 @@ test('a person registered in two villages is merged, and ledgers download', { ti
   await register('worker01', '新民村2组5号', '韩雪梅');
   await register('worker02', '百丈村2组9号', '韩雪玫');
 
-  const { page, log } = await openOffice(server, t);
+  const { page, log } = await openOffice(browser, server, t, { acceptDownloads: true });
   await server.explain(async () => {
     await page.locator('#tab-duplicates').click();
     const group = page.locator(`.duplicate-group[data-citizen-id="${id}"]`);

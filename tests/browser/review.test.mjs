@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  PASSWORD, TestServer, browserLog, launchChromium, openApp, synced, within,
+  TestServer, editHouseholdAddress, launchChromium, openApp, openOffice, synced, within,
 } from './support.mjs';
 
 const ADDRESS = '新民村4组16号';
@@ -23,41 +23,12 @@ after(async () => {
   await browser?.close();
 });
 
-/** The office bundle, logged in as the demo reviewer, the township synced. */
-async function openOffice(server, t) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  t.after(() => context.close());
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const log = browserLog(page);
-  await page.goto(`${server.url}office.html`);
-  await page.locator('#login-username').fill('reviewer');
-  await page.locator('#login-password').fill(PASSWORD);
-  await page.locator('#login-submit').click();
-  await page.locator('#review-queue').waitFor();
-  await synced(page);
-  return { context, page, log };
-}
-
 async function syncNow(page) {
   await page.locator('#sync-now').click();
   await synced(page);
 }
 
-async function openHousehold(page) {
-  await page.locator('#tab-households').click();
-  // By the head's name: the address is what changes.
-  await page.locator('#household-search').fill(HEAD);
-  await page.locator('#household-list li').filter({ hasText: HEAD }).click();
-  await page.locator('#household-detail').waitFor();
-}
-
-async function editAddress(page, address) {
-  await openHousehold(page);
-  await page.locator('#edit-address').fill(address);
-  await page.locator('#household-save').click();
-  await page.locator('#household-edit-form .notice').filter({ hasText: '已保存' }).waitFor();
-}
+const editAddress = (page, address) => editHouseholdAddress(page, HEAD, address);
 
 /** The queue filtered to one worker's records, then the household opened from it. */
 async function reviewHousehold(office, worker) {
@@ -73,7 +44,7 @@ test('a reviewer approves, sees a later change with its diff, settles a conflict
   t.after(() => server.cleanup());
   await server.addWorker('worker01b', '新民村网格员', 'v01');
   const phone = await openApp(browser, server, t, 'worker01');
-  const office = await openOffice(server, t);
+  const office = await openOffice(browser, server, t);
   const log = [...phone.log, ...office.log];
   await server.explain(async () => {
     // A worker registers a household; it reaches the review queue with every field as new.

@@ -217,6 +217,37 @@ export async function openApp(browser, server, t, user = 'worker01', options = {
   return { context, page, log };
 }
 
+/**
+ * The township office's bundle (`office.html`) at desktop size, logged in as the demo
+ * reviewer, with the whole township synced. `options` go to `browser.newContext`.
+ */
+export async function openOffice(browser, server, t, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  t.after(() => context.close());
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const log = browserLog(page);
+  await page.goto(`${server.url}office.html`);
+  await page.locator('#login-username').fill('reviewer');
+  await page.locator('#login-password').fill(PASSWORD);
+  await page.locator('#login-submit').click();
+  await page.locator('#review-queue').waitFor();
+  await synced(page);
+  return { context, page, log };
+}
+
+/** On a phone: the household of `head` gets a new address through its page. */
+export async function editHouseholdAddress(page, head, address) {
+  await page.locator('#tab-households').click();
+  // By the head's name: the address is what changes.
+  await page.locator('#household-search').fill(head);
+  await page.locator('#household-list li').filter({ hasText: head }).click();
+  await page.locator('#household-detail').waitFor();
+  await page.locator('#edit-address').fill(address);
+  await page.locator('#household-save').click();
+  await page.locator('#household-edit-form .notice').filter({ hasText: '已保存' }).waitFor();
+}
+
 /** Waits until a sync has finished and nothing waits to upload. */
 export async function synced(page, timeout = 30_000) {
   await page.locator('#sync-status').filter({ hasText: '同步完成' }).waitFor({ state: 'visible', timeout });

@@ -21,6 +21,7 @@ const STATIC_FILES: &[&str] = &[
     "office.html",
     "style.css",
     "office.css",
+    "pwa.js",
     "manifest.webmanifest",
     "sw.js",
 ];

@@ -5,8 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::office;
-use crate::ui::form::today;
+use super::{PeriodFilter, PeriodInput, office};
 
 const LEDGERS: &[(&str, &str)] = &[
     ("disputes", "矛盾纠纷排查调处台账"),
@@ -19,9 +18,8 @@ const LEDGERS: &[(&str, &str)] = &[
 #[component]
 pub fn Ledgers() -> impl IntoView {
     let office = office();
-    let today = today();
-    let from = RwSignal::new(format!("{}-01-01", today.year()));
-    let to = RwSignal::new(today.to_string());
+    let period = PeriodInput::year_to_date();
+    let PeriodInput { from, to } = period;
     let problem = RwSignal::new(None::<String>);
     let download = move |slug: &'static str, format: &'static str| {
         let office = office.clone();
@@ -38,12 +36,7 @@ pub fn Ledgers() -> impl IntoView {
     view! {
         <section class="card" id="ledgers">
             <h2>"台账"</h2>
-            <div class="filters">
-                <label for="ledger-from">"起"</label>
-                <input id="ledger-from" type="date" prop:value=from on:change=move |ev| from.set(event_target_value(&ev)) />
-                <label for="ledger-to">"止"</label>
-                <input id="ledger-to" type="date" prop:value=to on:change=move |ev| to.set(event_target_value(&ev)) />
-            </div>
+            <PeriodFilter id="ledger" period />
             <ul class="rows">
                 {LEDGERS
                     .iter()

@@ -81,6 +81,48 @@ pub fn page(page: Page, token: String) -> AnyView {
     }
 }
 
+/// A period's two ends as typed (`YYYY-MM-DD`), this year to date at first, as the annual
+/// report counts.
+#[derive(Clone, Copy)]
+pub struct PeriodInput {
+    pub from: RwSignal<String>,
+    pub to: RwSignal<String>,
+}
+
+impl PeriodInput {
+    pub fn year_to_date() -> Self {
+        let today = crate::ui::form::today();
+        Self {
+            from: RwSignal::new(format!("{}-01-01", today.year())),
+            to: RwSignal::new(today.to_string()),
+        }
+    }
+}
+
+/// The 起 and 止 dates; `id` prefixes the inputs' ids (`{id}-from`, `{id}-to`).
+#[component]
+pub fn PeriodFilter(id: &'static str, period: PeriodInput) -> impl IntoView {
+    let PeriodInput { from, to } = period;
+    view! {
+        <div class="filters">
+            <label for=format!("{id}-from")>"起"</label>
+            <input
+                id=format!("{id}-from")
+                type="date"
+                prop:value=from
+                on:change=move |ev| from.set(event_target_value(&ev))
+            />
+            <label for=format!("{id}-to")>"止"</label>
+            <input
+                id=format!("{id}-to")
+                type="date"
+                prop:value=to
+                on:change=move |ev| to.set(event_target_value(&ev))
+            />
+        </div>
+    }
+}
+
 pub fn office() -> Office {
     expect_context::<Office>()
 }

@@ -13,10 +13,10 @@ use pingan_shared::statistics::{
 use pingan_shared::validation::Date;
 
 use super::chart::{BarChart, ColumnChart};
+use super::{PeriodFilter, PeriodInput};
 use crate::error::AppError;
 use crate::store::DeviceStore;
 use crate::store::index::{DisputeSummary, PersonSummary, RentalHouseSummary, VisitSummary};
-use crate::ui::form::today;
 use crate::ui::{ctx, load};
 
 /// What the figures are computed from, read once from the device.
@@ -76,9 +76,8 @@ async fn load_records(store: DeviceStore) -> Result<Loaded, AppError> {
 #[component]
 pub fn Statistics() -> impl IntoView {
     let ctx = ctx();
-    let today = today();
-    let from = RwSignal::new(format!("{}-01-01", today.year()));
-    let to = RwSignal::new(today.to_string());
+    let period_input = PeriodInput::year_to_date();
+    let PeriodInput { from, to } = period_input;
     let chosen = RwSignal::new(0usize);
     let loaded = load(move || {
         ctx.revision.track();
@@ -102,12 +101,7 @@ pub fn Statistics() -> impl IntoView {
     view! {
         <section class="card" id="statistics">
             <h2>"统计"</h2>
-            <div class="filters">
-                <label for="stats-from">"起"</label>
-                <input id="stats-from" type="date" prop:value=from on:change=move |ev| from.set(event_target_value(&ev)) />
-                <label for="stats-to">"止"</label>
-                <input id="stats-to" type="date" prop:value=to on:change=move |ev| to.set(event_target_value(&ev)) />
-            </div>
+            <PeriodFilter id="stats" period=period_input />
             <p class="muted">"根据本机已同步的记录计算，无网络时也可查看。"</p>
             {move || {
                 let period = match period() {
