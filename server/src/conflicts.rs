@@ -9,26 +9,11 @@ use std::collections::BTreeMap;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value};
-use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::history::{Attribution, Entry};
 
-/// One field with concurrent values.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Conflict {
-    pub field: String,
-    /// Every concurrent value; the one the record shows now is first.
-    pub values: Vec<Candidate>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Candidate {
-    /// The value; an object or list shows as `{}` / `[]`.
-    pub value: Json,
-    /// The upload that brought the value; `None` if no feed entry carries its author.
-    pub written_by: Option<Attribution>,
-}
+pub use pingan_shared::review::{Candidate, Conflict};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ResolveError {

@@ -7,42 +7,8 @@ use std::collections::BTreeMap;
 use pingan_shared::records::dispute::Dispute;
 use pingan_shared::records::vocabulary::{DisputeLevel, DisputeStatus};
 use pingan_shared::validation::Date;
-use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Dashboard {
-    /// Village id → counts.
-    pub villages: BTreeMap<String, Counts>,
-    pub township: Counts,
-    /// Open cases that are escalated above the group, or overdue; overdue first, then by
-    /// deadline, then by registration date.
-    pub chase: Vec<Case>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Counts {
-    /// By status (`registered`, `mediating`, `closed`).
-    pub by_status: BTreeMap<&'static str, usize>,
-    /// Open cases by level (`group`, `village`, `township`, `above`).
-    pub open_by_level: BTreeMap<&'static str, usize>,
-    pub overdue: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Case {
-    pub document_id: String,
-    pub village: String,
-    pub summary: String,
-    pub registered_on: String,
-    pub status: &'static str,
-    pub level: &'static str,
-    pub level_zh: &'static str,
-    pub responsible_leader: Option<String>,
-    pub deadline: Option<String>,
-    pub overdue: bool,
-    /// Why it went up, from the latest escalation.
-    pub escalation_reason: Option<String>,
-}
+pub use pingan_shared::review::{Case, Counts, Dashboard};
 
 pub fn dashboard(disputes: &[(String, Dispute)], today: Date) -> Dashboard {
     let mut villages: BTreeMap<String, Counts> = BTreeMap::new();
@@ -55,11 +21,14 @@ pub fn dashboard(disputes: &[(String, Dispute)], today: Date) -> Dashboard {
             villages.entry(dispute.village.clone()).or_default(),
             &mut township,
         ] {
-            *counts.by_status.entry(dispute.status.as_str()).or_default() += 1;
+            *counts
+                .by_status
+                .entry(dispute.status.as_str().to_owned())
+                .or_default() += 1;
             if open {
                 *counts
                     .open_by_level
-                    .entry(dispute.level.as_str())
+                    .entry(dispute.level.as_str().to_owned())
                     .or_default() += 1;
             }
             counts.overdue += usize::from(overdue);
@@ -70,9 +39,9 @@ pub fn dashboard(disputes: &[(String, Dispute)], today: Date) -> Dashboard {
                 village: dispute.village.clone(),
                 summary: dispute.summary.clone(),
                 registered_on: dispute.registered_on.clone(),
-                status: dispute.status.as_str(),
-                level: dispute.level.as_str(),
-                level_zh: dispute.level.label_zh(),
+                status: dispute.status.as_str().to_owned(),
+                level: dispute.level.as_str().to_owned(),
+                level_zh: dispute.level.label_zh().to_owned(),
                 responsible_leader: dispute.responsible_leader.clone(),
                 deadline: dispute.deadline.clone(),
                 overdue,

@@ -16,10 +16,11 @@ use pingan_shared::records::household::Household;
 use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::{Record, RecordType};
-use serde::{Deserialize, Serialize};
 
 use crate::office::{self, Edit};
 use crate::store::{Author, Scope, Store, StoreError, StoredDocument};
+
+pub use pingan_shared::review::{DuplicateGroup, MergeOutcome, MergeRequest, Registration};
 
 /// Person fields a reviewer may take from a merged-away record.
 pub const CHOOSABLE_FIELDS: &[&str] = &[
@@ -31,43 +32,6 @@ pub const CHOOSABLE_FIELDS: &[&str] = &[
     "household_id",
     "floating",
 ];
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DuplicateGroup {
-    pub citizen_id: String,
-    pub people: Vec<Registration>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Registration {
-    pub document_id: String,
-    pub village: String,
-    pub name: String,
-    pub phone: Option<String>,
-    pub household_id: Option<String>,
-    pub floating: bool,
-    pub created_by: String,
-    pub created_at_ms: i64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct MergeRequest {
-    /// The record that stays.
-    pub keep: String,
-    /// Records merged into it.
-    pub remove: Vec<String>,
-    /// Field name → the record (one of `remove`) whose value the kept record takes.
-    #[serde(default)]
-    pub take: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MergeOutcome {
-    pub kept: String,
-    pub merged: Vec<String>,
-    /// Households, rental houses and disputes now pointing at the kept record.
-    pub redirected: Vec<String>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {

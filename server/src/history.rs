@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, AutoSerde, ChangeHash};
 use pingan_shared::document::{self, DocumentError};
-use serde::Serialize;
 use serde_json::Value;
+
+pub use pingan_shared::review::{Attribution, FieldChange, Step};
 
 /// One feed entry of the document: what one upload changed, with who sent it.
 #[derive(Debug, Clone)]
@@ -23,36 +24,6 @@ pub struct Entry {
     pub received_at_ms: i64,
     /// Encoded Automerge changes in causal order.
     pub changes: Vec<Vec<u8>>,
-}
-
-/// Who wrote an entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Attribution {
-    pub seq: u64,
-    pub username: String,
-    pub device_id: String,
-    pub received_at_ms: i64,
-}
-
-/// One step of a record's history: an entry and the fields it changed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Step {
-    #[serde(flatten)]
-    pub by: Attribution,
-    pub change_count: usize,
-    pub fields: Vec<String>,
-}
-
-/// A field whose value differs from the approved version.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FieldChange {
-    pub field: String,
-    /// `None`: the field did not exist in that version.
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-    /// Every entry since the approval that changed this field, oldest first; the last one
-    /// wrote the value shown (or one of them did, where devices edited concurrently).
-    pub changed_by: Vec<Attribution>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -8,15 +8,17 @@
 
 use automerge::ChangeHash;
 use pingan_shared::document;
-pub use pingan_shared::review::ReturnedRecord;
-use serde::Serialize;
 use serde_json::Value;
 
-use crate::conflicts::{self, Conflict};
-use crate::history::{self, FieldChange, HistoryError, Step};
+use crate::conflicts;
+use crate::history::{self, HistoryError};
 use crate::office::{self, Edit};
 use crate::store::reviews::{QueueFilter, Review, Verdict};
 use crate::store::{Author, Scope, Store, StoreError, StoredDocument};
+
+pub use pingan_shared::review::{
+    QueueEntry, RecordHistory, RecordReview, ReturnedRecord, ReviewView,
+};
 
 /// Longest comment a reviewer can return a record with.
 pub const MAX_COMMENT_CHARS: usize = 500;
@@ -38,57 +40,6 @@ pub enum ReviewError {
         id: String,
         source: Box<HistoryError>,
     },
-}
-
-/// A verdict as shown to reviewers and workers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReviewView {
-    pub verdict: Verdict,
-    /// Hex heads of the version judged.
-    pub heads: Vec<String>,
-    pub reviewer: String,
-    pub comment: String,
-    pub reviewed_at_ms: i64,
-}
-
-/// One line of the review queue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QueueEntry {
-    pub document_id: String,
-    pub record_type: String,
-    pub village: String,
-    /// A few words to recognise the record by (head of household, name, address, summary).
-    pub label: String,
-    pub updated_at_ms: i64,
-    /// Fields where concurrent edits left more than one value.
-    pub conflicts: usize,
-    /// The last verdict, when the record was reviewed before and has changed since.
-    pub last_review: Option<ReviewView>,
-}
-
-/// What a reviewer sees when opening a queued record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RecordReview {
-    pub document_id: String,
-    pub record_type: String,
-    pub village: String,
-    /// The version shown; send these back with the verdict.
-    pub heads: Vec<String>,
-    pub record: Value,
-    pub last_review: Option<ReviewView>,
-    /// Every field that differs from the last approved version (every field, if none was),
-    /// with who changed it, on which device, when.
-    pub changes: Vec<FieldChange>,
-    /// Fields with concurrent values for the reviewer to choose between.
-    pub conflicts: Vec<Conflict>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RecordHistory {
-    pub document_id: String,
-    pub record_type: String,
-    pub village: String,
-    pub steps: Vec<Step>,
 }
 
 pub async fn queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueEntry>, ReviewError> {

@@ -15,6 +15,8 @@
 //!   phones, dates, and region names for ID numbers (`validation::region`).
 //! - [`search`]: matching a search box's partial input against records' list fields.
 //! - [`session`]: the login messages (`POST /api/login`).
+//! - [`review`]: the township office's review API messages (queue, diffs, history, conflicts,
+//!   dashboard, duplicates, returned records), written by the server, read by the app.
 //! - [`sync`]: the wire protocol between a device and the township server.
 //!   - [`sync::protocol`]: request/response messages and their CBOR encoding.
 

@@ -1,150 +1,16 @@
-//! The server's review API as the office screens read it: the JSON messages of
-//! `openapi.json` (`/api/review/…`, `/api/records/{id}/history`, `/api/ledgers/…`), with only
-//! the fields the screens show. The server writes these; a field added there is ignored here.
+//! The server's review API as the office screens call it (`/api/review/…`,
+//! `/api/records/{id}/history`, `/api/ledgers/…`); the messages are `pingan_shared::review`,
+//! the same types the server writes.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
+use pingan_shared::review::{
+    Dashboard, DuplicateGroup, MergeOutcome, MergeRequest, QueueEntry, RecordHistory, RecordReview,
+    ReviewView,
+};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::api;
 use crate::error::AppError;
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Verdict {
-    /// `approved` or `returned`.
-    pub verdict: String,
-    pub reviewer: String,
-    pub comment: String,
-    pub reviewed_at_ms: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct QueueEntry {
-    pub document_id: String,
-    pub record_type: String,
-    pub village: String,
-    pub label: String,
-    pub updated_at_ms: i64,
-    pub conflicts: usize,
-    pub last_review: Option<Verdict>,
-}
-
-/// Who sent the upload that wrote something.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Attribution {
-    pub seq: u64,
-    pub username: String,
-    pub device_id: String,
-    pub received_at_ms: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct FieldChange {
-    pub field: String,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-    pub changed_by: Vec<Attribution>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Candidate {
-    pub value: Value,
-    pub written_by: Option<Attribution>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Conflict {
-    pub field: String,
-    pub values: Vec<Candidate>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RecordReview {
-    pub document_id: String,
-    pub record_type: String,
-    pub village: String,
-    pub heads: Vec<String>,
-    pub last_review: Option<Verdict>,
-    pub changes: Vec<FieldChange>,
-    pub conflicts: Vec<Conflict>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Step {
-    pub seq: u64,
-    pub username: String,
-    pub device_id: String,
-    pub received_at_ms: i64,
-    pub change_count: usize,
-    pub fields: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RecordHistory {
-    pub steps: Vec<Step>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct Counts {
-    pub by_status: BTreeMap<String, usize>,
-    pub open_by_level: BTreeMap<String, usize>,
-    pub overdue: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Case {
-    pub document_id: String,
-    pub village: String,
-    pub summary: String,
-    pub registered_on: String,
-    pub status: String,
-    pub level_zh: String,
-    pub responsible_leader: Option<String>,
-    pub deadline: Option<String>,
-    pub overdue: bool,
-    pub escalation_reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Dashboard {
-    pub villages: BTreeMap<String, Counts>,
-    pub township: Counts,
-    pub chase: Vec<Case>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Registration {
-    pub document_id: String,
-    pub village: String,
-    pub name: String,
-    pub phone: Option<String>,
-    pub household_id: Option<String>,
-    pub floating: bool,
-    pub created_by: String,
-    pub created_at_ms: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DuplicateGroup {
-    pub citizen_id: String,
-    pub people: Vec<Registration>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MergeRequest {
-    pub keep: String,
-    pub remove: Vec<String>,
-    /// Field → the merged-away record whose value the kept record takes.
-    pub take: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct MergeOutcome {
-    pub kept: String,
-    pub merged: Vec<String>,
-    pub redirected: Vec<String>,
-}
 
 #[derive(Serialize)]
 struct VerdictRequest<'a> {
@@ -191,7 +57,7 @@ impl Office {
         verdict: &str,
         heads: &[String],
         comment: &str,
-    ) -> Result<Verdict, AppError> {
+    ) -> Result<ReviewView, AppError> {
         let url = format!("/api/review/records/{}/{verdict}", encode(id));
         api::post_json(&url, &VerdictRequest { heads, comment }, &self.token).await
     }

@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 
-use super::api::Counts;
 use super::labels::{level_zh, status_zh};
 use super::{Page, office, open};
 use crate::ui::{ctx, load};
+use pingan_shared::review::Counts;
 
 const STATUSES: [&str; 3] = ["registered", "mediating", "closed"];
 const LEVELS: [&str; 4] = ["group", "village", "township", "above"];

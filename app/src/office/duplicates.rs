@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::api::{DuplicateGroup, MergeRequest, Registration};
 use super::office;
 use crate::ui::form::format_time;
 use crate::ui::{ctx, load};
+use pingan_shared::review::{DuplicateGroup, MergeRequest, Registration};
 
 /// The fields shown side by side, as the registrations carry them.
 /// Field name, its label, and how a registration shows it.

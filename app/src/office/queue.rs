@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use pingan_shared::records::RecordType;
+use pingan_shared::review::Verdict;
 
 use super::labels::record_type_zh;
 use super::{Page, office, open};
@@ -78,9 +79,9 @@ pub fn Queue() -> impl IntoView {
                                     let again = entry
                                         .last_review
                                         .as_ref()
-                                        .map(|r| match r.verdict.as_str() {
-                                            "returned" => "退回后又修改",
-                                            _ => "审核后又修改",
+                                        .map(|r| match r.verdict {
+                                            Verdict::Returned => "退回后又修改",
+                                            Verdict::Approved => "审核后又修改",
                                         });
                                     view! {
                                         <li data-id=entry.document_id.clone() on:click=move |_| show()>

@@ -6,7 +6,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::api::{Attribution, Conflict, FieldChange, RecordReview as Review};
+use pingan_shared::review::{Attribution, Conflict, FieldChange, RecordReview as Review, Verdict};
+
 use super::labels::{field_zh, flatten, record_type_zh, value_text};
 use super::{Page, office, open};
 use crate::ui::form::format_time;
@@ -46,7 +47,7 @@ pub fn RecordReview(id: String) -> impl IntoView {
                             .last_review
                             .as_ref()
                             .map(|r| {
-                                let verdict = if r.verdict == "approved" { "审核通过" } else { "退回" };
+                                let verdict = if r.verdict == Verdict::Approved { "审核通过" } else { "退回" };
                                 view! {
                                     <p class="muted" id="last-verdict">
                                         "上次审核：" {verdict} "（" {r.reviewer.clone()} "，"
@@ -72,7 +73,7 @@ fn Changes(review: Review) -> impl IntoView {
     let heading = if review
         .last_review
         .as_ref()
-        .is_some_and(|r| r.verdict == "approved")
+        .is_some_and(|r| r.verdict == Verdict::Approved)
     {
         "自上次审核通过后的修改"
     } else {
@@ -301,15 +302,15 @@ fn History(id: String) -> impl IntoView {
                                     .steps
                                     .into_iter()
                                     .map(|step| {
-                                        let seq = step.seq;
+                                        let seq = step.by.seq;
                                         let fields = step.fields.iter().map(|f| field_zh(f)).collect::<Vec<_>>().join("、");
                                         view! {
                                             <li data-seq=seq.to_string() on:click=move |_| at.set(Some(seq))>
                                                 <span class="head">
-                                                    {step.username.clone()} " · " {step.device_id.clone()}
+                                                    {step.by.username.clone()} " · " {step.by.device_id.clone()}
                                                 </span>
                                                 <span class="details">
-                                                    {format_time(step.received_at_ms as f64)} " · "
+                                                    {format_time(step.by.received_at_ms as f64)} " · "
                                                     {step.change_count} " 处修改"
                                                 </span>
                                                 <span class="address">{fields}</span>

@@ -6,31 +6,7 @@
 
 use super::StoredDocument;
 
-/// The office's judgement of one version of a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Approved,
-    /// Sent back to the worker with a comment saying what to correct.
-    Returned,
-}
-
-impl Verdict {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Approved => "approved",
-            Verdict::Returned => "returned",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "approved" => Some(Verdict::Approved),
-            "returned" => Some(Verdict::Returned),
-            _ => None,
-        }
-    }
-}
+pub use pingan_shared::review::Verdict;
 
 /// The latest verdict on a record. The record returns to the queue once its heads move on.
 #[derive(Debug, Clone, PartialEq, Eq)]
