@@ -192,7 +192,7 @@ impl DeviceStore {
             if let Ok(doc) = document::load(&row.bytes)
                 && let Ok(summary) = index::summarise(&row.id, &doc, row.flags())
             {
-                put_summary(&tx, &summary).await?;
+                put_summary(&tx, &summary)?;
             }
         }
         device
@@ -449,7 +449,7 @@ impl Writer<'_> {
             refused_at: None,
             refused_reason: None,
         };
-        self.put(&row, &doc).await
+        self.put(&row, &doc)
     }
 
     /// Changes a stored record: `change` edits the record read from its document, the result
@@ -473,7 +473,7 @@ impl Writer<'_> {
         document::update(&mut doc, &record);
         row.bytes = ByteBuf::from(doc.save());
         row.heads = heads_out(&doc.get_heads());
-        self.put(&row, &doc).await?;
+        self.put(&row, &doc)?;
         Ok(record)
     }
 
@@ -485,18 +485,15 @@ impl Writer<'_> {
         Ok((row, doc))
     }
 
-    async fn put(&self, row: &DocumentRow, doc: &AutoCommit) -> Result<(), AppError> {
+    /// Issues the writes of a document and its summary without waiting for their answers:
+    /// the transaction applies requests in order, a write that fails aborts it, and
+    /// [`Writer::commit`] reports that. Waiting for each answer cost every save a frame: after
+    /// a tap, Chromium paints before it delivers IndexedDB replies (BENCHMARKS.md, the save).
+    fn put(&self, row: &DocumentRow, doc: &AutoCommit) -> Result<(), AppError> {
         let summary = index::summarise(&row.id, doc, row.flags())?;
-        // Both requests are issued at once rather than one after the other's answer: a save
-        // is a worker waiting at the door (issue 5: under 16 ms), and a transaction applies
-        // its requests in order anyway.
-        let document = async {
-            self.tx.object_store(DOCUMENTS)?.put(row).serde()?.await?;
-            Ok::<_, AppError>(())
-        };
-        let (document, summary) =
-            futures_util::future::join(document, put_summary(&self.tx, &summary)).await;
-        document.and(summary)
+        // `.serde()` sends the request; dropping its future only stops listening for the answer.
+        drop(self.tx.object_store(DOCUMENTS)?.put(row).serde()?);
+        put_summary(&self.tx, &summary)
     }
 
     /// Commits; `Ok` means on disk.
@@ -506,17 +503,18 @@ impl Writer<'_> {
     }
 }
 
-async fn put_summary(tx: &Transaction<'_>, summary: &AnySummary) -> Result<(), AppError> {
-    async fn put<S: Summary>(tx: &Transaction<'_>, summary: &S) -> Result<(), AppError> {
-        tx.object_store(S::STORE)?.put(summary).serde()?.await?;
+/// Sends the summary's write (see [`Writer::put`]).
+fn put_summary(tx: &Transaction<'_>, summary: &AnySummary) -> Result<(), AppError> {
+    fn put<S: Summary>(tx: &Transaction<'_>, summary: &S) -> Result<(), AppError> {
+        drop(tx.object_store(S::STORE)?.put(summary).serde()?);
         Ok(())
     }
     match summary {
-        AnySummary::Household(s) => put(tx, s).await,
-        AnySummary::Person(s) => put(tx, s).await,
-        AnySummary::RentalHouse(s) => put(tx, s).await,
-        AnySummary::Dispute(s) => put(tx, s).await,
-        AnySummary::Visit(s) => put(tx, s).await,
+        AnySummary::Household(s) => put(tx, s),
+        AnySummary::Person(s) => put(tx, s),
+        AnySummary::RentalHouse(s) => put(tx, s),
+        AnySummary::Dispute(s) => put(tx, s),
+        AnySummary::Visit(s) => put(tx, s),
     }
 }
 

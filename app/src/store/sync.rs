@@ -161,7 +161,7 @@ async fn merge(
     documents.put(&row).serde()?.await?;
     // A record this version cannot read is kept (and synced) but not listed.
     if let Ok(summary) = index::summarise(id, &doc, row.flags()) {
-        put_summary(tx, &summary).await?;
+        put_summary(tx, &summary)?;
     }
     Ok(())
 }
