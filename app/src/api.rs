@@ -55,9 +55,10 @@ pub async fn post_cbor(
         Some(compressed) => (compressed, Some("gzip")),
         None => (body.to_vec(), None),
     };
-    let response = send_encoded(
+    let response = fetch(
+        "POST",
         url,
-        pingan_shared::sync::protocol::CONTENT_TYPE,
+        Some(pingan_shared::sync::protocol::CONTENT_TYPE),
         encoding,
         &Uint8Array::from(payload.as_slice()).into(),
         Some(token),
@@ -132,25 +133,7 @@ async fn send(
     body: &JsValue,
     token: Option<&str>,
 ) -> Result<Response, (Failure, AppError)> {
-    send_encoded(url, content_type, None, body, token).await
-}
-
-async fn send_encoded(
-    url: &str,
-    content_type: &str,
-    content_encoding: Option<&str>,
-    body: &JsValue,
-    token: Option<&str>,
-) -> Result<Response, (Failure, AppError)> {
-    fetch(
-        "POST",
-        url,
-        Some(content_type),
-        content_encoding,
-        body,
-        token,
-    )
-    .await
+    fetch("POST", url, Some(content_type), None, body, token).await
 }
 
 async fn fetch(

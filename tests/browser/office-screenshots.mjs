@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
-  TestServer, editHouseholdAddress, launchChromium, openApp, openOffice, synced,
+  TestServer, conflictingAddresses, editHouseholdAddress, launchChromium, openApp, openOffice,
+  syncNow,
 } from './support.mjs';
 
 const run = promisify(execFile);
@@ -25,11 +26,6 @@ const t = { after: (fn) => cleanups.push(fn) };
 const HEAD = '诸葛春生';
 
 const editAddress = (page, address) => editHouseholdAddress(page, HEAD, address);
-
-async function syncNow(page) {
-  await page.locator('#sync-now').click();
-  await synced(page);
-}
 
 try {
   const phone = await openApp(browser, server, t, 'worker01');
@@ -57,14 +53,7 @@ try {
   await editAddress(phone.page, '新民村4组18号');
   await syncNow(phone.page);
   const second = await openApp(browser, server, t, 'worker01b');
-  await phone.context.setOffline(true);
-  await second.context.setOffline(true);
-  await editAddress(phone.page, '新民村4组20号');
-  await editAddress(second.page, '新民村4组22号');
-  for (const device of [phone, second]) {
-    await device.context.setOffline(false);
-    await syncNow(device.page);
-  }
+  await conflictingAddresses([phone, second], HEAD, ['新民村4组20号', '新民村4组22号']);
   await openRecord();
   await page.locator('#conflicts').waitFor();
   await page.locator('#history-show').click();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import {
-  PASSWORD, TestServer, citizenId, launchChromium, openApp, openOffice, synced,
+  PASSWORD, TestServer, citizenId, launchChromium, openApp, openOffice, syncNow,
 } from './support.mjs';
 
 const YEAR = { from: '2022-01-01', to: '2022-12-31' };
@@ -122,8 +122,7 @@ test('a person registered in two villages is merged, and ledgers download', { ti
     await page.locator('#member-citizen-id').fill(id);
     await page.locator('#member-save').click();
     await page.locator('#member-form .notice').filter({ hasText: '已保存' }).waitFor();
-    await page.locator('#sync-now').click();
-    await synced(page);
+    await syncNow(page);
   };
   await register('worker01', '新民村2组88号', '韩雪梅');
   await register('worker02', '百丈村2组99号', '韩雪玫');

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  TestServer, editHouseholdAddress, launchChromium, openApp, openOffice, synced, within,
+  TestServer, conflictingAddresses, editHouseholdAddress, launchChromium, openApp, openOffice,
+  syncNow, within,
 } from './support.mjs';
 
 const ADDRESS = '新民村4组16号';
@@ -22,11 +23,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function syncNow(page) {
-  await page.locator('#sync-now').click();
-  await synced(page);
-}
 
 const editAddress = (page, address) => editHouseholdAddress(page, HEAD, address);
 
@@ -85,14 +81,7 @@ test('a reviewer approves, sees a later change with its diff, settles a conflict
     // Two phones of the village write the address offline, differently: a conflict.
     const second = await openApp(browser, server, t, 'worker01b');
     log.push(...second.log);
-    await phone.context.setOffline(true);
-    await second.context.setOffline(true);
-    await editAddress(phone.page, '新民村4组20号');
-    await editAddress(second.page, '新民村4组22号');
-    for (const device of [phone, second]) {
-      await device.context.setOffline(false);
-      await syncNow(device.page);
-    }
+    await conflictingAddresses([phone, second], HEAD, ['新民村4组20号', '新民村4组22号']);
     await reviewHousehold(office.page, 'worker01b');
     const conflict = office.page.locator('#conflicts .conflict[data-field="address"]');
     await conflict.waitFor();

@@ -248,6 +248,25 @@ export async function editHouseholdAddress(page, head, address) {
   await page.locator('#household-edit-form .notice').filter({ hasText: '已保存' }).waitFor();
 }
 
+/** Syncs by hand and waits until it has finished with nothing left to upload. */
+export async function syncNow(page) {
+  await page.locator('#sync-now').click();
+  await synced(page);
+}
+
+/**
+ * Two phones give the household of `head` different addresses with no signal, then sync
+ * one after the other: the field now holds both values (a conflict).
+ */
+export async function conflictingAddresses(phones, head, addresses) {
+  for (const phone of phones) await phone.context.setOffline(true);
+  for (const [i, phone] of phones.entries()) await editHouseholdAddress(phone.page, head, addresses[i]);
+  for (const phone of phones) {
+    await phone.context.setOffline(false);
+    await syncNow(phone.page);
+  }
+}
+
 /** Waits until a sync has finished and nothing waits to upload. */
 export async function synced(page, timeout = 30_000) {
   await page.locator('#sync-status').filter({ hasText: '同步完成' }).waitFor({ state: 'visible', timeout });

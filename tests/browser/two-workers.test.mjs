@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { TestServer, launchChromium, openApp, synced } from './support.mjs';
+import { TestServer, launchChromium, openApp, syncNow } from './support.mjs';
 
 const ADDRESS = '新民村9组21号';
 const HEAD = '司马长青';
@@ -26,11 +26,6 @@ async function openHousehold(page) {
   await page.locator('#household-search').fill(ADDRESS);
   await page.locator('#household-list li').filter({ hasText: ADDRESS }).click();
   await page.locator('#household-detail').waitFor();
-}
-
-async function syncNow(page) {
-  await page.locator('#sync-now').click();
-  await synced(page);
 }
 
 test('two workers edit one household offline and both end with both edits', { timeout: 180_000 }, async (t) => {

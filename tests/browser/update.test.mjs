@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  TestServer, browserLog, comeBackAndSync, goOffline, launchChromium, openApp, required, synced, within,
+  TestServer, browserLog, comeBackAndSync, goOffline, launchChromium, openApp, required, syncNow, within,
 } from './support.mjs';
 
 let browser;
@@ -88,8 +88,7 @@ test('a new version waits for the open form, keeps unsynced work and takes over 
     await page.locator('#household-form .notice').filter({ hasText: '已保存：甘小梅' }).waitFor();
 
     // Both the earlier unsynced household and the one from the open form upload.
-    await page.locator('#sync-now').click();
-    await synced(page);
+    await syncNow(page);
     const households = (await server.command('households')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
     for (const head of ['甘宏伟', '甘小梅']) {
       assert.equal(households.filter((h) => h.head_of_household === head).length, 1, `${head} reached the server once`);

@@ -106,7 +106,12 @@ fn run_sync(syncer: Syncer) {
             super::returned::refresh(&syncer.store, syncer.ctx).await;
         }
         syncer.status.set(Some(text));
-        syncer.ctx.saved();
+        // Lists and counts reload only when the sync changed what the device holds: the
+        // minute's poll usually brings nothing, and reloading every list (all of a township's
+        // records, on the office's statistics screen) for nothing is work on the main thread.
+        if stored.uploaded + stored.downloaded + stored.refused > 0 {
+            syncer.ctx.saved();
+        }
         syncer.syncing.set(false);
     });
 }

@@ -413,47 +413,30 @@ fn annual_figures(township: &Township, period: Period) -> Vec<Sheet> {
         .chain(township.villages.values().cloned())
         .chain(std::iter::once("全镇合计".to_owned()))
         .collect();
-    let rows = figure_rows()
+    // One row per figure: its name, each village's value, the township's. The report's
+    // order is `statistics::COUNTS` with the mediation rate after the first two.
+    let row = |label: &str, value: &dyn Fn(&Figures) -> Cell| -> Vec<Cell> {
+        std::iter::once(Cell::text(label))
+            .chain(per_village.iter().map(value))
+            .chain(std::iter::once(value(&total)))
+            .collect()
+    };
+    let mut rows: Vec<Vec<Cell>> = statistics::COUNTS
         .iter()
-        .map(|(label, value)| {
-            std::iter::once(Cell::text(*label))
-                .chain(per_village.iter().map(value))
-                .chain(std::iter::once(value(&total)))
-                .collect()
-        })
+        .map(|&(_, label, count)| row(label, &|f| Cell::count(count(f))))
         .collect();
+    rows.insert(
+        2,
+        row(statistics::MEDIATION_RATE_LABEL, &|f| {
+            f.mediation_rate_percent()
+                .map_or(Cell::text("—"), Cell::Number)
+        }),
+    );
     vec![Sheet {
         name: "年度数据".to_owned(),
         columns,
         rows,
     }]
-}
-
-type FigureRow = (&'static str, Box<dyn Fn(&Figures) -> Cell>);
-
-/// The annual report's figures, in its order and words (`shared::statistics::COUNTS`, with
-/// the mediation rate after the first two).
-fn figure_rows() -> Vec<FigureRow> {
-    let mut rows: Vec<FigureRow> = statistics::COUNTS
-        .iter()
-        .map(|&(_, label, count)| {
-            (
-                label,
-                Box::new(move |f: &Figures| Cell::count(count(f))) as Box<dyn Fn(&Figures) -> Cell>,
-            )
-        })
-        .collect();
-    rows.insert(
-        2,
-        (
-            statistics::MEDIATION_RATE_LABEL,
-            Box::new(|f: &Figures| {
-                f.mediation_rate_percent()
-                    .map_or(Cell::text("—"), Cell::Number)
-            }),
-        ),
-    );
-    rows
 }
 
 fn in_period(period: Period, day: &str) -> bool {
