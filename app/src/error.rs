@@ -70,5 +70,7 @@ pub fn js_text(value: &wasm_bindgen::JsValue) -> String {
                 .ok()
                 .and_then(|m| m.as_string())
         })
-        .unwrap_or_else(|| format!("{value:?}"))
+        // Not `{:?}`: the shipped build compiles Debug formatting to nothing (decision 18).
+        .or_else(|| js_sys::JSON::stringify(value).ok().map(String::from))
+        .unwrap_or_else(|| "未知错误".to_owned())
 }

@@ -44,6 +44,8 @@ use wasm_bindgen::prelude::*;
 /// Entry point called by the wasm-bindgen glue once the module is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {
+    // A shipped build stops at a panic without formatting one (decision 18): no hook to set.
+    #[cfg(not(panic = "immediate-abort"))]
     console_error_panic_hook::set_once();
     // Not leptos::task::spawn_local: Leptos sets up its executor only when mounting.
     wasm_bindgen_futures::spawn_local(async {

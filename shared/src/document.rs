@@ -50,7 +50,7 @@ impl fmt::Display for DocumentId {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocumentError {
-    #[error("document id {0:?} is not 32 lowercase hex characters")]
+    #[error("document id \"{0}\" is not 32 lowercase hex characters")]
     BadId(String),
     #[error("document bytes could not be decoded: {0}")]
     Undecodable(String),
@@ -58,7 +58,7 @@ pub enum DocumentError {
     UndecodableChange { index: usize, reason: String },
     #[error("document has no `type` field, so it is not a Pingan record")]
     MissingType,
-    #[error("record type {0:?} is not one this server knows")]
+    #[error("record type \"{0}\" is not one this server knows")]
     UnknownType(String),
     #[error("document does not have the shape of a {record_type}: {reason}")]
     WrongShape {
@@ -149,16 +149,26 @@ pub fn validate(doc: &AutoCommit, today: Date) -> Result<Checked, Invalid> {
     })
 }
 
+/// The document as a device stores it: its changes as Automerge encoded them, one after
+/// another, which `load` reads like a saved document. A device's record has a handful of
+/// changes, so this costs little space; each save only copies the stored changes instead of
+/// re-encoding the document; and the app never compresses, which keeps DEFLATE's encoder
+/// out of the phone's download (docs/decisions.md, decision 18).
+pub fn save_on_device(doc: &mut AutoCommit) -> Vec<u8> {
+    doc.save_after(&[])
+}
+
 pub fn load(bytes: &[u8]) -> Result<AutoCommit, DocumentError> {
     AutoCommit::load(bytes).map_err(|e| DocumentError::Undecodable(e.to_string()))
 }
 
 /// The encoded changes in `doc` that are not ancestors of `acknowledged` — what a device must
-/// still send. With `acknowledged` empty that is the whole history.
+/// still send. With `acknowledged` empty that is the whole history. Sent as encoded, not
+/// deflated one by one: the upload is compressed whole, which also finds what changes share.
 pub fn changes_since(doc: &mut AutoCommit, acknowledged: &[ChangeHash]) -> Vec<Vec<u8>> {
     doc.get_changes(acknowledged)
         .into_iter()
-        .map(|mut change| change.bytes().into_owned())
+        .map(|change| change.raw_bytes().to_vec())
         .collect()
 }
 

@@ -29,6 +29,7 @@ usage: cargo xtask <command>
 
 commands:
   dist                    build the app into target/dist/
+  dist --field-only       only the field app's bundle: quicker when measuring its size
   run [-- SERVER ARGS]    build, then serve target/dist/ (defaults: --listen 127.0.0.1:8080
                           --database sqlite://data/pingan.db)
   test                    run every check CI runs
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dist") if args.len() == 1 => dist::dist().map(|_| ()),
+        Some("dist") if args[1..] == ["--field-only"] => dist::field_only().map(|_| ()),
         Some("run") => run::run(&args[1..]),
         Some("test") if args.len() == 1 => test::test(),
         Some("bench-app") if args.len() == 1 => bench::bench_app(),

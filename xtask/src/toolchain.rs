@@ -30,16 +30,77 @@ pub fn ensure_wasm_target() -> Result<()> {
     run_cmd(Command::new("rustup").args(["target", "add", WASM_TARGET]))
 }
 
-/// binaryen from npm rather than Debian: Debian's wasm-opt emits modules that
-/// fail at run time. `None` means "ship unoptimised", which still works.
+/// rustc options that shrink the shipped wasm but are unstable (decision 18): a panic stops
+/// the module at once instead of formatting a message, panic locations carry no file, line
+/// or column, `{:?}` compiles to nothing, and the standard library is rebuilt for size with
+/// the app (`-Zbuild-std`) instead of the speed-built copy rustup ships.
+pub const SIZE_RUSTFLAGS: &[&str] = &[
+    "-Zunstable-options",
+    "-Cpanic=immediate-abort",
+    "-Zlocation-detail=none",
+    "-Zfmt-debug=none",
+];
+pub const SIZE_CARGO_ARGS: &[&str] = &["-Zbuild-std=std,panic_abort"];
+
+/// Whether this compiler takes [`SIZE_RUSTFLAGS`] and has the standard library's source for
+/// [`SIZE_CARGO_ARGS`]. The stable compiler accepts unstable options with `RUSTC_BOOTSTRAP=1`
+/// (as the Linux kernel builds its Rust); a compiler that no longer knows one of them builds
+/// the app without, larger but working, and says so.
+pub fn size_options() -> bool {
+    if env::var_os("PINGAN_PLAIN_WASM").is_some() {
+        eprintln!("note: PINGAN_PLAIN_WASM is set: plain build, panics keep their messages");
+        return false;
+    }
+    if on_path("rustup") {
+        let installed = Command::new("rustup")
+            .args(["component", "list", "--installed"])
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("rust-src"));
+        if !installed
+            && run_cmd(Command::new("rustup").args(["component", "add", "rust-src"])).is_err()
+        {
+            eprintln!("warning: no rust-src component; the app is built without size options");
+            return false;
+        }
+    }
+    let rustc = env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let accepted = Command::new(rustc)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args(SIZE_RUSTFLAGS)
+        .args(["--print", "sysroot"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !accepted {
+        eprintln!(
+            "warning: this rustc refuses {}; the app is built without them, and is larger",
+            SIZE_RUSTFLAGS.join(" ")
+        );
+    }
+    accepted
+}
+
+/// Build tools from npm, installed together under `target/tools`: binaryen rather than
+/// Debian's (whose wasm-opt emits modules that fail at run time), and terser for the JS glue.
+const NPM_TOOLS: &[&str] = &["binaryen@132", "terser@5"];
+
+/// binaryen's `wasm-opt`. `None` means "ship unoptimised", which still works.
 pub fn wasm_opt() -> Option<PathBuf> {
+    npm_tool("wasm-opt")
+}
+
+/// terser, which minifies the wasm-bindgen glue. `None` means "ship it as generated".
+pub fn terser() -> Option<PathBuf> {
+    npm_tool("terser")
+}
+
+fn npm_tool(name: &str) -> Option<PathBuf> {
     let tools = target_dir().join("tools");
-    let bin = tools.join("node_modules/.bin/wasm-opt");
+    let bin = tools.join("node_modules/.bin").join(name);
     if bin.is_file() {
         return Some(bin);
     }
     if !on_path("npm") {
-        eprintln!("warning: npm not found, so no wasm-opt; the app ships unoptimised");
+        eprintln!("warning: npm not found, so no {name}; the app ships unoptimised");
         return None;
     }
     let installed = std::fs::create_dir_all(&tools).is_ok()
@@ -53,13 +114,13 @@ pub fn wasm_opt() -> Option<PathBuf> {
                     "--prefix",
                 ])
                 .arg(&tools)
-                .arg("binaryen@132"),
+                .args(NPM_TOOLS),
         )
         .is_ok();
     if installed && bin.is_file() {
         Some(bin)
     } else {
-        eprintln!("warning: could not install binaryen from npm; the app ships unoptimised");
+        eprintln!("warning: could not install {name} from npm; the app ships unoptimised");
         None
     }
 }

@@ -443,7 +443,7 @@ impl Writer<'_> {
         let row = DocumentRow {
             id: id.clone(),
             record_type: R::TYPE.as_str().to_owned(),
-            bytes: ByteBuf::from(doc.save()),
+            bytes: ByteBuf::from(document::save_on_device(&mut doc)),
             heads: heads_out(&doc.get_heads()),
             acknowledged: Vec::new(),
             refused_at: None,
@@ -471,7 +471,7 @@ impl Writer<'_> {
         change(&mut record).map_err(AppError::Invalid)?;
         record.validate(self.today).map_err(AppError::Invalid)?;
         document::update(&mut doc, &record);
-        row.bytes = ByteBuf::from(doc.save());
+        row.bytes = ByteBuf::from(document::save_on_device(&mut doc));
         row.heads = heads_out(&doc.get_heads());
         self.put(&row, &doc)?;
         Ok(record)

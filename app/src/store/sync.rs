@@ -99,15 +99,19 @@ impl DeviceStore {
             }
         }
         for saved in &download.documents {
-            merge(&tx, &documents, &saved.document_id, |local| {
-                replica::merge_saved(local, &saved.data, &actor)
-            })
+            merge(
+                &tx,
+                &documents,
+                &saved.document_id,
+                Some(&saved.data),
+                |local| replica::merge_saved(local, &saved.data, &actor),
+            )
             .await?;
             stored.downloaded += 1;
         }
         for incoming in &download.changes {
             let changes: Vec<Vec<u8>> = incoming.changes.iter().map(|c| c.to_vec()).collect();
-            merge(&tx, &documents, &incoming.document_id, |local| {
+            merge(&tx, &documents, &incoming.document_id, None, |local| {
                 replica::merge_changes(local, &changes, &actor)
             })
             .await?;
@@ -124,11 +128,14 @@ impl DeviceStore {
     }
 }
 
-/// Merges a download into one stored document and keeps its list summary in step.
+/// Merges a download into one stored document and keeps its list summary in step. A saved
+/// document the device did not have is stored as it came (`saved`): re-encoding it would
+/// only cost the first sync time.
 async fn merge(
     tx: &Transaction<'_>,
     documents: &ObjectStore<'_>,
     id: &str,
+    saved: Option<&[u8]>,
     merge: impl FnOnce(Option<AutoCommit>) -> Result<AutoCommit, DocumentError>,
 ) -> Result<(), AppError> {
     let existing: Option<DocumentRow> = documents.get(id).serde()?.await?;
@@ -142,13 +149,17 @@ async fn merge(
         ),
         None => (None, Vec::new(), Vec::new(), None, None),
     };
+    let new_here = local.is_none();
     let mut doc = merge(local)?;
     let after = doc.get_heads();
     let record_type = document::record_type(&doc)?;
     let row = DocumentRow {
         id: id.to_owned(),
         record_type: record_type.as_str().to_owned(),
-        bytes: ByteBuf::from(doc.save()),
+        bytes: ByteBuf::from(match saved {
+            Some(saved) if new_here => saved.to_vec(),
+            _ => document::save_on_device(&mut doc),
+        }),
         heads: heads_out(&after),
         acknowledged: heads_out(&replica::acknowledged_after_download(
             &before,

@@ -158,6 +158,41 @@ mod tests {
         }
     }
 
+    fn member(person_id: &str, name: &str) -> HouseholdMember {
+        HouseholdMember {
+            person_id: person_id.into(),
+            name: name.into(),
+            relation: Relation::Child,
+        }
+    }
+
+    /// Members are keyed by person id, so list edits merge member by member.
+    #[test]
+    fn two_workers_adding_and_renaming_members_offline_both_keep_their_edit() {
+        use crate::document;
+        use automerge::ActorId;
+
+        let mut base = Household::new(&by(), "3组", "幸福村3组7号", "王建国");
+        base.members = vec![member("p1", "王小明"), member("p2", "王小红")];
+        let mut first = document::create(ActorId::from([1u8; 16]), &base);
+        let mut second = first.fork().with_actor(ActorId::from([2u8; 16]));
+
+        let mut added = base.clone();
+        added.members.insert(1, member("p3", "王小刚"));
+        document::update(&mut first, &added);
+        let mut renamed = base.clone();
+        renamed.members[1].name = "王晓红".into();
+        renamed.members.remove(0);
+        document::update(&mut second, &renamed);
+
+        first.merge(&mut second).unwrap();
+        let merged: Household = document::read(&first).unwrap();
+        assert_eq!(
+            merged.members,
+            [member("p3", "王小刚"), member("p2", "王晓红")]
+        );
+    }
+
     fn today() -> Date {
         Date::new(2022, 12, 31).unwrap()
     }

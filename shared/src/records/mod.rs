@@ -105,7 +105,7 @@ pub(crate) fn check_header(
         errors.push(FieldError::new(
             "type",
             "记录类型错误",
-            &format!("type must be {:?}", expected.as_str()),
+            &format!("type must be \"{}\"", expected.as_str()),
         ));
     }
     if schema_version == 0 {

@@ -46,7 +46,7 @@ pub struct CitizenId(String);
 pub enum CitizenIdError {
     #[error("citizen ID must have 18 characters (or a legacy 15), got {len}")]
     WrongLength { len: usize },
-    #[error("citizen ID character {position} is {found:?}; only digits (and a final X) allowed")]
+    #[error("citizen ID character {position} is '{found}'; only digits (and a final X) allowed")]
     BadCharacter { position: usize, found: char },
     #[error("citizen ID region code {code} does not exist")]
     UnknownRegion { code: String },

@@ -35,7 +35,7 @@ pub enum Phone {
 pub enum PhoneError {
     #[error("phone number is empty")]
     Empty,
-    #[error("phone number contains {found:?}; only digits are allowed")]
+    #[error("phone number contains '{found}'; only digits are allowed")]
     BadCharacter { found: char },
     #[error("phone number has an extension; give the main number only")]
     HasExtension,
