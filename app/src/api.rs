@@ -70,7 +70,8 @@ pub async fn post_cbor(
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// GETs JSON from the township server: the office's screens and the worker's returned records.
+/// GETs JSON from the township server, for the office's screens.
+#[cfg(feature = "office")]
 pub async fn get_json<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, AppError> {
     let response = fetch("GET", url, None, None, &JsValue::UNDEFINED, Some(token))
         .await

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use crate::store::DeviceStore;
 use crate::store::sync::Stored;
+use pingan_shared::review::ReturnedRecord;
 use pingan_shared::sync::engine::{Failure, Next, SyncEngine};
 use pingan_shared::sync::protocol::{self, SyncResponse};
 
@@ -18,6 +19,8 @@ pub struct SyncOutcome {
     /// What to do next (retry delay after a failure, log in again, or nothing).
     pub next: Next,
     pub error: Option<AppError>,
+    /// The records the office returned, from the last answer; `None` if none arrived.
+    pub returned: Option<Vec<ReturnedRecord>>,
 }
 
 /// Syncs until the server has nothing more to send, or a failure; `on_progress` sees the
@@ -28,6 +31,7 @@ pub async fn sync_now(
     mut on_progress: impl FnMut(Stored),
 ) -> SyncOutcome {
     let mut total = Stored::default();
+    let mut returned = None;
     let token = match store.session().await {
         Ok(Some(session)) => session.token,
         Ok(None) => {
@@ -50,6 +54,7 @@ pub async fn sync_now(
             Ok(response) => response,
             Err((failure, error)) => return failed(total, engine, failure, error),
         };
+        returned = Some(response.returned.clone());
         let (download, next) = engine.on_response(response);
         match store.store_download(download).await {
             Ok(stored) => {
@@ -65,6 +70,7 @@ pub async fn sync_now(
                 stored: total,
                 next,
                 error: None,
+                returned,
             };
         }
     }
@@ -75,6 +81,7 @@ pub async fn sync_now(
             status: 0,
             message: format!("sync did not finish in {MAX_ROUNDS} rounds"),
         }),
+        returned,
     }
 }
 
@@ -88,6 +95,8 @@ fn failed(
         stored,
         next: engine.on_failure(failure),
         error: Some(error),
+        // A failed round keeps the list the last complete sync left.
+        returned: None,
     }
 }
 

@@ -10,7 +10,7 @@ use axum::http::{Request, StatusCode, header};
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
-use pingan_shared::sync::protocol::{Position, SyncRequest};
+use pingan_shared::sync::protocol::{Position, SyncRequest, SyncResponse};
 use serde_json::{Value, json};
 use support::{Backend, Login, NOW_MS, Township, on_both_backends};
 
@@ -198,10 +198,21 @@ async fn a_returned_record_reaches_the_worker_with_the_comment_until_they_change
         get(&township, &other_village, "/api/returned").await,
         json!([])
     );
+    // Every sync answer carries the same list, so the phone needs no second request.
+    let polled = poll(&township, &phone).await;
+    assert_eq!(polled.returned.len(), 1);
+    assert_eq!(polled.returned[0].document_id, id.as_str());
+    assert_eq!(polled.returned[0].record_type, "household");
+    assert_eq!(polled.returned[0].comment, "门牌号缺失，请补全住址");
+    assert!(poll(&township, &other_village).await.returned.is_empty());
 
     let acknowledged = doc.get_heads();
     document::update(&mut doc, &household("幸福村2组8号", "赵六"));
-    upload(&township, &phone, &id, &mut doc, &acknowledged).await;
+    let corrected = upload(&township, &phone, &id, &mut doc, &acknowledged).await;
+    assert!(
+        corrected.returned.is_empty(),
+        "the answer to the correction no longer lists it"
+    );
     assert_eq!(get(&township, &phone, "/api/returned").await, json!([]));
     let queue = get(&township, &reviewer, "/api/review/queue").await;
     assert_eq!(queue[0]["last_review"]["verdict"], "returned");
@@ -381,8 +392,18 @@ async fn upload(
     id: &DocumentId,
     doc: &mut AutoCommit,
     acknowledged: &[automerge::ChangeHash],
-) {
-    township.upload(login, id, doc, acknowledged).await;
+) -> SyncResponse {
+    township.upload(login, id, doc, acknowledged).await
+}
+
+/// A sync with nothing to upload, as a phone's minute poll.
+async fn poll(township: &Township, login: &Login) -> SyncResponse {
+    let request = SyncRequest {
+        device_id: login.device_id.clone(),
+        position: Position::Start,
+        documents: Vec::new(),
+    };
+    township.sync(login, &request).await
 }
 
 async fn queue_ids(township: &Township, login: &Login, query: &str) -> Vec<String> {

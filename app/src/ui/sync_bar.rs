@@ -102,8 +102,8 @@ fn run_sync(syncer: Syncer) {
             }
             Next::Done | Next::Continue => {}
         }
-        if outcome.error.is_none() {
-            super::returned::refresh(&syncer.store, syncer.ctx).await;
+        if let (None, Some(returned)) = (&outcome.error, outcome.returned) {
+            super::returned::remember(returned, syncer.ctx);
         }
         syncer.status.set(Some(text));
         // Lists and counts reload only when the sync changed what the device holds: the

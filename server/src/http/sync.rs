@@ -60,7 +60,10 @@ async fn sync(
         )));
     }
     let principal = auth.principal();
-    let response = crate::sync::sync(&state.store, &principal, request, now_ms()).await?;
+    let mut response = crate::sync::sync(&state.store, &principal, request, now_ms()).await?;
+    // After the uploads merged: a correction sent in this request already takes its record
+    // off the list.
+    response.returned = crate::review::open_returns(&state.store, &principal.scope).await?;
 
     Ok((
         [(header::CONTENT_TYPE, protocol::CONTENT_TYPE)],

@@ -174,7 +174,7 @@ impl Township {
         id: &pingan_shared::document::DocumentId,
         doc: &mut automerge::AutoCommit,
         acknowledged: &[automerge::ChangeHash],
-    ) {
+    ) -> SyncResponse {
         let request = SyncRequest {
             device_id: login.device_id.clone(),
             position: pingan_shared::sync::protocol::Position::Start,
@@ -188,6 +188,7 @@ impl Township {
         };
         let response = self.sync(login, &request).await;
         assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+        response
     }
 
     pub async fn sync(&self, login: &Login, request: &SyncRequest) -> SyncResponse {

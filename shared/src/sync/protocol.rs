@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 
+use crate::review::ReturnedRecord;
 use crate::validation::FieldError;
 
 pub const CONTENT_TYPE: &str = "application/cbor";
@@ -127,6 +128,11 @@ pub struct SyncResponse {
     /// The server has more to send: the device should sync again at once. Pages keep a
     /// dropped link from costing the whole download.
     pub more: bool,
+    /// Every record in the device's villages that the township office returned with a
+    /// comment and nobody has changed since — the whole list each time, as it stands after
+    /// this request's uploads. Absent from servers before it was added: read as none.
+    #[serde(default)]
+    pub returned: Vec<ReturnedRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
