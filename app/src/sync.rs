@@ -50,11 +50,11 @@ pub async fn sync_now(
             Err(error) => return failed(total, engine, Failure::Server(0), error),
         };
         let request = engine.request(outgoing);
-        let response = match post(&protocol::encode(&request), &token).await {
+        let mut response = match post(&protocol::encode(&request), &token).await {
             Ok(response) => response,
             Err((failure, error)) => return failed(total, engine, failure, error),
         };
-        returned = Some(response.returned.clone());
+        returned = Some(std::mem::take(&mut response.returned));
         let (download, next) = engine.on_response(response);
         match store.store_download(download).await {
             Ok(stored) => {

@@ -1,10 +1,10 @@
 //! What a sync round reads from and writes to the device's database.
 
-use automerge::{ActorId, AutoCommit};
+use automerge::ActorId;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
-use pingan_shared::document::{self, DocumentError};
+use pingan_shared::document;
 use pingan_shared::records::RecordType;
 use pingan_shared::sync::engine::{self, Download, Outgoing};
 use pingan_shared::sync::protocol::{Position, Rejected};
@@ -99,22 +99,14 @@ impl DeviceStore {
             }
         }
         for saved in &download.documents {
-            merge(
-                &tx,
-                &documents,
-                &saved.document_id,
-                Some(&saved.data),
-                |local| replica::merge_saved(local, &saved.data, &actor),
-            )
-            .await?;
+            let incoming = Incoming::Saved(&saved.data);
+            merge(&tx, &documents, &saved.document_id, incoming, &actor).await?;
             stored.downloaded += 1;
         }
         for incoming in &download.changes {
             let changes: Vec<Vec<u8>> = incoming.changes.iter().map(|c| c.to_vec()).collect();
-            merge(&tx, &documents, &incoming.document_id, None, |local| {
-                replica::merge_changes(local, &changes, &actor)
-            })
-            .await?;
+            let changes = Incoming::Changes(&changes);
+            merge(&tx, &documents, &incoming.document_id, changes, &actor).await?;
             stored.downloaded += 1;
         }
         tx.object_store(DEVICE)?
@@ -128,15 +120,24 @@ impl DeviceStore {
     }
 }
 
+/// What a download brought for one document.
+#[derive(Clone, Copy)]
+enum Incoming<'a> {
+    /// The server's saved copy.
+    Saved(&'a [u8]),
+    /// Changes from the feed.
+    Changes(&'a [Vec<u8>]),
+}
+
 /// Merges a download into one stored document and keeps its list summary in step. A saved
-/// document the device did not have is stored as it came (`saved`): re-encoding it would
-/// only cost the first sync time.
+/// document the device did not have is stored as it came: re-encoding it would only cost the
+/// first sync time.
 async fn merge(
     tx: &Transaction<'_>,
     documents: &ObjectStore<'_>,
     id: &str,
-    saved: Option<&[u8]>,
-    merge: impl FnOnce(Option<AutoCommit>) -> Result<AutoCommit, DocumentError>,
+    incoming: Incoming<'_>,
+    actor: &ActorId,
 ) -> Result<(), AppError> {
     let existing: Option<DocumentRow> = documents.get(id).serde()?.await?;
     let (local, before, acknowledged, refused_at, refused_reason) = match existing {
@@ -150,14 +151,17 @@ async fn merge(
         None => (None, Vec::new(), Vec::new(), None, None),
     };
     let new_here = local.is_none();
-    let mut doc = merge(local)?;
+    let mut doc = match incoming {
+        Incoming::Saved(saved) => replica::merge_saved(local, saved, actor)?,
+        Incoming::Changes(changes) => replica::merge_changes(local, changes, actor)?,
+    };
     let after = doc.get_heads();
     let record_type = document::record_type(&doc)?;
     let row = DocumentRow {
         id: id.to_owned(),
         record_type: record_type.as_str().to_owned(),
-        bytes: ByteBuf::from(match saved {
-            Some(saved) if new_here => saved.to_vec(),
+        bytes: ByteBuf::from(match incoming {
+            Incoming::Saved(saved) if new_here => saved.to_vec(),
             _ => document::save_on_device(&mut doc),
         }),
         heads: heads_out(&after),

@@ -5,6 +5,7 @@
 //! the worker's change reaches the server.
 
 use leptos::prelude::*;
+use pingan_shared::document::hex;
 use pingan_shared::review::ReturnedRecord;
 use pingan_shared::sync::protocol;
 
@@ -29,15 +30,12 @@ pub fn remembered() -> Vec<ReturnedRecord> {
 pub fn remember(fresh: Vec<ReturnedRecord>, ctx: Ctx) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         // Advice only: without it the list is empty until the next sync brings it again.
-        let _ = storage.set_item(RETURNED_KEY, &to_hex(&protocol::encode(&fresh)));
+        let _ = storage.set_item(RETURNED_KEY, &hex(&protocol::encode(&fresh)));
     }
     ctx.returned.set(fresh);
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
+/// The bytes `document::hex` wrote, or `None` for anything else.
 fn from_hex(text: &str) -> Option<Vec<u8>> {
     text.len().is_multiple_of(2).then_some(())?;
     (0..text.len())
@@ -116,7 +114,7 @@ mod tests {
     #[test]
     fn the_kept_list_reads_back_as_written() {
         let bytes = vec![0x00, 0x0f, 0xa5, 0xff];
-        assert_eq!(to_hex(&bytes), "000fa5ff");
+        assert_eq!(hex(&bytes), "000fa5ff");
         assert_eq!(from_hex("000fa5ff"), Some(bytes));
     }
 
