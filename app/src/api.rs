@@ -1,9 +1,9 @@
 //! HTTP calls to the township server: login and logout as JSON, sync as CBOR. Each failure is
-//! classified for the sync engine (network, unauthorised, server) and worded for the worker.
+//! classified for the sync replica (network, unauthorised, server) and worded for the worker.
 
 use js_sys::Uint8Array;
 use pingan_shared::session::{LoginRequest, LoginResponse};
-use pingan_shared::sync::engine::Failure;
+use pingan_shared::sync::replica::Failure;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -186,10 +186,10 @@ async fn fetch(
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
-    let failure = if status == 401 {
-        Failure::Unauthorized
-    } else {
-        Failure::Server(status)
+    let failure = match status {
+        401 => Failure::Unauthorized,
+        400 if message.contains("unknown_position") => Failure::UnknownPosition,
+        _ => Failure::Server(status),
     };
     Err((failure, AppError::Server { status, message }))
 }

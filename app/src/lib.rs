@@ -13,7 +13,7 @@
 //!   transaction), the device's identity. Every save commits before the UI says "saved";
 //!   edits are Automerge changes to the stored document, so concurrent edits merge.
 //! - [`api`]: HTTP to the server — login/logout and the office's calls (JSON), sync (CBOR).
-//! - [`sync`]: sync rounds driven by the shared sans-IO engine.
+//! - [`sync`]: sync over HTTP, run by the shared replica core over IndexedDB.
 //! - [`error`]: the app's one error type, worded for the worker.
 //! - [`ui`]: Leptos components, one module per record type — `households` (list by village
 //!   and group with search, the door form), `household_detail` (the household page with its

@@ -1,28 +1,22 @@
-//! A simulated field device: the same engine and merge rules as the app, with an in-memory
-//! store instead of IndexedDB.
+//! A simulated field device: a worker who registers and edits households offline, and a
+//! network that carries its syncs. Everything that is sync — what to send, what counts as
+//! acknowledged, storing pages, the position — is the shared [`Replica`] the phone runs, over
+//! [`MemoryStorage`] in place of IndexedDB (with the same faults available).
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use automerge::{ActorId, AutoCommit, ChangeHash};
+use automerge::{ActorId, ChangeHash};
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
-use pingan_shared::sync::engine::{self, Download, Failure, Next, SyncEngine};
-use pingan_shared::sync::protocol::{Position, Rejected, SyncRequest, SyncResponse};
-use pingan_shared::sync::replica;
+use pingan_shared::sync::memory::MemoryStorage;
+use pingan_shared::sync::protocol::{Rejected, SyncRequest, SyncResponse};
+use pingan_shared::sync::replica::{Failure, Next, Replica, Transport};
 
-use crate::server::{TestServer, post_sync};
+use crate::server::{SyncRefused, TestServer, post_sync};
 
 /// Enough rounds for any test township; a loop that needs more is a bug, not a big download.
 const MAX_ROUNDS: usize = 1_000;
-
-struct Held {
-    doc: AutoCommit,
-    acknowledged: Vec<ChangeHash>,
-    /// Heads at which the server refused the document; not resent until edited.
-    refused_at: Option<Vec<ChangeHash>>,
-}
 
 pub struct Device {
     pub device_id: String,
@@ -30,10 +24,9 @@ pub struct Device {
     /// The login token; empty until [`Device::log_in`].
     token: String,
     actor: ActorId,
-    engine: SyncEngine,
-    documents: BTreeMap<String, Held>,
+    replica: Replica<MemoryStorage>,
     next_id: u32,
-    /// Refusals received, newest last.
+    /// Refusals received in stored pages, newest last.
     pub refusals: Vec<Rejected>,
 }
 
@@ -41,13 +34,13 @@ impl Device {
     /// Device `number` of a worker in `village`.
     pub fn new(number: u8, village: &str) -> Self {
         let device_id = format!("device-{number}");
+        let actor = ActorId::from([number; 16].as_slice());
         Self {
-            engine: SyncEngine::new(device_id.clone(), Position::Start),
+            replica: Replica::new(MemoryStorage::new(device_id.clone(), actor.clone())),
             device_id,
             village: village.into(),
             token: String::new(),
-            actor: ActorId::from([number; 16].as_slice()),
-            documents: BTreeMap::new(),
+            actor,
             next_id: 0,
             refusals: Vec::new(),
         }
@@ -59,6 +52,21 @@ impl Device {
             .login(&format!("worker-{}", self.village), &self.device_id)
             .await?;
         Ok(())
+    }
+
+    /// The device's storage, to inject faults into.
+    pub fn storage(&self) -> &MemoryStorage {
+        self.replica.storage()
+    }
+
+    /// The phone dies and restarts: what its storage committed survives, nothing else.
+    pub fn crash(&mut self) {
+        let fresh = Replica::new(MemoryStorage::new(
+            self.device_id.clone(),
+            self.actor.clone(),
+        ));
+        let storage = std::mem::replace(&mut self.replica, fresh).into_storage();
+        self.replica = Replica::new(storage);
     }
 
     pub fn add_household(&mut self, address: &str, head: &str) -> DocumentId {
@@ -76,34 +84,28 @@ impl Device {
             self.actor.clone(),
             &Household::new(&by, "1组", address, head),
         );
-        self.documents.insert(
-            id.to_string(),
-            Held {
-                doc,
-                acknowledged: Vec::new(),
-                refused_at: None,
-            },
-        );
+        self.storage().save(id.as_str(), doc);
         id
     }
 
     pub fn edit_household(&mut self, id: &DocumentId, edit: impl FnOnce(&mut Household)) {
-        let held = self
-            .documents
-            .get_mut(id.as_str())
+        let mut doc = self
+            .storage()
+            .document(id.as_str())
             .expect("device holds the document");
         let mut household: Household =
-            document::read(&held.doc).expect("device documents are households");
+            document::read(&doc).expect("device documents are households");
         edit(&mut household);
-        document::update(&mut held.doc, &household);
+        document::update(&mut doc, &household);
         // Each edit is a save in the app: its own Automerge change.
-        held.doc.commit();
+        doc.commit();
+        self.storage().save(id.as_str(), doc);
     }
 
     pub fn household(&self, id: &DocumentId) -> Option<Household> {
-        self.documents
-            .get(id.as_str())
-            .map(|held| document::read(&held.doc).expect("device documents are households"))
+        self.storage()
+            .document(id.as_str())
+            .map(|doc| document::read(&doc).expect("device documents are households"))
     }
 
     pub fn token(&self) -> &str {
@@ -111,118 +113,81 @@ impl Device {
     }
 
     pub fn document_ids(&self) -> Vec<String> {
-        self.documents.keys().cloned().collect()
+        self.storage().document_ids()
     }
 
     pub fn heads(&mut self, id: &str) -> Option<Vec<ChangeHash>> {
-        self.documents.get_mut(id).map(|held| held.doc.get_heads())
+        self.storage().document(id).map(|mut doc| doc.get_heads())
     }
 
-    /// The request the app would send now.
-    pub fn prepare(&mut self) -> SyncRequest {
-        let mut outgoing = Vec::new();
-        for (id, held) in &mut self.documents {
-            if held.refused_at.as_ref() == Some(&held.doc.get_heads()) {
-                continue;
-            }
-            outgoing.extend(engine::outgoing(id, &mut held.doc, &held.acknowledged));
-        }
-        self.engine.request(outgoing)
+    /// The request the phone would send now.
+    pub async fn prepare(&mut self) -> anyhow::Result<SyncRequest> {
+        Ok(self.replica.request().await?)
     }
 
-    /// Stores an answer as the app would; returns whether the server has more to send.
-    pub fn receive(&mut self, response: SyncResponse) -> anyhow::Result<bool> {
-        let (download, next) = self.engine.on_response(response);
-        self.store(download)?;
-        Ok(next == Next::Continue)
+    /// Stores an answer as the phone would; returns whether the server has more to send.
+    pub async fn receive(&mut self, response: SyncResponse) -> anyhow::Result<bool> {
+        let rejected = response.rejected.clone();
+        let page = self.replica.receive(response).await?;
+        self.refusals.extend(rejected);
+        Ok(page.next == Next::Continue)
     }
 
     /// The request or its answer was lost.
-    pub fn lose_answer(&mut self) {
-        self.engine.on_failure(Failure::Network);
+    pub async fn lose_answer(&mut self) {
+        self.replica.on_failure(Failure::Network).await;
     }
 
-    pub fn unacknowledged_documents(&mut self) -> usize {
-        let mut count = 0;
-        for held in self.documents.values_mut() {
-            count +=
-                usize::from(!document::changes_since(&mut held.doc, &held.acknowledged).is_empty());
-        }
-        count
+    pub fn unacknowledged_documents(&self) -> usize {
+        self.storage().unacknowledged_count()
     }
 
-    /// Syncs over HTTP until the server has nothing more to send.
+    /// Syncs over HTTP until the server has nothing more to send, as the phone's sync button
+    /// does; an error says why the run stopped.
     pub async fn sync(&mut self, server: SocketAddr) -> anyhow::Result<()> {
-        for _ in 0..MAX_ROUNDS {
-            let request = self.prepare();
-            let response = match post_sync(server, &self.token, &request).await {
-                Ok(response) => response,
-                Err(error) => {
-                    self.lose_answer();
-                    return Err(error);
-                }
-            };
-            if !self.receive(response)? {
-                return Ok(());
-            }
-        }
-        anyhow::bail!("sync did not finish in {MAX_ROUNDS} rounds")
-    }
-
-    fn store(&mut self, download: Download) -> anyhow::Result<()> {
-        for (id, heads) in download.acknowledged {
-            if let Some(held) = self.documents.get_mut(&id) {
-                held.acknowledged = heads;
-            }
-        }
-        for rejected in download.rejected {
-            if let Some(held) = self.documents.get_mut(&rejected.document_id) {
-                held.refused_at = Some(held.doc.get_heads());
-            }
-            self.refusals.push(rejected);
-        }
-        for saved in download.documents {
-            self.merge(&saved.document_id, |local, actor| {
-                replica::merge_saved(local, &saved.data, actor)
-            })?;
-        }
-        for incoming in download.changes {
-            let changes: Vec<Vec<u8>> = incoming.changes.iter().map(|c| c.to_vec()).collect();
-            self.merge(&incoming.document_id, |local, actor| {
-                replica::merge_changes(local, &changes, actor)
-            })?;
-        }
-        Ok(())
-    }
-
-    fn merge(
-        &mut self,
-        id: &str,
-        merge: impl FnOnce(
-            Option<AutoCommit>,
-            &ActorId,
-        ) -> Result<AutoCommit, pingan_shared::document::DocumentError>,
-    ) -> anyhow::Result<()> {
-        let (local, before, acknowledged, refused_at) = match self.documents.remove(id) {
-            Some(mut held) => (
-                Some(held.doc.clone()),
-                held.doc.get_heads(),
-                held.acknowledged,
-                held.refused_at,
-            ),
-            None => (None, Vec::new(), Vec::new(), None),
+        let mut link = Http {
+            server,
+            token: self.token.clone(),
+            refusals: Vec::new(),
         };
-        let mut doc = merge(local, &self.actor)?;
-        let after = doc.get_heads();
-        let acknowledged = replica::acknowledged_after_download(&before, &acknowledged, &after);
-        self.documents.insert(
-            id.to_owned(),
-            Held {
-                doc,
-                acknowledged,
-                refused_at,
-            },
-        );
-        Ok(())
+        let outcome = self.replica.sync(&mut link, MAX_ROUNDS, |_| {}).await;
+        self.refusals.append(&mut link.refusals);
+        match outcome.error {
+            None => Ok(()),
+            Some(error) => anyhow::bail!("{error}"),
+        }
+    }
+}
+
+/// Real HTTP to the test server, with the app's gzip.
+struct Http {
+    server: SocketAddr,
+    token: String,
+    refusals: Vec<Rejected>,
+}
+
+impl Transport for Http {
+    type Error = String;
+
+    async fn exchange(&mut self, request: SyncRequest) -> Result<SyncResponse, (Failure, String)> {
+        match post_sync(self.server, &self.token, &request).await {
+            Ok(response) => {
+                self.refusals.extend(response.rejected.iter().cloned());
+                Ok(response)
+            }
+            Err(error) => {
+                let failure = match error.downcast_ref::<SyncRefused>() {
+                    Some(refused) if refused.status == 401 => Failure::Unauthorized,
+                    Some(refused)
+                        if refused.status == 400 && refused.body.contains("unknown_position") =>
+                    {
+                        Failure::UnknownPosition
+                    }
+                    Some(refused) => Failure::Server(refused.status),
+                    None => Failure::Network,
+                };
+                Err((failure, error.to_string()))
+            }
+        }
     }
 }

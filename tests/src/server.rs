@@ -99,6 +99,21 @@ pub struct WireBytes {
     pub received: usize,
 }
 
+/// The server answered a sync with an error status.
+#[derive(Debug)]
+pub struct SyncRefused {
+    pub status: u16,
+    pub body: String,
+}
+
+impl std::fmt::Display for SyncRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sync failed: {} {}", self.status, self.body)
+    }
+}
+
+impl std::error::Error for SyncRefused {}
+
 /// One `POST /api/sync` over real HTTP, gzip-compressed both ways as the app does.
 pub async fn post_sync(
     server: SocketAddr,
@@ -126,11 +141,11 @@ pub async fn post_sync_measured(
         .body(body)
         .send()
         .await?;
-    anyhow::ensure!(
-        response.status().is_success(),
-        "sync failed: {}",
-        response.status()
-    );
+    if !response.status().is_success() {
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap_or_default();
+        return Err(SyncRefused { status, body }.into());
+    }
     let gzipped = response
         .headers()
         .get("content-encoding")

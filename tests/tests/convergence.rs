@@ -1,11 +1,17 @@
 //! Convergence: twenty devices in three villages work offline, edit the same records
-//! concurrently, and sync in random order over a link that drops requests and responses.
-//! Once everyone has synced twice more, every device and the server hold identical heads for
-//! every document the device may see, and no device holds another village's document.
+//! concurrently, and sync in random order over a link that drops requests and responses,
+//! while their storage fails pages (a failed write, an aborted transaction, a full quota) and
+//! the phones crash between pages. Every device runs the replica core the phone runs. Once
+//! the faults clear and everyone has synced twice more, every device and the server hold
+//! identical heads for every document the device may see, no device holds another village's
+//! document, nothing any device made is lost, and every position equals the server's newest
+//! feed entry (no page skipped).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use pingan_shared::document;
+use pingan_shared::sync::memory::Fault;
+use pingan_shared::sync::protocol::Position;
 use pingan_tests::{Device, TestServer, post_sync};
 use proptest::prelude::*;
 
@@ -29,6 +35,16 @@ enum Step {
     Sync {
         device: u8,
         link: Link,
+    },
+    /// The `nth` page the device stores from now on fails.
+    StorageFault {
+        device: u8,
+        nth: usize,
+        fault: Fault,
+    },
+    /// The phone dies and restarts with only what its storage committed.
+    Crash {
+        device: u8,
     },
 }
 
@@ -62,11 +78,19 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Link::RequestLost),
         1 => Just(Link::ResponseLost),
     ];
+    let fault = prop_oneof![
+        Just(Fault::WriteFails),
+        Just(Fault::Aborted),
+        Just(Fault::QuotaExceeded)
+    ];
     prop_oneof![
         4 => (device.clone(), any::<usize>(), field, any::<u8>())
             .prop_map(|(device, pick, field, value)| Step::Edit { device, pick, field, value }),
         1 => (device.clone(), any::<u8>()).prop_map(|(device, value)| Step::Add { device, value }),
-        3 => (device, link).prop_map(|(device, link)| Step::Sync { device, link }),
+        3 => (device.clone(), link).prop_map(|(device, link)| Step::Sync { device, link }),
+        1 => (device.clone(), 1..3usize, fault)
+            .prop_map(|(device, nth, fault)| Step::StorageFault { device, nth, fault }),
+        1 => device.prop_map(|device| Step::Crash { device }),
     ]
 }
 
@@ -75,20 +99,23 @@ fn village_of(device: u8) -> &'static str {
 }
 
 async fn sync_once(server: &TestServer, device: &mut Device, link: Link) {
-    let request = device.prepare();
+    let request = device.prepare().await.unwrap();
     match link {
-        Link::RequestLost => device.lose_answer(),
+        Link::RequestLost => device.lose_answer().await,
         Link::ResponseLost => {
             post_sync(server.addr, device.token(), &request)
                 .await
                 .unwrap();
-            device.lose_answer();
+            device.lose_answer().await;
         }
         Link::Fine => {
             let response = post_sync(server.addr, device.token(), &request)
                 .await
                 .unwrap();
-            device.receive(response).unwrap();
+            // A page the storage fails is not stored; the device asks for it again later.
+            if device.receive(response).await.is_err() {
+                device.lose_answer().await;
+            }
         }
     }
 }
@@ -96,10 +123,12 @@ async fn sync_once(server: &TestServer, device: &mut Device, link: Link) {
 async fn run(steps: Vec<Step>) {
     let server = TestServer::start().await.unwrap();
     let mut devices = Vec::new();
+    let mut made_by_devices = Vec::new();
     for number in 0..DEVICES {
         let mut device = Device::new(number + 1, village_of(number));
         device.log_in(&server).await.unwrap();
-        device.add_household(&format!("{}1组{number}号", village_of(number)), "户主");
+        let id = device.add_household(&format!("{}1组{number}号", village_of(number)), "户主");
+        made_by_devices.push((id.to_string(), number));
         devices.push(device);
     }
     // Everyone gets everyone's first household, so later edits can collide.
@@ -128,12 +157,20 @@ async fn run(steps: Vec<Step>) {
                 });
             }
             Step::Add { device, value } => {
-                devices[device as usize].add_household(&format!("新{value}号"), "新户主");
+                let id = devices[device as usize].add_household(&format!("新{value}号"), "新户主");
+                made_by_devices.push((id.to_string(), device));
             }
             Step::Sync { device, link } => {
                 sync_once(&server, &mut devices[device as usize], link).await
             }
+            Step::StorageFault { device, nth, fault } => {
+                devices[device as usize].storage().fail_page(nth, fault)
+            }
+            Step::Crash { device } => devices[device as usize].crash(),
         }
+    }
+    for device in &devices {
+        device.storage().heal();
     }
 
     // Quiet link: the first round uploads everything, the second brings everyone up to date.
@@ -143,6 +180,7 @@ async fn run(steps: Vec<Step>) {
         }
     }
 
+    let newest = server.store.feed_head().await.unwrap();
     let mut master: BTreeMap<String, (String, Vec<automerge::ChangeHash>)> = BTreeMap::new();
     for stored in server.store.documents_of_type("household").await.unwrap() {
         let mut doc = document::load(&stored.data).unwrap();
@@ -171,6 +209,17 @@ async fn run(steps: Vec<Step>) {
             device.unacknowledged_documents(),
             0,
             "device {number} has nothing left to send"
+        );
+        assert_eq!(
+            device.storage().stored_position(),
+            Position::Feed { seq: newest },
+            "device {number} has every page"
+        );
+    }
+    for (id, made) in &made_by_devices {
+        assert!(
+            master.contains_key(id),
+            "household {id} made on device {made} is lost"
         );
     }
 }

@@ -34,11 +34,11 @@ async fn a_response_lost_in_transit_costs_a_retry_never_data() {
     let id = device.add_household("幸福村3组12号", "王建国");
 
     // The server commits, but the answer never reaches the device (signal dropped).
-    let request = device.prepare();
+    let request = device.prepare().await.unwrap();
     post_sync(server.addr, device.token(), &request)
         .await
         .unwrap();
-    device.lose_answer();
+    device.lose_answer().await;
     assert_eq!(device.unacknowledged_documents(), 1);
 
     // The worker keeps working, then the next sync resends everything unacknowledged.
@@ -69,7 +69,7 @@ async fn a_refused_record_stays_unacknowledged_on_the_device() {
     assert_eq!(device.refusals[0].errors[0].message_zh, "请填写住址");
     assert_eq!(device.unacknowledged_documents(), 1);
     // A refused record is not resent on its own: the next sync uploads nothing.
-    assert!(device.prepare().documents.is_empty());
+    assert!(device.prepare().await.unwrap().documents.is_empty());
     let master = server.households().await.unwrap();
     assert!(master.contains_key(good.as_str()));
     assert!(!master.contains_key(bad.as_str()));

@@ -15,8 +15,8 @@
 //! version is not [`index::INDEX_VERSION`] — so unsynced work on a phone survives any upgrade,
 //! and an interrupted rebuild simply runs again.
 //!
-//! `sync.rs` holds what a sync round reads and writes: the outgoing changes, and storing a
-//! download in one transaction.
+//! `sync.rs` is this database as the shared replica's storage (`DeviceStorage`): the rows a sync
+//! round reads, and each downloaded page stored in one transaction.
 //!
 //! Every write is one `strict`-durability transaction awaited to completion: when a function
 //! here returns `Ok`, the record is on disk, and only then may the UI say "saved".

@@ -1,14 +1,19 @@
-//! What a sync round reads from and writes to the device's database.
+//! The device's IndexedDB as the shared replica's storage ([`DeviceStorage`]): the sync rules
+//! live in `pingan_shared::sync::replica`; this file only reads and writes rows.
+//!
+//! A page is one strict `readwrite` transaction over the documents, their list summaries and
+//! the device store (where the position is kept); it commits or aborts whole, so a crash
+//! midway leaves the device as it was before the page, and the next round asks for it again.
 
-use automerge::ActorId;
-use indexed_db_futures::object_store::ObjectStore;
+use automerge::{ActorId, AutoCommit};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
 use pingan_shared::document;
 use pingan_shared::records::RecordType;
-use pingan_shared::sync::engine::{self, Download, Outgoing};
-use pingan_shared::sync::protocol::{Position, Rejected};
-use pingan_shared::sync::replica;
+use pingan_shared::sync::protocol::Position;
+use pingan_shared::sync::storage::{
+    DeviceStorage, PageWrite, Refusal, StorageError, StoredDocument, SyncState,
+};
 use serde_bytes::ByteBuf;
 
 use super::index::{self, Summary};
@@ -17,168 +22,180 @@ use crate::error::AppError;
 
 const POSITION_KEY: &str = "position";
 
-/// What one stored download brought, for the status line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Stored {
-    pub uploaded: usize,
-    pub downloaded: usize,
-    pub refused: usize,
-}
+impl DeviceStorage for DeviceStore {
+    type Page<'a> = IdbPage<'a>;
 
-impl DeviceStore {
-    /// Where this device's download stands; `Start` on a new or wiped device.
-    pub async fn position(&self) -> Result<Position, AppError> {
-        let tx = self.db.transaction(DEVICE).build()?;
-        let position: Option<Position> = tx
-            .object_store(DEVICE)?
-            .get(POSITION_KEY.to_owned())
-            .serde()?
-            .await?;
-        Ok(position.unwrap_or_default())
+    fn device_id(&self) -> String {
+        self.identity.borrow().device_id.clone()
     }
 
-    /// Every document with changes the server lacks, except those it refused and the worker
-    /// has not edited since.
-    pub async fn outgoing(&self) -> Result<Vec<Outgoing>, AppError> {
-        let unsynced: Vec<String> = self
-            .pending()
-            .await?
-            .into_iter()
-            .filter(|p| p.needs_correction.is_none())
-            .map(|p| p.id)
-            .collect();
-        let tx = self.db.transaction(DOCUMENTS).build()?;
-        let documents = tx.object_store(DOCUMENTS)?;
-        let mut rows = Vec::with_capacity(unsynced.len());
-        for id in &unsynced {
-            let row: Option<DocumentRow> = documents.get(id.as_str()).serde()?.await?;
-            rows.extend(row.filter(|row| !row.is_refused()));
-        }
-        drop(documents);
-        drop(tx);
-        let mut outgoing = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut doc = document::load(&row.bytes)?;
-            outgoing.extend(engine::outgoing(
-                &row.id,
-                &mut doc,
-                &heads_in(&row.acknowledged),
-            ));
-        }
-        Ok(outgoing)
+    fn actor(&self) -> ActorId {
+        ActorId::from(self.identity.borrow().actor.as_slice())
     }
 
-    /// Stores everything a response brought — acknowledgements, refusals, downloaded
-    /// documents and changes, the new position — in one transaction, so a crash midway leaves
-    /// the device exactly as before the response, and the next sync repeats it harmlessly.
-    pub async fn store_download(&self, download: Download) -> Result<Stored, AppError> {
-        let actor = ActorId::from(self.identity.borrow().actor.as_slice());
-        let mut stored = Stored::default();
-        let tx = self.write_transaction()?;
-        let documents = tx.object_store(DOCUMENTS)?;
-        for (id, heads) in &download.acknowledged {
-            let row: Option<DocumentRow> = documents.get(id.as_str()).serde()?.await?;
-            if let Some(mut row) = row {
-                row.acknowledged = heads_out(heads);
-                documents.put(&row).serde()?.await?;
-                refresh_flags(&tx, &row).await?;
-                stored.uploaded += 1;
-            }
-        }
-        for rejected in &download.rejected {
-            let row: Option<DocumentRow> = documents
-                .get(rejected.document_id.as_str())
+    async fn position(&self) -> Result<Position, StorageError> {
+        let read = async {
+            let tx = self.db.transaction(DEVICE).build()?;
+            let position: Option<Position> = tx
+                .object_store(DEVICE)?
+                .get(POSITION_KEY.to_owned())
                 .serde()?
                 .await?;
-            if let Some(mut row) = row {
-                row.refused_at = Some(row.heads.clone());
-                row.refused_reason = Some(reason_for_worker(rejected));
-                documents.put(&row).serde()?.await?;
-                refresh_flags(&tx, &row).await?;
-                stored.refused += 1;
+            Ok::<_, AppError>(position.unwrap_or_default())
+        };
+        read.await.map_err(storage_error)
+    }
+
+    /// Read through the sparse `unsynced` indexes, so a phone with thousands of synced records
+    /// loads only the few it must send.
+    async fn unacknowledged(&self) -> Result<Vec<StoredDocument>, StorageError> {
+        let read = async {
+            let ids: Vec<String> = self.pending().await?.into_iter().map(|p| p.id).collect();
+            let tx = self.db.transaction(DOCUMENTS).build()?;
+            let documents = tx.object_store(DOCUMENTS)?;
+            let mut rows = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let row: Option<DocumentRow> = documents.get(id.as_str()).serde()?.await?;
+                rows.extend(row);
             }
-        }
-        for saved in &download.documents {
-            let incoming = Incoming::Saved(&saved.data);
-            merge(&tx, &documents, &saved.document_id, incoming, &actor).await?;
-            stored.downloaded += 1;
-        }
-        for incoming in &download.changes {
-            let changes: Vec<Vec<u8>> = incoming.changes.iter().map(|c| c.to_vec()).collect();
-            let changes = Incoming::Changes(&changes);
-            merge(&tx, &documents, &incoming.document_id, changes, &actor).await?;
-            stored.downloaded += 1;
-        }
-        tx.object_store(DEVICE)?
-            .put(&download.position)
-            .with_key(POSITION_KEY.to_owned())
-            .serde()?
-            .await?;
-        drop(documents);
-        tx.commit().await?;
-        Ok(stored)
+            rows.into_iter().map(stored).collect::<Result<Vec<_>, _>>()
+        };
+        read.await.map_err(storage_error)
+    }
+
+    fn begin_page(&self) -> Result<IdbPage<'_>, StorageError> {
+        Ok(IdbPage {
+            tx: self.write_transaction().map_err(storage_error)?,
+        })
     }
 }
 
-/// What a download brought for one document.
-#[derive(Clone, Copy)]
-enum Incoming<'a> {
-    /// The server's saved copy.
-    Saved(&'a [u8]),
-    /// Changes from the feed.
-    Changes(&'a [Vec<u8>]),
+/// One page: a strict read-write transaction.
+pub struct IdbPage<'a> {
+    tx: Transaction<'a>,
 }
 
-/// Merges a download into one stored document and keeps its list summary in step. A saved
-/// document the device did not have is stored as it came: re-encoding it would only cost the
-/// first sync time.
-async fn merge(
-    tx: &Transaction<'_>,
-    documents: &ObjectStore<'_>,
-    id: &str,
-    incoming: Incoming<'_>,
-    actor: &ActorId,
-) -> Result<(), AppError> {
-    let existing: Option<DocumentRow> = documents.get(id).serde()?.await?;
-    let (local, before, acknowledged, refused_at, refused_reason) = match existing {
-        Some(row) => (
-            Some(document::load(&row.bytes)?),
-            heads_in(&row.heads),
-            heads_in(&row.acknowledged),
-            row.refused_at,
-            row.refused_reason,
-        ),
-        None => (None, Vec::new(), Vec::new(), None, None),
-    };
-    let new_here = local.is_none();
-    let mut doc = match incoming {
-        Incoming::Saved(saved) => replica::merge_saved(local, saved, actor)?,
-        Incoming::Changes(changes) => replica::merge_changes(local, changes, actor)?,
-    };
-    let after = doc.get_heads();
-    let record_type = document::record_type(&doc)?;
-    let row = DocumentRow {
-        id: id.to_owned(),
-        record_type: record_type.as_str().to_owned(),
-        bytes: ByteBuf::from(match incoming {
-            Incoming::Saved(saved) if new_here => saved.to_vec(),
-            _ => document::save_on_device(&mut doc),
+impl IdbPage<'_> {
+    async fn row(&self, id: &str) -> Result<Option<DocumentRow>, AppError> {
+        Ok(self.tx.object_store(DOCUMENTS)?.get(id).serde()?.await?)
+    }
+}
+
+impl PageWrite for IdbPage<'_> {
+    async fn document(&mut self, id: &str) -> Result<Option<StoredDocument>, StorageError> {
+        let read = async { self.row(id).await?.map(stored).transpose() };
+        read.await.map_err(storage_error)
+    }
+
+    async fn update_state(
+        &mut self,
+        id: &str,
+        change: impl FnOnce(&mut SyncState),
+    ) -> Result<bool, StorageError> {
+        let write = async {
+            let Some(mut row) = self.row(id).await? else {
+                return Ok(false);
+            };
+            let mut state = state_of(&row);
+            change(&mut state);
+            set_state(&mut row, state);
+            self.tx.object_store(DOCUMENTS)?.put(&row).serde()?.await?;
+            refresh_flags(&self.tx, &row).await?;
+            Ok::<_, AppError>(true)
+        };
+        write.await.map_err(storage_error)
+    }
+
+    /// A saved document new to the device is stored exactly as it came: re-encoding it would
+    /// only cost the first sync time.
+    async fn put_document(
+        &mut self,
+        id: &str,
+        doc: &mut AutoCommit,
+        state: SyncState,
+        as_received: Option<&[u8]>,
+    ) -> Result<(), StorageError> {
+        let write = async {
+            let record_type = document::record_type(doc)?;
+            let mut row = DocumentRow {
+                id: id.to_owned(),
+                record_type: record_type.as_str().to_owned(),
+                bytes: ByteBuf::from(match as_received {
+                    Some(saved) => saved.to_vec(),
+                    None => document::save_on_device(doc),
+                }),
+                heads: heads_out(&doc.get_heads()),
+                acknowledged: Vec::new(),
+                refused_at: None,
+                refused_reason: None,
+            };
+            set_state(&mut row, state);
+            self.tx.object_store(DOCUMENTS)?.put(&row).serde()?.await?;
+            // A record this version cannot read is kept (and synced) but not listed.
+            if let Ok(summary) = index::summarise(id, doc, row.flags()) {
+                put_summary(&self.tx, &summary)?;
+            }
+            Ok::<_, AppError>(())
+        };
+        write.await.map_err(storage_error)
+    }
+
+    async fn put_position(&mut self, position: &Position) -> Result<(), StorageError> {
+        let write = async {
+            self.tx
+                .object_store(DEVICE)?
+                .put(position)
+                .with_key(POSITION_KEY.to_owned())
+                .serde()?
+                .await?;
+            Ok::<_, AppError>(())
+        };
+        write.await.map_err(storage_error)
+    }
+
+    async fn commit(self) -> Result<(), StorageError> {
+        self.tx
+            .commit()
+            .await
+            .map_err(|e| storage_error(AppError::from(e)))
+    }
+}
+
+fn stored(row: DocumentRow) -> Result<StoredDocument, AppError> {
+    Ok(StoredDocument {
+        doc: document::load(&row.bytes)?,
+        state: state_of(&row),
+        id: row.id,
+    })
+}
+
+fn state_of(row: &DocumentRow) -> SyncState {
+    SyncState {
+        acknowledged: heads_in(&row.acknowledged),
+        refused: row.refused_at.as_ref().map(|heads| Refusal {
+            heads: heads_in(heads),
+            reason: row.refused_reason.clone().unwrap_or_default(),
         }),
-        heads: heads_out(&after),
-        acknowledged: heads_out(&replica::acknowledged_after_download(
-            &before,
-            &acknowledged,
-            &after,
-        )),
-        refused_at,
-        refused_reason,
-    };
-    documents.put(&row).serde()?.await?;
-    // A record this version cannot read is kept (and synced) but not listed.
-    if let Ok(summary) = index::summarise(id, &doc, row.flags()) {
-        put_summary(tx, &summary)?;
     }
-    Ok(())
+}
+
+fn set_state(row: &mut DocumentRow, state: SyncState) {
+    row.acknowledged = heads_out(&state.acknowledged);
+    row.refused_at = state.refused.as_ref().map(|r| heads_out(&r.heads));
+    row.refused_reason = state.refused.map(|r| r.reason);
+}
+
+/// IndexedDB names a full quota `QuotaExceededError`; everything else is a failed write.
+fn storage_error(error: AppError) -> StorageError {
+    let text = match error {
+        AppError::Storage(cause) => cause,
+        other => other.to_string(),
+    };
+    if text.contains("QuotaExceeded") {
+        StorageError::QuotaExceeded(text)
+    } else {
+        StorageError::Failed(text)
+    }
 }
 
 /// Brings a summary's sync flags in line with its document row, without loading the document.
@@ -199,18 +216,5 @@ async fn refresh_flags(tx: &Transaction<'_>, row: &DocumentRow) -> Result<(), Ap
         Some(RecordType::Dispute) => refresh::<index::DisputeSummary>(tx, row).await,
         Some(RecordType::OutreachVisit) => refresh::<index::VisitSummary>(tx, row).await,
         None => Ok(()),
-    }
-}
-
-fn reason_for_worker(rejected: &Rejected) -> String {
-    if rejected.errors.is_empty() {
-        rejected.message.clone()
-    } else {
-        rejected
-            .errors
-            .iter()
-            .map(|e| e.message_zh.as_str())
-            .collect::<Vec<_>>()
-            .join("；")
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingan_shared::sync::engine::{Next, SyncEngine};
+use pingan_shared::sync::replica::{Next, Replica};
 
 use wasm_bindgen_futures::JsFuture;
 
@@ -35,7 +35,7 @@ struct Syncer {
     status: RwSignal<Option<String>>,
     last_sync: RwSignal<Option<f64>>,
     /// Kept between runs so retry pauses keep growing across failures.
-    engine: StoredValue<Option<SyncEngine>, LocalStorage>,
+    replica: StoredValue<Option<Replica<DeviceStore>>, LocalStorage>,
 }
 
 fn run_sync(syncer: Syncer) {
@@ -45,28 +45,20 @@ fn run_sync(syncer: Syncer) {
     syncer.syncing.set(true);
     syncer.status.set(Some("正在同步…".into()));
     spawn_local(async move {
-        let mut engine = match syncer.engine.try_update_value(Option::take).flatten() {
-            Some(engine) => engine,
-            None => match syncer.store.position().await {
-                Ok(position) => {
-                    SyncEngine::new(syncer.store.identity().device_id.clone(), position)
-                }
-                Err(error) => {
-                    syncer.status.set(Some(error.to_string()));
-                    syncer.syncing.set(false);
-                    return;
-                }
-            },
-        };
+        let mut replica = syncer
+            .replica
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(|| Replica::new(syncer.store.clone()));
         let status = syncer.status;
-        let outcome = sync_now(&syncer.store, &mut engine, |so_far| {
+        let outcome = sync_now(&mut replica, |so_far| {
             status.set(Some(format!(
                 "正在同步… 已上传 {} 条，已下载 {} 条",
                 so_far.uploaded, so_far.downloaded
             )));
         })
         .await;
-        syncer.engine.set_value(Some(engine));
+        syncer.replica.set_value(Some(replica));
         let stored = outcome.stored;
         let mut text = match &outcome.error {
             None => {
@@ -127,7 +119,7 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
         syncing: RwSignal::new(false),
         status: RwSignal::new(None),
         last_sync: RwSignal::new(read_last_sync()),
-        engine: StoredValue::new_local(None),
+        replica: StoredValue::new_local(None),
     };
     let pending = load(move || {
         ctx.revision.track();

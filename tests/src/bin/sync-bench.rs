@@ -29,11 +29,11 @@ async fn measured_sync(
 ) -> anyhow::Result<(usize, WireBytes)> {
     let mut total = WireBytes::default();
     for round in 1..=10_000 {
-        let request = device.prepare();
+        let request = device.prepare().await?;
         let (response, wire) = post_sync_measured(server.addr, device.token(), &request).await?;
         total.sent += wire.sent;
         total.received += wire.received;
-        if !device.receive(response)? {
+        if !device.receive(response).await? {
             return Ok((round, total));
         }
     }
@@ -166,14 +166,14 @@ async fn server_merge(store: &Store, backend: &str) -> anyhow::Result<()> {
     let ids: Vec<DocumentId> = (0..1_000)
         .map(|i| device.add_household(&format!("幸福村{i}号"), "户主"))
         .collect();
-    let setup = pingan_server::sync::sync(store, &principal, device.prepare(), 0).await?;
-    device.receive(setup)?;
+    let setup = pingan_server::sync::sync(store, &principal, device.prepare().await?, 0).await?;
+    device.receive(setup).await?;
     for (i, id) in ids.iter().enumerate() {
         for e in 0..10 {
             edit(&mut device, id, i * 10 + e);
         }
     }
-    let request: SyncRequest = device.prepare();
+    let request: SyncRequest = device.prepare().await?;
     let changes: usize = request.documents.iter().map(|d| d.changes.len()).sum();
     if std::env::var("BENCH_PROFILE").is_ok() {
         let docs = store.documents_page("", &principal.scope, 2_000).await?;
