@@ -19,6 +19,9 @@
 //!   dashboard, duplicates, returned records), written by the server, read by the app.
 //! - [`sync`]: the wire protocol between a device and the township server.
 //!   - [`sync::protocol`]: request/response messages and their CBOR encoding.
+//!   - [`sync::replica`]: the device's sync state machine, one core for the phone, the test
+//!     devices and the benchmarks, over [`sync::storage::DeviceStorage`]
+//!     ([`sync::memory`] in tests).
 
 pub mod document;
 pub mod generator;

@@ -1,8 +1,9 @@
 //! Harness for end-to-end tests: a real `pingan-server` and simulated field devices that work
-//! offline and sync exactly as the app does, through the shared sans-IO engine.
+//! offline and sync exactly as the app does: they run the shared replica core over memory
+//! storage with injectable faults.
 //!
 //! - [`server`]: the server with a fresh SQLite database, over HTTP on loopback or in-process.
-//! - [`device`]: an in-memory device: Automerge documents, acknowledged heads, the engine.
+//! - [`device`]: a worker and a network around the shared replica core.
 
 pub mod device;
 pub mod server;

@@ -30,6 +30,17 @@ pub const ALL_STORES: [&str; 5] = [
     OUTREACH_VISITS,
 ];
 
+/// The index store holding summaries of this record type.
+pub fn store_of(record_type: RecordType) -> &'static str {
+    match record_type {
+        RecordType::Household => HOUSEHOLDS,
+        RecordType::Person => PERSONS,
+        RecordType::RentalHouse => RENTAL_HOUSES,
+        RecordType::Dispute => DISPUTES,
+        RecordType::OutreachVisit => OUTREACH_VISITS,
+    }
+}
+
 /// Sparse index on every store: only records waiting to upload have the `unsynced` key, so
 /// finding them reads those rows and no others.
 pub const UNSYNCED_INDEX: &str = "unsynced";
@@ -63,22 +74,16 @@ pub struct SyncFlags {
 pub trait Summary: Serialize + for<'de> Deserialize<'de> {
     const STORE: &'static str;
     fn id(&self) -> &str;
-    /// A short label for the record in lists of pending or refused work.
-    fn label(&self) -> String;
     fn flags(&self) -> SyncFlags;
     fn set_flags(&mut self, flags: SyncFlags);
 }
 
 macro_rules! summary_flags {
-    ($ty:ty, $store:expr, |$s:ident| $label:expr) => {
+    ($ty:ty, $store:expr) => {
         impl Summary for $ty {
             const STORE: &'static str = $store;
             fn id(&self) -> &str {
                 &self.id
-            }
-            fn label(&self) -> String {
-                let $s = self;
-                $label
             }
             fn flags(&self) -> SyncFlags {
                 SyncFlags {
@@ -113,10 +118,7 @@ pub struct HouseholdSummary {
     pub unsynced: Option<u8>,
     pub needs_correction: Option<String>,
 }
-summary_flags!(HouseholdSummary, HOUSEHOLDS, |h| format!(
-    "住户 {} {}",
-    h.head_of_household, h.address
-));
+summary_flags!(HouseholdSummary, HOUSEHOLDS);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -144,11 +146,7 @@ pub struct PersonSummary {
     pub unsynced: Option<u8>,
     pub needs_correction: Option<String>,
 }
-summary_flags!(PersonSummary, PERSONS, |p| if p.floating {
-    format!("流动人口 {}", p.name)
-} else {
-    format!("人员 {}", p.name)
-});
+summary_flags!(PersonSummary, PERSONS);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -167,10 +165,7 @@ pub struct RentalHouseSummary {
     pub unsynced: Option<u8>,
     pub needs_correction: Option<String>,
 }
-summary_flags!(RentalHouseSummary, RENTAL_HOUSES, |r| format!(
-    "出租房屋 {}",
-    r.address
-));
+summary_flags!(RentalHouseSummary, RENTAL_HOUSES);
 
 /// How much of a dispute's summary the list shows.
 const DISPUTE_SUMMARY_CHARS: usize = 60;
@@ -193,10 +188,7 @@ pub struct DisputeSummary {
     pub unsynced: Option<u8>,
     pub needs_correction: Option<String>,
 }
-summary_flags!(DisputeSummary, DISPUTES, |d| format!(
-    "矛盾纠纷 {}",
-    d.summary
-));
+summary_flags!(DisputeSummary, DISPUTES);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -214,10 +206,7 @@ pub struct VisitSummary {
     pub unsynced: Option<u8>,
     pub needs_correction: Option<String>,
 }
-summary_flags!(VisitSummary, OUTREACH_VISITS, |v| format!(
-    "下访走访 {}",
-    v.visited_on
-));
+summary_flags!(VisitSummary, OUTREACH_VISITS);
 
 /// The summary of any record, as its store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]

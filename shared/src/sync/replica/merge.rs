@@ -1,11 +1,10 @@
 //! Merging downloads into a device's own documents. Pure: the caller loads the local copy from
 //! its store, calls these, and writes the result back in the same transaction.
 
-use std::collections::BTreeSet;
-
 use automerge::{ActorId, AutoCommit, ChangeHash};
 
 use crate::document::{self, DocumentError};
+use crate::sync::storage::same_heads;
 
 /// Merges a saved document from the server into the device's copy. A document the device did
 /// not have becomes its copy, signed by `actor` for any edit the device makes later.
@@ -47,8 +46,7 @@ pub fn acknowledged_after_download(
     acknowledged: &[ChangeHash],
     heads_after: &[ChangeHash],
 ) -> Vec<ChangeHash> {
-    let set = |heads: &[ChangeHash]| heads.iter().copied().collect::<BTreeSet<_>>();
-    if set(heads_before) == set(acknowledged) {
+    if same_heads(heads_before, acknowledged) {
         heads_after.to_vec()
     } else {
         acknowledged.to_vec()
