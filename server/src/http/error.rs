@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::store::StoreError;
+use crate::sync::SyncError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -31,6 +32,18 @@ impl ApiError {
         ApiError::BadRequest {
             code,
             message: message.into(),
+        }
+    }
+}
+
+impl From<SyncError> for ApiError {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::UnknownPosition(message) => ApiError::BadRequest {
+                code: pingan_shared::sync::protocol::UNKNOWN_POSITION,
+                message,
+            },
+            SyncError::Store(error) => ApiError::Store(error),
         }
     }
 }

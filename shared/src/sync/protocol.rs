@@ -247,6 +247,13 @@ impl<'de> Deserialize<'de> for RefusalCode {
     }
 }
 
+/// The `error` of the HTTP 400 answer to a request whose `position` this server never issued
+/// (a seq past its newest feed entry, or a malformed snapshot position) — after the server's
+/// database was restored from a backup, say. Nothing of the request was stored: the device
+/// sets its position to [`Position::Start`], keeps its documents and unsynced changes, and
+/// syncs again.
+pub const UNKNOWN_POSITION: &str = "unknown_position";
+
 #[derive(Debug, thiserror::Error)]
 #[error("body is not a valid CBOR {message_kind}: {reason}")]
 pub struct ProtocolError {
