@@ -5,36 +5,8 @@
 use automerge::{AutoCommit, ChangeHash};
 use pingan_shared::document::{self, DocumentError, Invalid};
 use pingan_shared::records::RecordType;
-use pingan_shared::sync::protocol::Rejected;
+use pingan_shared::sync::protocol::{RefusalCode, Rejected};
 use pingan_shared::validation::{Date, FieldError};
-
-/// Why a document was refused, as sent in `Rejected::code`. Documented in
-/// `openapi.json` and `docs/sync-protocol.md`; a test keeps the three in step.
-pub mod code {
-    pub const BAD_ID: &str = "bad_id";
-    pub const UNDECODABLE_CHANGE: &str = "undecodable_change";
-    pub const MISSING_DEPENDENCIES: &str = "missing_dependencies";
-    pub const EMPTY_DOCUMENT: &str = "empty_document";
-    pub const UNKNOWN_TYPE: &str = "unknown_type";
-    pub const INVALID_RECORD: &str = "invalid_record";
-    pub const OUT_OF_SCOPE: &str = "out_of_scope";
-    pub const VILLAGE_CHANGED: &str = "village_changed";
-    pub const ACTOR_NOT_YOURS: &str = "actor_not_yours";
-    pub const STORED_DOCUMENT_UNREADABLE: &str = "stored_document_unreadable";
-
-    pub const ALL: &[&str] = &[
-        BAD_ID,
-        UNDECODABLE_CHANGE,
-        MISSING_DEPENDENCIES,
-        EMPTY_DOCUMENT,
-        UNKNOWN_TYPE,
-        INVALID_RECORD,
-        OUT_OF_SCOPE,
-        VILLAGE_CHANGED,
-        ACTOR_NOT_YOURS,
-        STORED_DOCUMENT_UNREADABLE,
-    ];
-}
 
 /// The master copy of one document after an upload was merged into it.
 #[derive(Debug)]
@@ -59,13 +31,13 @@ pub struct NewChange {
 /// Why a document was refused. Nothing of the upload for this document is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: RefusalCode,
     pub message: String,
     pub errors: Vec<FieldError>,
 }
 
 impl Refusal {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: RefusalCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -74,12 +46,12 @@ impl Refusal {
     }
 
     pub fn bad_id(message: impl Into<String>) -> Self {
-        Self::new(code::BAD_ID, message)
+        Self::new(RefusalCode::BadId, message)
     }
 
     pub fn out_of_scope(village: &str) -> Self {
         Self::with_field(
-            code::OUT_OF_SCOPE,
+            RefusalCode::OutOfScope,
             "village",
             "该村不在您负责的范围内，不能登记或修改",
             format!("village {village:?} is not one of your villages"),
@@ -88,7 +60,7 @@ impl Refusal {
 
     pub fn village_changed(from: &str, to: &str) -> Self {
         Self::with_field(
-            code::VILLAGE_CHANGED,
+            RefusalCode::VillageChanged,
             "village",
             "记录不能改到别的村，请在该村重新登记",
             format!("a record cannot move from village {from:?} to {to:?}; register it anew there"),
@@ -97,13 +69,13 @@ impl Refusal {
 
     pub fn actor_not_yours(actor: &str) -> Self {
         Self::new(
-            code::ACTOR_NOT_YOURS,
+            RefusalCode::ActorNotYours,
             format!("changes signed by actor {actor} belong to another user or device"),
         )
     }
 
     /// A refusal about one field, worded for the worker who has to fix it.
-    fn with_field(code: &'static str, field: &str, message_zh: &str, message_en: String) -> Self {
+    fn with_field(code: RefusalCode, field: &str, message_zh: &str, message_en: String) -> Self {
         Self {
             code,
             errors: vec![FieldError::new(field, message_zh, &message_en)],
@@ -114,7 +86,7 @@ impl Refusal {
     pub fn into_rejected(self, document_id: &str) -> Rejected {
         Rejected {
             document_id: document_id.to_owned(),
-            code: self.code.to_owned(),
+            code: self.code,
             message: self.message,
             errors: self.errors,
         }
@@ -133,12 +105,12 @@ pub fn merge_upload(
         Some(bytes) => document::load(bytes).map_err(|e| {
             // The master copy was written by this server; failing to read it is a bug or
             // corruption, never the device's fault, but refusing keeps the stored copy intact.
-            Refusal::new(code::STORED_DOCUMENT_UNREADABLE, e.to_string())
+            Refusal::new(RefusalCode::StoredDocumentUnreadable, e.to_string())
         })?,
         None => AutoCommit::new(),
     };
     let changes = document::decode_changes(uploaded)
-        .map_err(|e| Refusal::new(code::UNDECODABLE_CHANGE, e.to_string()))?;
+        .map_err(|e| Refusal::new(RefusalCode::UndecodableChange, e.to_string()))?;
 
     let new_changes: Vec<NewChange> = changes
         .iter()
@@ -150,14 +122,14 @@ pub fn merge_upload(
         })
         .collect();
     doc.apply_changes(changes)
-        .map_err(|e| Refusal::new(code::UNDECODABLE_CHANGE, e.to_string()))?;
+        .map_err(|e| Refusal::new(RefusalCode::UndecodableChange, e.to_string()))?;
 
     // Automerge silently queues changes whose dependencies it lacks; accepting them would
     // acknowledge something the master copy does not actually contain.
     let missing = doc.get_missing_deps(&[]);
     if !missing.is_empty() {
         return Err(Refusal::new(
-            code::MISSING_DEPENDENCIES,
+            RefusalCode::MissingDependencies,
             format!(
                 "{} change(s) depend on changes the server does not have; send every change since the acknowledged heads",
                 missing.len()
@@ -166,7 +138,7 @@ pub fn merge_upload(
     }
     if stored.is_none() && new_changes.is_empty() {
         return Err(Refusal::new(
-            code::EMPTY_DOCUMENT,
+            RefusalCode::EmptyDocument,
             "a new document needs at least one change",
         ));
     }
@@ -174,7 +146,7 @@ pub fn merge_upload(
     let checked = document::validate(&doc, today).map_err(|invalid| match invalid {
         Invalid::Document(error) => refusal_for(error),
         Invalid::Fields(errors) => Refusal {
-            code: code::INVALID_RECORD,
+            code: RefusalCode::InvalidRecord,
             message: errors
                 .iter()
                 .map(ToString::to_string)
@@ -221,9 +193,9 @@ pub fn merge_uploads(jobs: &[MergeJob<'_>], today: Date) -> Vec<Result<Merged, R
 
 fn refusal_for(error: DocumentError) -> Refusal {
     let code = match error {
-        DocumentError::MissingType | DocumentError::UnknownType(_) => code::UNKNOWN_TYPE,
-        DocumentError::WrongShape { .. } => code::INVALID_RECORD,
-        _ => code::UNDECODABLE_CHANGE,
+        DocumentError::MissingType | DocumentError::UnknownType(_) => RefusalCode::UnknownType,
+        DocumentError::WrongShape { .. } => RefusalCode::InvalidRecord,
+        _ => RefusalCode::UndecodableChange,
     };
     Refusal::new(code, error.to_string())
 }
@@ -299,7 +271,7 @@ mod tests {
         let mut doc = device_doc("幸福村3组12号", "");
         let refusal =
             merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
-        assert_eq!(refusal.code, "invalid_record");
+        assert_eq!(refusal.code, RefusalCode::InvalidRecord);
         assert_eq!(refusal.errors[0].field, "head_of_household");
     }
 
@@ -320,7 +292,7 @@ mod tests {
         automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "x", 1).unwrap();
         let refusal =
             merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
-        assert_eq!(refusal.code, "unknown_type");
+        assert_eq!(refusal.code, RefusalCode::UnknownType);
     }
 
     #[test]
@@ -330,6 +302,6 @@ mod tests {
         document::update(&mut doc, &household("幸福村3组14号", "王建国"));
         let only_second = document::changes_since(&mut doc, &first);
         let refusal = merge_upload(None, &only_second, today()).unwrap_err();
-        assert_eq!(refusal.code, "missing_dependencies");
+        assert_eq!(refusal.code, RefusalCode::MissingDependencies);
     }
 }

@@ -119,7 +119,7 @@ async fn writable_villages(township: &Township, username: &str) -> Vec<String> {
         {
             writable.push((*village).to_owned());
         } else {
-            assert_eq!(response.rejected[0].code, "out_of_scope");
+            assert_eq!(response.rejected[0].code.as_str(), "out_of_scope");
         }
     }
     writable.sort();
@@ -231,7 +231,7 @@ async fn a_record_cannot_be_moved_out_of_its_village(backend: Backend) {
         )
         .await;
 
-    assert_eq!(response.rejected[0].code, "village_changed");
+    assert_eq!(response.rejected[0].code.as_str(), "village_changed");
     let stored = township.store.documents_of_type("household").await.unwrap();
     assert_eq!(stored[0].village, "xingfu");
 }
@@ -265,7 +265,7 @@ async fn a_change_signed_with_another_users_actor_is_refused(backend: Backend) {
         )
         .await;
 
-    assert_eq!(response.rejected[0].code, "actor_not_yours");
+    assert_eq!(response.rejected[0].code.as_str(), "actor_not_yours");
     assert!(response.accepted.is_empty());
 }
 

@@ -69,9 +69,9 @@ async fn every_rejection_code_the_server_uses_is_documented() {
         .collect::<Vec<_>>();
     let mut documented = codes;
     documented.sort();
-    let mut used: Vec<String> = pingan_server::merge::code::ALL
+    let mut used: Vec<String> = pingan_shared::sync::protocol::RefusalCode::ALL
         .iter()
-        .map(|c| c.to_string())
+        .map(|c| c.as_str().to_owned())
         .collect();
     used.sort();
     assert_eq!(documented, used);

@@ -205,7 +205,7 @@ async fn an_invalid_household_is_rejected_by_id_while_the_rest_of_the_batch_land
     assert_eq!(response.rejected.len(), 1);
     let rejected = &response.rejected[0];
     assert_eq!(rejected.document_id, bad.as_str());
-    assert_eq!(rejected.code, "invalid_record");
+    assert_eq!(rejected.code.as_str(), "invalid_record");
     assert_eq!(rejected.errors[0].field, "head_of_household");
     assert_eq!(rejected.errors[0].message_zh, "请填写户主姓名");
     assert_eq!(stored_households(&township.store).await.len(), 1);
@@ -275,7 +275,7 @@ async fn a_document_listed_twice_in_one_request_is_refused_once_and_stored_once(
 
     assert_eq!(response.accepted.len(), 1);
     assert_eq!(response.rejected.len(), 1);
-    assert_eq!(response.rejected[0].code, "bad_id");
+    assert_eq!(response.rejected[0].code.as_str(), "bad_id");
     assert!(response.rejected[0].message.contains("listed twice"));
     assert_eq!(stored_households(&township.store).await.len(), 1);
 }

@@ -129,9 +129,21 @@ pub enum Invalid {
 }
 
 /// Reads the document as the record its `type` names and runs that record's validation.
+///
+/// A document not of the record's shape is refused with every wrongly shaped field named
+/// ([`shape`](crate::records::shape)); the rules run once the shape is right.
 pub fn validate(doc: &AutoCommit, today: Date) -> Result<Checked, Invalid> {
     fn check<R: Record>(doc: &AutoCommit, today: Date) -> Result<String, Invalid> {
-        let record: R = read(doc).map_err(Invalid::Document)?;
+        let record: R = read(doc).map_err(|error| {
+            let errors = crate::records::shape::errors(doc, R::SHAPE);
+            // The shapes mirror autosurgeon (tested); should they ever miss a mismatch, the
+            // refusal still goes out, unnamed.
+            if errors.is_empty() {
+                Invalid::Document(error)
+            } else {
+                Invalid::Fields(errors)
+            }
+        })?;
         record.validate(today).map_err(Invalid::Fields)?;
         Ok(record.village().to_owned())
     }

@@ -7,8 +7,8 @@
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT};
 use pingan_shared::document::{self, Invalid};
+use pingan_shared::records::Record;
 use pingan_shared::records::household::Household;
-use pingan_shared::records::{Record, RecordType};
 use pingan_shared::validation::Date;
 
 /// A household as the first walking skeleton wrote it: no `members`, `security_contact` or
@@ -51,7 +51,7 @@ fn a_document_from_a_newer_schema_is_refused_until_the_server_is_upgraded() {
 }
 
 #[test]
-fn a_document_with_text_objects_instead_of_strings_is_refused_with_a_reason() {
+fn a_document_with_text_objects_instead_of_strings_is_refused_naming_the_field() {
     // JS Automerge writes plain strings as Text objects; docs/data-model.md says records use
     // scalar strings, and a client that forgets gets a clear refusal, not a silent misread.
     let mut doc = household_written_before_members_existed(1);
@@ -59,11 +59,13 @@ fn a_document_with_text_objects_instead_of_strings_is_refused_with_a_reason() {
         .put_object(ROOT, "address", automerge::ObjType::Text)
         .unwrap();
     doc.splice_text(&text, 0, 0, "幸福村3组12号").unwrap();
-    let Err(Invalid::Document(error)) = document::validate(&doc, today()) else {
+    let Err(Invalid::Fields(errors)) = document::validate(&doc, today()) else {
         panic!("a Text address must be refused");
     };
-    assert!(
-        error.to_string().contains(RecordType::Household.as_str()),
-        "{error}"
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].field, "address");
+    assert_eq!(
+        errors[0].message_en,
+        "address: expected a string, found a Text object"
     );
 }

@@ -18,7 +18,7 @@ use super::duplicates::DuplicateWarning;
 use super::form::{
     Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
 };
-use super::form::{remember_village, remembered_village};
+use super::form::{optional_phone, remember_village, remembered_village};
 use super::{Screen, ctx, load};
 use crate::error::AppError;
 use crate::store::index::{PersonSummary, RentalHouseSummary};
@@ -285,7 +285,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                 &landlord.get_untracked(),
                 rooms.get_untracked().trim().parse().unwrap_or(0),
             );
-            h.landlord_phone = optional(&landlord_phone.get_untracked());
+            h.landlord_phone = optional_phone(&landlord_phone.get_untracked());
             h
         });
         // Checked here first, so every field of both records shows its error at once.
@@ -573,7 +573,7 @@ impl FloatingInput {
         today: pingan_shared::validation::Date,
     ) -> Result<(), Vec<FieldError>> {
         p.name = self.name.trim().to_owned();
-        p.phone = optional(&self.phone);
+        p.phone = optional_phone(&self.phone);
         let previous = p.floating.take();
         p.floating = Some(FloatingResident {
             origin: self.origin.trim().to_owned(),

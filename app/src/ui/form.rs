@@ -90,6 +90,12 @@ pub fn optional(value: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
+/// A phone field as saved: blank is none; a number is stored in its normalised form, which
+/// validation requires (`docs/data-model.md`).
+pub fn optional_phone(value: &str) -> Option<String> {
+    optional(value).map(|v| pingan_shared::validation::normalise_phone(&v))
+}
+
 /// The save-state line under a form.
 pub fn notice_view(notice: RwSignal<Option<String>>) -> impl IntoView {
     move || {

@@ -10,7 +10,7 @@ use pingan_shared::records::{Authorship, Record};
 use pingan_shared::validation::FieldError;
 
 use super::duplicates::{DuplicateWarning, complete_citizen_id};
-use super::form::{Errors, TextField, notice_view, now_ms, optional, today};
+use super::form::{Errors, TextField, notice_view, now_ms, optional, optional_phone, today};
 use super::{Ctx, Screen, ctx, load};
 use crate::store::HouseholdSummary;
 use crate::store::index::PersonSummary;
@@ -261,7 +261,7 @@ fn MemberForm(
         // Every field of the person, applied the same way to a new or an existing record.
         let apply = move |p: &mut Person| -> Result<(), Vec<FieldError>> {
             p.name = name_value.trim().to_owned();
-            p.phone = optional(&phone_value);
+            p.phone = optional_phone(&phone_value);
             let mut problems = Vec::new();
             match optional(&id_value) {
                 Some(id) => problems.extend(p.set_citizen_id(&id, today).err()),
@@ -437,7 +437,7 @@ fn HouseholdEdit(
                     record.group = g.trim().to_owned();
                     record.address = a.trim().to_owned();
                     record.head_of_household = h.trim().to_owned();
-                    record.security_contact = match (optional(&cn), optional(&cp)) {
+                    record.security_contact = match (optional(&cn), optional_phone(&cp)) {
                         (None, None) => None,
                         (name, phone) => Some(SecurityContact {
                             name: name.unwrap_or_default(),

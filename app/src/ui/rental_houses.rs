@@ -10,7 +10,7 @@ use pingan_shared::search::Query;
 use super::form::{
     Errors, TextField, badge, natural, notice_view, now_ms, optional, sorted, today,
 };
-use super::form::{remember_village, remembered_village};
+use super::form::{optional_phone, remember_village, remembered_village};
 use super::{Screen, ctx, load};
 use crate::store::index::{PersonSummary, RentalHouseSummary};
 
@@ -173,7 +173,7 @@ pub fn RentalForm(id: Option<String>) -> impl IntoView {
         let fields = (
             address.get_untracked(),
             landlord.get_untracked(),
-            optional(&landlord_phone.get_untracked()),
+            optional_phone(&landlord_phone.get_untracked()),
             rooms.get_untracked().trim().parse::<u64>().unwrap_or(0),
             optional(&letter.get_untracked()),
             optional(&check.get_untracked()),

@@ -11,7 +11,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use pingan_shared::session::{LoginRequest, LoginResponse, Profile, VillageName};
 
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, JsonBody};
 use crate::accounts::{self, SESSION_MS, User, password};
 use crate::store::StoreError;
 use crate::sync::Principal;
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 
 async fn login(
     State(state): State<AppState>,
-    Json(request): Json<LoginRequest>,
+    JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     if request.device_id.trim().is_empty() {
         return Err(ApiError::bad_request(

@@ -1,14 +1,19 @@
 //! The one error type every handler returns, and its single mapping to HTTP.
 //!
-//! Client mistakes come back as JSON `{ "error": code, "message": text }` with a 4xx status.
+//! Client mistakes come back as JSON `{ "error": code, "message": text }` with a 4xx status —
+//! a JSON body that cannot be read too ([`JsonBody`]), where axum would answer in plain text.
 //! Storage failures are logged in full and reported to the client only as a 500, since their
 //! details (paths, SQL) help an attacker more than a field worker.
 
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 
 use crate::store::StoreError;
+use crate::sync::SyncError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -31,6 +36,18 @@ impl ApiError {
         ApiError::BadRequest {
             code,
             message: message.into(),
+        }
+    }
+}
+
+impl From<SyncError> for ApiError {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::UnknownPosition(message) => ApiError::BadRequest {
+                code: pingan_shared::sync::protocol::UNKNOWN_POSITION,
+                message,
+            },
+            SyncError::Store(error) => ApiError::Store(error),
         }
     }
 }
@@ -61,5 +78,31 @@ impl IntoResponse for ApiError {
             Json(serde_json::json!({ "error": code, "message": message })),
         )
             .into_response()
+    }
+}
+
+/// A JSON request body, like `axum::Json`, whose rejections are [`ApiError`]s: a body that is
+/// not JSON, lacks a key or has a wrong value is a 400 `malformed_body` saying what the
+/// decoder found; a body not sent as `application/json` (an empty one included) a 415.
+pub struct JsonBody<T>(pub T);
+
+impl<T, S> FromRequest<S> for JsonBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            }),
+            Err(rejection) => Err(ApiError::bad_request(
+                "malformed_body",
+                rejection.body_text(),
+            )),
+        }
     }
 }

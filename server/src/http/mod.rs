@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use axum::Router;
 use axum::routing::get;
 
-pub use error::ApiError;
+pub use error::{ApiError, JsonBody};
 
 use crate::store::Store;
 

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::auth::{Authenticated, now_ms};
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, JsonBody};
 use crate::accounts::Role;
 use crate::dashboard::{self, Dashboard};
 use crate::duplicates::{self, DuplicateGroup, MergeError, MergeOutcome, MergeRequest};
@@ -83,7 +83,7 @@ async fn approve(
     state: State<AppState>,
     auth: Authenticated,
     id: Path<String>,
-    request: Json<VerdictRequest>,
+    request: JsonBody<VerdictRequest>,
 ) -> Result<Json<ReviewView>, ApiError> {
     judge(state, auth, id, request, Verdict::Approved).await
 }
@@ -92,7 +92,7 @@ async fn send_back(
     state: State<AppState>,
     auth: Authenticated,
     id: Path<String>,
-    request: Json<VerdictRequest>,
+    request: JsonBody<VerdictRequest>,
 ) -> Result<Json<ReviewView>, ApiError> {
     judge(state, auth, id, request, Verdict::Returned).await
 }
@@ -101,7 +101,7 @@ async fn judge(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
-    Json(request): Json<VerdictRequest>,
+    JsonBody(request): JsonBody<VerdictRequest>,
     verdict: Verdict,
 ) -> Result<Json<ReviewView>, ApiError> {
     township_staff(&auth)?;
@@ -130,7 +130,7 @@ async fn resolve(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
-    Json(request): Json<ResolveRequest>,
+    JsonBody(request): JsonBody<ResolveRequest>,
 ) -> Result<Json<Value>, ApiError> {
     township_staff(&auth)?;
     let author = Author {
@@ -172,7 +172,7 @@ async fn duplicate_groups(
 async fn merge_duplicates(
     State(state): State<AppState>,
     auth: Authenticated,
-    Json(request): Json<MergeRequest>,
+    JsonBody(request): JsonBody<MergeRequest>,
 ) -> Result<Json<MergeOutcome>, ApiError> {
     township_staff(&auth)?;
     let author = Author {

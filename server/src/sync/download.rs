@@ -4,13 +4,56 @@
 
 use std::collections::BTreeMap;
 
+use pingan_shared::document::DocumentId;
 use pingan_shared::sync::protocol::{
     DocumentChanges, Position, SavedDocument, SyncRequest, SyncResponse,
 };
 use serde_bytes::ByteBuf;
 
-use super::{DOCUMENTS_PER_PAGE, FEED_ENTRIES_PER_PAGE, Principal};
+use super::{DOCUMENTS_PER_PAGE, FEED_ENTRIES_PER_PAGE, Principal, SyncError};
 use crate::store::{Store, StoreError};
+
+/// Refuses a position this server never issued: a feed position past its newest entry, or a
+/// snapshot position whose `after_id` is not a document id or whose `feed_at` is past the
+/// newest entry. A device sends one after the server's database was restored from a backup,
+/// or through a bug; answering from it would silently skip changes, so the device is told to
+/// start over instead (it keeps its documents; merging them again is a no-op).
+pub async fn check_position(store: &Store, position: &Position) -> Result<(), SyncError> {
+    let unknown = |what: String| {
+        SyncError::UnknownPosition(format!(
+            "{what}; this server never issued that position. Start over from {{\"kind\":\"start\"}}, \
+             keeping your documents and unsynced changes"
+        ))
+    };
+    let past_head = |name: &str, at: u64, head: u64| {
+        unknown(format!(
+            "{name} {at} is past this server's newest feed entry ({head})"
+        ))
+    };
+    match position {
+        Position::Start => Ok(()),
+        Position::Feed { seq } => {
+            let head = store.feed_head().await?;
+            if *seq > head {
+                return Err(past_head("feed position seq", *seq, head));
+            }
+            Ok(())
+        }
+        Position::Snapshot { after_id, feed_at } => {
+            if DocumentId::parse(after_id).is_err() {
+                return Err(unknown(format!(
+                    "snapshot position after_id {:?} is not a document id",
+                    after_id.chars().take(64).collect::<String>()
+                )));
+            }
+            let head = store.feed_head().await?;
+            if *feed_at > head {
+                return Err(past_head("snapshot position feed_at", *feed_at, head));
+            }
+            Ok(())
+        }
+    }
+}
 
 pub async fn download(
     store: &Store,

@@ -24,12 +24,25 @@ pub struct Principal {
     pub scope: Scope,
 }
 
+/// Why a whole sync request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The request's position is not one this server issued (`protocol::UNKNOWN_POSITION`);
+    /// nothing of the request was stored.
+    #[error("{0}")]
+    UnknownPosition(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One round trip. The position is checked first, so a refused request changes nothing.
 pub async fn sync(
     store: &Store,
     principal: &Principal,
     request: SyncRequest,
     now_ms: i64,
-) -> Result<SyncResponse, StoreError> {
+) -> Result<SyncResponse, SyncError> {
+    download::check_position(store, &request.position).await?;
     let uploaded = upload::upload(store, principal, &request, now_ms).await?;
     let mut response = download::download(store, principal, &request).await?;
     response.accepted = uploaded.accepted;

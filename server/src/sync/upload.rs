@@ -96,7 +96,7 @@ pub async fn upload(
         {
             Ok(merged) => merged,
             Err(refusal) => {
-                tracing::info!(document = %id, code = refusal.code, user = %principal.user, "refused upload");
+                tracing::info!(document = %id, code = refusal.code.as_str(), user = %principal.user, "refused upload");
                 uploaded.rejected.push(refusal.into_rejected(id));
                 continue;
             }

@@ -4,6 +4,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::Relation;
 use super::{Authorship, Record, RecordType, check_header, finish};
 use crate::validation::{Date, FieldError, check_phone, required_text};
@@ -72,9 +73,28 @@ impl Household {
     }
 }
 
+/// The document's shape after the header (`super::shape`).
+const SHAPE: &[Field] = &[
+    required("group", Shape::Str),
+    required("address", Shape::Str),
+    required("head_of_household", Shape::Str),
+    list("members", &Shape::Map(MEMBER_SHAPE)),
+    optional("security_contact", Shape::Map(CONTACT_SHAPE)),
+    optional("joint_defence_group", Shape::Str),
+];
+
+const MEMBER_SHAPE: &[Field] = &[
+    required("person_id", Shape::Str),
+    required("name", Shape::Str),
+    required("relation", Shape::OneOf(Relation::WIRE)),
+];
+
+const CONTACT_SHAPE: &[Field] = &[required("name", Shape::Str), required("phone", Shape::Str)];
+
 impl Record for Household {
     const TYPE: RecordType = RecordType::Household;
     const SCHEMA_VERSION: u64 = 1;
+    const SHAPE: &'static [Field] = SHAPE;
 
     fn village(&self) -> &str {
         &self.village

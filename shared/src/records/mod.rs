@@ -16,6 +16,7 @@ pub mod household;
 pub mod outreach;
 pub mod person;
 pub mod rental_house;
+pub mod shape;
 pub mod vocabulary;
 
 use autosurgeon::{Hydrate, Reconcile};
@@ -79,6 +80,9 @@ pub trait Record: Reconcile + Hydrate + Clone + PartialEq + std::fmt::Debug {
     const TYPE: RecordType;
     /// The layout this code writes. Older documents (smaller versions) must still hydrate.
     const SCHEMA_VERSION: u64;
+    /// The keys after the header and the kind of value each holds, for naming every wrongly
+    /// shaped field of an upload ([`shape`]). Kept beside the struct it describes.
+    const SHAPE: &'static [shape::Field];
 
     fn village(&self) -> &str;
 

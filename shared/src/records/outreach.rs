@@ -4,6 +4,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::ProblemOutcome;
 use super::{Authorship, Record, RecordType, check_header, finish};
 use crate::validation::{Date, FieldError, check_date, required_text};
@@ -56,9 +57,25 @@ impl OutreachVisit {
     }
 }
 
+/// The document's shape after the header (`super::shape`).
+const SHAPE: &[Field] = &[
+    required("visited_on", Shape::Str),
+    list("visitors", &Shape::Str),
+    list("household_ids", &Shape::Str),
+    list("problems", &Shape::Map(PROBLEM_SHAPE)),
+];
+
+const PROBLEM_SHAPE: &[Field] = &[
+    required("summary", Shape::Str),
+    required("category", Shape::Str),
+    required("outcome", Shape::OneOf(ProblemOutcome::WIRE)),
+    optional("department", Shape::Str),
+];
+
 impl Record for OutreachVisit {
     const TYPE: RecordType = RecordType::OutreachVisit;
     const SCHEMA_VERSION: u64 = 1;
+    const SHAPE: &'static [Field] = SHAPE;
 
     fn village(&self) -> &str {
         &self.village

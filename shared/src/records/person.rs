@@ -7,6 +7,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::household::{ADDRESS_MAX_CHARS, NAME_MAX_CHARS};
+use super::shape::{Field, Shape, optional, required};
 use super::vocabulary::{FloatingReason, Sex};
 use super::{Authorship, Record, RecordType, check_header, finish};
 use crate::validation::{
@@ -124,9 +125,33 @@ impl Person {
     }
 }
 
+/// The document's shape after the header (`super::shape`).
+const SHAPE: &[Field] = &[
+    required("name", Shape::Str),
+    optional("citizen_id", Shape::Str),
+    optional("sex", Shape::OneOf(Sex::WIRE)),
+    optional("birth_date", Shape::Str),
+    optional("phone", Shape::Str),
+    optional("registered_residence", Shape::Str),
+    optional("household_id", Shape::Str),
+    optional("floating", Shape::Map(FLOATING_SHAPE)),
+    optional("merged_into", Shape::Str),
+];
+
+const FLOATING_SHAPE: &[Field] = &[
+    required("origin", Shape::Str),
+    required("arrival_date", Shape::Str),
+    required("reason", Shape::OneOf(FloatingReason::WIRE)),
+    optional("employer", Shape::Str),
+    optional("rented_house_id", Shape::Str),
+    optional("residence_permit_number", Shape::Str),
+    optional("departure_date", Shape::Str),
+];
+
 impl Record for Person {
     const TYPE: RecordType = RecordType::Person;
     const SCHEMA_VERSION: u64 = 1;
+    const SHAPE: &'static [Field] = SHAPE;
 
     fn village(&self) -> &str {
         &self.village

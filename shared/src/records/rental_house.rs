@@ -5,6 +5,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::household::{ADDRESS_MAX_CHARS, NAME_MAX_CHARS};
+use super::shape::{Field, Shape, list, optional, required};
 use super::{Authorship, Record, RecordType, check_header, finish};
 use crate::validation::{
     Date, FieldError, check_optional_date, check_optional_phone, required_text,
@@ -63,9 +64,21 @@ impl RentalHouse {
     }
 }
 
+/// The document's shape after the header (`super::shape`).
+const SHAPE: &[Field] = &[
+    required("address", Shape::Str),
+    required("landlord_name", Shape::Str),
+    optional("landlord_phone", Shape::Str),
+    required("rooms", Shape::Uint),
+    list("tenant_ids", &Shape::Str),
+    optional("responsibility_letter_signed_on", Shape::Str),
+    optional("last_safety_check_on", Shape::Str),
+];
+
 impl Record for RentalHouse {
     const TYPE: RecordType = RecordType::RentalHouse;
     const SCHEMA_VERSION: u64 = 1;
+    const SHAPE: &'static [Field] = SHAPE;
 
     fn village(&self) -> &str {
         &self.village

@@ -14,6 +14,9 @@ macro_rules! vocabulary {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Every value as stored, for the record shapes (`super::shape`).
+            pub const WIRE: &'static [&'static str] = &[$($wire),+];
+
             /// The value stored in documents and sent over the wire.
             pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $wire),+ }

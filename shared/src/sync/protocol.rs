@@ -147,12 +147,112 @@ pub struct Accepted {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejected {
     pub document_id: String,
-    /// Machine-readable: `undecodable_change`, `unknown_type`, `invalid_record`, `bad_id`.
-    pub code: String,
+    pub code: RefusalCode,
     pub message: String,
     /// For `invalid_record`: each field that failed validation.
     pub errors: Vec<FieldError>,
 }
+
+/// Why the server refused a document (`Rejected::code`), a snake_case text string on the
+/// wire; `docs/sync-protocol.md` says what a device does about each.
+///
+/// Read and written as its string by hand rather than derived: a code a newer server adds
+/// must not make an older phone's whole answer unreadable (servers are upgraded before the
+/// apps), so an unknown string becomes [`RefusalCode::Other`] with the text kept; and the
+/// phone's download stays as small as when this was a `String`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RefusalCode {
+    /// `document_id` is not 32 lowercase hex, or the document is listed twice.
+    BadId,
+    /// A change is not valid Automerge.
+    UndecodableChange,
+    /// Changes depend on changes the server lacks.
+    MissingDependencies,
+    /// A new document with no changes.
+    EmptyDocument,
+    /// `type` is missing or not a Pingan record.
+    UnknownType,
+    /// The document after all sent changes breaks a rule or has the wrong shape; `errors`
+    /// names each field.
+    InvalidRecord,
+    /// The record's village is not one of the user's.
+    OutOfScope,
+    /// The record would move to another village.
+    VillageChanged,
+    /// A change is signed by an actor bound to another user or device.
+    ActorNotYours,
+    /// The server's own copy is damaged.
+    StoredDocumentUnreadable,
+    /// A code this build does not know, sent by a newer server: show `message` and `errors`.
+    Other(String),
+}
+
+impl RefusalCode {
+    /// Every code this server sends.
+    pub const ALL: &'static [RefusalCode] = &[
+        RefusalCode::BadId,
+        RefusalCode::UndecodableChange,
+        RefusalCode::MissingDependencies,
+        RefusalCode::EmptyDocument,
+        RefusalCode::UnknownType,
+        RefusalCode::InvalidRecord,
+        RefusalCode::OutOfScope,
+        RefusalCode::VillageChanged,
+        RefusalCode::ActorNotYours,
+        RefusalCode::StoredDocumentUnreadable,
+    ];
+
+    /// The string sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RefusalCode::BadId => "bad_id",
+            RefusalCode::UndecodableChange => "undecodable_change",
+            RefusalCode::MissingDependencies => "missing_dependencies",
+            RefusalCode::EmptyDocument => "empty_document",
+            RefusalCode::UnknownType => "unknown_type",
+            RefusalCode::InvalidRecord => "invalid_record",
+            RefusalCode::OutOfScope => "out_of_scope",
+            RefusalCode::VillageChanged => "village_changed",
+            RefusalCode::ActorNotYours => "actor_not_yours",
+            RefusalCode::StoredDocumentUnreadable => "stored_document_unreadable",
+            RefusalCode::Other(code) => code,
+        }
+    }
+
+    /// The code a wire string names; one this build does not know is [`RefusalCode::Other`].
+    pub fn parse(code: &str) -> RefusalCode {
+        Self::ALL
+            .iter()
+            .find(|known| known.as_str() == code)
+            .cloned()
+            .unwrap_or_else(|| RefusalCode::Other(code.to_owned()))
+    }
+}
+
+impl std::fmt::Display for RefusalCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RefusalCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RefusalCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|code| RefusalCode::parse(&code))
+    }
+}
+
+/// The `error` of the HTTP 400 answer to a request whose `position` this server never issued
+/// (a seq past its newest feed entry, or a malformed snapshot position) — after the server's
+/// database was restored from a backup, say. Nothing of the request was stored: the device
+/// sets its position to [`Position::Start`], keeps its documents and unsynced changes, and
+/// syncs again.
+pub const UNKNOWN_POSITION: &str = "unknown_position";
 
 #[derive(Debug, thiserror::Error)]
 #[error("body is not a valid CBOR {message_kind}: {reason}")]
@@ -258,6 +358,33 @@ mod tests {
         };
         // 100 bytes of payload plus field names and framing; an integer array would be ~200.
         assert!(encode(&request).len() < 180);
+    }
+
+    #[test]
+    fn a_refusal_code_travels_as_its_text_string() {
+        use ciborium::Value;
+        for code in RefusalCode::ALL {
+            let mut written = Vec::new();
+            ciborium::into_writer(&Value::Text(code.as_str().into()), &mut written).unwrap();
+            assert_eq!(encode(code), written, "{code}");
+            assert_eq!(&decode::<RefusalCode>("code", &written).unwrap(), code);
+            assert_eq!(&RefusalCode::parse(code.as_str()), code);
+        }
+        assert_eq!(RefusalCode::InvalidRecord.as_str(), "invalid_record");
+    }
+
+    /// A phone older than the server must still read the whole answer.
+    #[test]
+    fn a_code_from_a_newer_server_is_kept_not_fatal() {
+        let rejected = Rejected {
+            document_id: "ab".repeat(16),
+            code: RefusalCode::Other("quota_exceeded".into()),
+            message: "too many records".into(),
+            errors: Vec::new(),
+        };
+        let read: Rejected = decode("rejected", &encode(&rejected)).unwrap();
+        assert_eq!(read.code, RefusalCode::Other("quota_exceeded".into()));
+        assert_eq!(read.code.as_str(), "quota_exceeded");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod region;
 
 pub use citizen_id::{CitizenId, Sex, check_citizen_id};
 pub use date::{Date, check_date, check_optional_date};
-pub use phone::{Phone, check_optional_phone, check_phone};
+pub use phone::{Phone, check_optional_phone, check_phone, normalise_phone};
 
 /// One thing wrong with one field of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

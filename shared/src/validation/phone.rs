@@ -17,6 +17,11 @@
 //!   office's number as dialled locally; refusing it would lose the only number there is.
 //! - **Extensions are refused** (`转123`, `-123`) with a message saying why: nobody can dial an
 //!   extension from a stored number, and the switchboard number alone reaches the person.
+//! - **Records hold the normalised form only**, as they do citizen ID numbers: a form saves
+//!   what [`normalise_phone`] gives, and validation (on the device and on the server) refuses
+//!   a readable number stored any other way, saying the form it should have. So a search or
+//!   a duplicate check compares one spelling, and a client in another language cannot store
+//!   `+8613812345678` beside `13812345678`.
 
 use std::fmt;
 
@@ -162,16 +167,39 @@ impl PhoneError {
     }
 }
 
-/// Checks a required phone field; blank is reported as missing.
+/// The form a phone number is stored in, for a form to save: `+86 138-1234-5678` becomes
+/// `13812345678`, `0571 8881 2345` becomes `0571-88812345`. Input that is not a phone number
+/// comes back trimmed, for validation to say what is wrong with it.
+pub fn normalise_phone(input: &str) -> String {
+    match Phone::parse(input) {
+        Ok(Phone::Mobile(number) | Phone::Landline(number)) => number,
+        Err(_) => input.trim().to_owned(),
+    }
+}
+
+/// Checks a required phone field as stored in a record: it must be a number, in its
+/// normalised form. Blank is reported as missing.
 pub fn check_phone(
     errors: &mut Vec<FieldError>,
     field: &str,
     label_zh: &str,
     value: &str,
 ) -> Option<Phone> {
-    Phone::parse(value)
-        .map_err(|e| errors.push(e.into_field_error(field, label_zh)))
-        .ok()
+    match Phone::parse(value) {
+        Err(e) => {
+            errors.push(e.into_field_error(field, label_zh));
+            None
+        }
+        Ok(phone) if phone.as_str() != value => {
+            errors.push(FieldError::new(
+                field,
+                &format!("{label_zh}需按标准格式保存：{phone}"),
+                &format!("{field} must be stored normalised, as \"{phone}\""),
+            ));
+            None
+        }
+        Ok(phone) => Some(phone),
+    }
 }
 
 /// Checks an optional phone field: absent or blank is fine, anything written must be a number.
@@ -364,9 +392,40 @@ mod tests {
     }
 
     #[test]
+    fn normalising_gives_the_stored_form_or_the_input_trimmed() {
+        assert_eq!(normalise_phone("+86 138-1234-5678"), "13812345678");
+        assert_eq!(normalise_phone(" 138 1234 5678 "), "13812345678");
+        assert_eq!(normalise_phone("0571 8881 2345"), "0571-88812345");
+        assert_eq!(normalise_phone("8881-2345"), "88812345");
+        assert_eq!(normalise_phone(" 12345 "), "12345");
+    }
+
+    #[test]
+    fn a_stored_phone_must_be_in_its_normalised_form() {
+        for (stored, normalised) in [
+            ("+8613812345678", "13812345678"),
+            ("138 1234 5678", "13812345678"),
+            ("057188812345", "0571-88812345"),
+        ] {
+            let mut errors = Vec::new();
+            assert_eq!(check_phone(&mut errors, "phone", "联系电话", stored), None);
+            assert_eq!(errors.len(), 1, "{stored:?}");
+            assert_eq!(errors[0].field, "phone");
+            assert_eq!(
+                errors[0].message_en,
+                format!("phone must be stored normalised, as \"{normalised}\"")
+            );
+            assert_eq!(
+                errors[0].message_zh,
+                format!("联系电话需按标准格式保存：{normalised}")
+            );
+        }
+    }
+
+    #[test]
     fn check_phone_returns_the_number_or_records_the_problem() {
         let mut errors = Vec::new();
-        let phone = check_phone(&mut errors, "phone", "联系电话", "+86 138-1234-5678");
+        let phone = check_phone(&mut errors, "phone", "联系电话", "13812345678");
         assert_eq!(phone, Some(Phone::Mobile("13812345678".into())));
         assert!(errors.is_empty());
         assert_eq!(check_phone(&mut errors, "phone", "联系电话", "12345"), None);

@@ -11,6 +11,7 @@ pub mod lifecycle;
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::household::NAME_MAX_CHARS;
+use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::{
     AgreementKind, DisputeCategory, DisputeLevel, DisputeSource, DisputeStatus, MediationResult,
     Resolution,
@@ -168,9 +169,69 @@ impl Dispute {
     }
 }
 
+/// The document's shape after the header (`crate::records::shape`).
+const SHAPE: &[Field] = &[
+    required("registered_on", Shape::Str),
+    required("category", Shape::OneOf(DisputeCategory::WIRE)),
+    required("summary", Shape::Str),
+    list("parties", &Shape::Map(PARTY_SHAPE)),
+    required("source", Shape::OneOf(DisputeSource::WIRE)),
+    required("level", Shape::OneOf(DisputeLevel::WIRE)),
+    required("status", Shape::OneOf(DisputeStatus::WIRE)),
+    optional("responsible_leader", Shape::Str),
+    optional("deadline", Shape::Str),
+    list("mediations", &Shape::Map(MEDIATION_SHAPE)),
+    optional("agreement", Shape::Map(AGREEMENT_SHAPE)),
+    required("petition_backlog", Shape::Bool),
+    list("escalations", &Shape::Map(ESCALATION_SHAPE)),
+    optional("closure", Shape::Map(CLOSURE_SHAPE)),
+    list("reopenings", &Shape::Map(REOPENING_SHAPE)),
+];
+
+const PARTY_SHAPE: &[Field] = &[
+    required("name", Shape::Str),
+    optional("person_id", Shape::Str),
+    optional("phone", Shape::Str),
+];
+
+const MEDIATION_SHAPE: &[Field] = &[
+    required("held_on", Shape::Str),
+    required("mediator", Shape::Str),
+    required("actions", Shape::Str),
+    required("result", Shape::OneOf(MediationResult::WIRE)),
+];
+
+const AGREEMENT_SHAPE: &[Field] = &[
+    required("kind", Shape::OneOf(AgreementKind::WIRE)),
+    required("signed_on", Shape::Str),
+];
+
+const ESCALATION_SHAPE: &[Field] = &[
+    required("from", Shape::OneOf(DisputeLevel::WIRE)),
+    required("to", Shape::OneOf(DisputeLevel::WIRE)),
+    required("by", Shape::Str),
+    required("on", Shape::Str),
+    required("reason", Shape::Str),
+];
+
+const CLOSURE_SHAPE: &[Field] = &[
+    required("by", Shape::Str),
+    required("on", Shape::Str),
+    required("resolution", Shape::OneOf(Resolution::WIRE)),
+    required("result", Shape::Str),
+];
+
+const REOPENING_SHAPE: &[Field] = &[
+    required("by", Shape::Str),
+    required("on", Shape::Str),
+    required("reason", Shape::Str),
+    required("previous_closure", Shape::Map(CLOSURE_SHAPE)),
+];
+
 impl Record for Dispute {
     const TYPE: RecordType = RecordType::Dispute;
     const SCHEMA_VERSION: u64 = 1;
+    const SHAPE: &'static [Field] = SHAPE;
 
     fn village(&self) -> &str {
         &self.village
