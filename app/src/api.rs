@@ -3,6 +3,7 @@
 
 use js_sys::Uint8Array;
 use pingan_shared::session::{LoginRequest, LoginResponse};
+use pingan_shared::sync::protocol::UNKNOWN_POSITION;
 use pingan_shared::sync::replica::Failure;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -188,7 +189,7 @@ async fn fetch(
     };
     let failure = match status {
         401 => Failure::Unauthorized,
-        400 if message.contains("unknown_position") => Failure::UnknownPosition,
+        400 if message.contains(UNKNOWN_POSITION) => Failure::UnknownPosition,
         _ => Failure::Server(status),
     };
     Err((failure, AppError::Server { status, message }))

@@ -10,7 +10,7 @@ use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
 use pingan_shared::sync::memory::MemoryStorage;
-use pingan_shared::sync::protocol::{Rejected, SyncRequest, SyncResponse};
+use pingan_shared::sync::protocol::{Rejected, SyncRequest, SyncResponse, UNKNOWN_POSITION};
 use pingan_shared::sync::replica::{Failure, Next, Replica, Transport};
 
 use crate::server::{SyncRefused, TestServer, post_sync};
@@ -179,7 +179,7 @@ impl Transport for Http {
                 let failure = match error.downcast_ref::<SyncRefused>() {
                     Some(refused) if refused.status == 401 => Failure::Unauthorized,
                     Some(refused)
-                        if refused.status == 400 && refused.body.contains("unknown_position") =>
+                        if refused.status == 400 && refused.body.contains(UNKNOWN_POSITION) =>
                     {
                         Failure::UnknownPosition
                     }

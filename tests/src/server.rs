@@ -141,11 +141,7 @@ pub async fn post_sync_measured(
         .body(body)
         .send()
         .await?;
-    if !response.status().is_success() {
-        let status = response.status().as_u16();
-        let body = response.text().await.unwrap_or_default();
-        return Err(SyncRefused { status, body }.into());
-    }
+    let status = response.status();
     let gzipped = response
         .headers()
         .get("content-encoding")
@@ -159,6 +155,14 @@ pub async fn post_sync_measured(
     } else {
         wire.to_vec()
     };
+    if !status.is_success() {
+        let body = String::from_utf8_lossy(&plain).into_owned();
+        return Err(SyncRefused {
+            status: status.as_u16(),
+            body,
+        }
+        .into());
+    }
     Ok((
         protocol::decode("sync response", &plain)?,
         WireBytes { sent, received },

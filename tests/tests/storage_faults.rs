@@ -98,3 +98,40 @@ async fn a_phone_that_dies_between_pages_resumes_where_its_storage_stands() {
         }
     );
 }
+
+#[tokio::test]
+async fn a_position_the_server_never_issued_starts_the_download_over() {
+    // The phone synced with a server that was later restored from an older backup: its
+    // position names feed entries the server no longer has.
+    let before = TestServer::start().await.unwrap();
+    let mut registrar = Device::new(1, "xingfu");
+    registrar.log_in(&before).await.unwrap();
+    for n in 0..5 {
+        registrar.add_household(&format!("幸福村1组{n}号"), "户主");
+    }
+    registrar.sync(before.addr).await.unwrap();
+    let mut phone = Device::new(2, "xingfu");
+    phone.log_in(&before).await.unwrap();
+    phone.sync(before.addr).await.unwrap();
+    assert!(matches!(phone.storage().stored_position(), Position::Feed { seq } if seq >= 5));
+
+    let restored = TestServer::start().await.unwrap();
+    let mut colleague = Device::new(3, "xingfu");
+    colleague.log_in(&restored).await.unwrap();
+    let theirs = colleague.add_household("幸福村2组1号", "新户主");
+    colleague.sync(restored.addr).await.unwrap();
+
+    phone.log_in(&restored).await.unwrap();
+    phone.sync(restored.addr).await.unwrap();
+    assert_eq!(
+        phone.household(&theirs).unwrap().head_of_household,
+        "新户主"
+    );
+    assert_eq!(
+        phone.storage().stored_position(),
+        Position::Feed {
+            seq: restored.store.feed_head().await.unwrap()
+        }
+    );
+    assert_eq!(phone.document_ids().len(), 6, "what it held stays");
+}

@@ -249,7 +249,7 @@ fn a_refused_record_is_not_resent_until_the_worker_edits_it() {
     let response = SyncResponse {
         rejected: vec![Rejected {
             document_id: a.clone(),
-            code: "invalid_record".into(),
+            code: crate::sync::protocol::RefusalCode::InvalidRecord,
             message: "invalid".into(),
             errors: vec![crate::validation::FieldError::new(
                 "head_of_household",
