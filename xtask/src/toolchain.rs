@@ -1,6 +1,12 @@
 //! Tools the build and the checks need beyond cargo. Each is installed when
 //! missing only where that cannot surprise anyone (rustup targets always; Debian
 //! packages only as root, which is how CI runs), otherwise we say what to install.
+//!
+//! `rust-toolchain.toml` pins the compiler (the size options are unstable) and names the
+//! wasm target and `rust-src`, so rustup provides both with the toolchain; the checks below
+//! still hold where rustup is absent or the file is ignored (`RUSTUP_TOOLCHAIN`, a distro's
+//! rustc). Every `rustup` and `rustc` started here is the pinned one: cargo runs `xtask` in
+//! the workspace with `RUSTUP_TOOLCHAIN` set by rustup's proxy.
 
 use std::env;
 use std::path::PathBuf;
