@@ -123,6 +123,7 @@ impl SyncEngine {
                     changes: o.changes.into_iter().map(ByteBuf::from).collect(),
                 })
                 .collect(),
+            crash_reports: Vec::new(),
         }
     }
 
