@@ -49,11 +49,13 @@ pub async fn sync_now(
             Ok(outgoing) => outgoing,
             Err(error) => return failed(total, engine, Failure::Server(0), error),
         };
-        let request = engine.request(outgoing);
+        let mut request = engine.request(outgoing);
+        request.crash_reports = crate::crash::pending_reports();
         let mut response = match post(&protocol::encode(&request), &token).await {
             Ok(response) => response,
             Err((failure, error)) => return failed(total, engine, failure, error),
         };
+        crate::crash::forget_sent(&request.crash_reports);
         returned = Some(std::mem::take(&mut response.returned));
         let (download, next) = engine.on_response(response);
         match store.store_download(download).await {

@@ -22,6 +22,7 @@ const STATIC_FILES: &[&str] = &[
     "style.css",
     "office.css",
     "pwa.js",
+    "crash.js",
     "manifest.webmanifest",
     "sw.js",
 ];
