@@ -122,9 +122,9 @@ pub fn parse(text: &str) -> Result<CrashReport, Malformed> {
 }
 
 /// Keeps the reports a sync request brought. Never fails the sync: a malformed report, or
-/// reports past the first [`MAX_REPORTS_PER_SYNC`], are logged and dropped, and a storage
-/// failure is logged (the device resends nothing, but its records are what matters).
-/// A report sent twice (its answer lost) is stored once.
+/// reports past the first [`MAX_REPORTS_PER_SYNC`], are logged and dropped, and so is a
+/// failure to store them (the device, answered 200, forgets them: a report is worth less than
+/// the sync that carries records). A report sent twice (its answer lost) is stored once.
 pub async fn receive(store: &Store, author: &Author<'_>, reports: &[String]) {
     if reports.len() > MAX_REPORTS_PER_SYNC {
         tracing::warn!(

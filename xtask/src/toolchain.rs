@@ -48,12 +48,17 @@ pub const SIZE_RUSTFLAGS: &[&str] = &[
 ];
 pub const SIZE_CARGO_ARGS: &[&str] = &["-Zbuild-std=std,panic_abort"];
 
+/// `PINGAN_PLAIN_WASM=1`: a build for reading a panic's message, not for shipping.
+pub fn plain_wasm_requested() -> bool {
+    env::var_os("PINGAN_PLAIN_WASM").is_some()
+}
+
 /// Whether this compiler takes [`SIZE_RUSTFLAGS`] and has the standard library's source for
 /// [`SIZE_CARGO_ARGS`]. The stable compiler accepts unstable options with `RUSTC_BOOTSTRAP=1`
 /// (as the Linux kernel builds its Rust); a compiler that no longer knows one of them builds
 /// the app without, larger but working, and says so.
 pub fn size_options() -> bool {
-    if env::var_os("PINGAN_PLAIN_WASM").is_some() {
+    if plain_wasm_requested() {
         eprintln!("note: PINGAN_PLAIN_WASM is set: plain build, panics keep their messages");
         return false;
     }
