@@ -12,6 +12,7 @@ const SHELL = [
   '/pingan_app_bg.wasm',
   '/style.css',
   '/pwa.js',
+  '/crash.js',
   '/manifest.webmanifest',
   '/icons/icon.svg',
 ];

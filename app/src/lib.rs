@@ -14,6 +14,7 @@
 //!   edits are Automerge changes to the stored document, so concurrent edits merge.
 //! - [`api`]: HTTP to the server — login/logout and the office's calls (JSON), sync (CBOR).
 //! - [`sync`]: sync over HTTP, run by the shared replica core over IndexedDB.
+//! - [`crash`]: crash reports the page wrote (`crash.js`), handed to the next sync.
 //! - [`error`]: the app's one error type, worded for the worker.
 //! - [`ui`]: Leptos components, one module per record type — `households` (list by village
 //!   and group with search, the door form), `household_detail` (the household page with its
@@ -29,9 +30,11 @@
 //!   ledgers.
 //!
 //! The static shells (`index.html`, `office.html`, `style.css`, `office.css`, `sw.js`,
-//! `manifest.webmanifest`) sit beside `src/`; `cargo xtask dist` bundles them with the wasm.
+//! `crash.js` — the recovery screen and crash reports — and `manifest.webmanifest`) sit beside
+//! `src/`; `cargo xtask dist` bundles them with the wasm.
 
 pub mod api;
+pub mod crash;
 pub mod error;
 #[cfg(feature = "office")]
 pub mod office;

@@ -50,12 +50,15 @@ struct Http {
 impl Transport for Http {
     type Error = AppError;
 
+    /// Crash reports the page kept ride along, and are dropped once the server has answered.
     async fn exchange(
         &mut self,
-        request: SyncRequest,
+        mut request: SyncRequest,
     ) -> Result<SyncResponse, (Failure, AppError)> {
+        request.crash_reports = crate::crash::pending_reports();
         let answer =
             crate::api::post_cbor(SYNC_URL, &protocol::encode(&request), &self.token).await?;
+        crate::crash::forget_sent(&request.crash_reports);
         protocol::decode("sync response", &answer).map_err(|e| {
             (
                 Failure::Server(200),

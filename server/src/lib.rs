@@ -16,6 +16,8 @@
 //! - [`merge`]: pure — apply uploaded changes to a stored document and validate the result.
 //! - [`history`]: pure — a record's history from its feed entries: fields each upload changed,
 //!   the record at any entry, the field-level diff since an approved version.
+//! - [`crashes`]: crash reports from the field app — read from a sync request (bounded, no
+//!   record text), kept, and listed with frames named through the build's symbol map.
 //! - [`conflicts`]: pure — fields with concurrent values, and writing the reviewer's choice.
 //! - [`dashboard`]: pure — disputes by village, status and level; cases to chase, overdue first.
 //! - [`duplicates`]: people registered twice (same ID number) and merging them.
@@ -25,10 +27,12 @@
 //! - [`review`]: the township office's review queue — approve or return a record version.
 //! - [`store`]: the master copy, in SQLite or PostgreSQL behind one interface.
 //! - [`demo`]: fills an empty database with a generated demo township and demo accounts.
-//! - `main.rs`: the `pingan-server` command line (`serve`, `households`, `village`, `user`).
+//! - `main.rs`: the `pingan-server` command line (`serve`, `households`, `crashes`, `village`,
+//!   `user`).
 
 pub mod accounts;
 pub mod conflicts;
+pub mod crashes;
 pub mod dashboard;
 pub mod demo;
 pub mod duplicates;

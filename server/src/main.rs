@@ -1,4 +1,5 @@
-//! `pingan-server`: run the sync server, manage villages and accounts, inspect the master copy.
+//! `pingan-server`: run the sync server, manage villages and accounts, inspect the master copy
+//! and the crash reports phones sent.
 
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -8,7 +9,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use pingan_server::accounts::{Role, User, Village, password};
 use pingan_server::http::auth::now_ms;
-use pingan_server::{AppState, Store, demo, router};
+use pingan_server::{AppState, Store, crashes, demo, router};
 use pingan_shared::document;
 use pingan_shared::generator::TownshipSpec;
 use pingan_shared::records::household::Household;
@@ -75,6 +76,21 @@ enum Command {
     Households {
         #[command(flatten)]
         db: Database,
+    },
+    /// List the crash reports phones sent, newest first, each wasm frame named through the
+    /// symbol map `cargo xtask dist` wrote for the build that crashed (its raw function index
+    /// when there is no map for that build).
+    Crashes {
+        #[command(flatten)]
+        db: Database,
+        /// Where the symbol maps are (`<build>.txt`). `cargo xtask dist` writes them to
+        /// target/dist-symbols, the default, relative to the current directory: run from the
+        /// workspace, or keep each release's maps and point here.
+        #[arg(long, default_value = pingan_server::crashes::DEFAULT_SYMBOLS_DIR)]
+        symbols: PathBuf,
+        /// At most this many reports.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
     },
     /// Manage villages (村/居).
     #[command(subcommand)]
@@ -151,6 +167,20 @@ async fn main() -> anyhow::Result<()> {
             township_name,
         } => serve(listen, &db.database, assets, demo, township_name).await,
         Command::Households { db } => print_households(&open(&db).await?).await,
+        Command::Crashes { db, symbols, limit } => {
+            let mut maps = crashes::Symbols::new(&symbols);
+            let reports = open(&db).await?.crash_reports(limit).await?;
+            if reports.is_empty() {
+                println!("No crash reports.");
+            }
+            for crash in reports {
+                println!(
+                    "{}\n",
+                    crashes::describe(&crash, maps.of(&crash.report.build))
+                );
+            }
+            Ok(())
+        }
         Command::Demo {
             db,
             seed,

@@ -54,6 +54,7 @@ fn request(login: &Login, position: Position, documents: Vec<DocumentChanges>) -
         device_id: login.device_id.clone(),
         position,
         documents,
+        crash_reports: Vec::new(),
     }
 }
 

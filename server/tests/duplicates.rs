@@ -315,6 +315,7 @@ async fn sync(
         device_id: login.device_id.clone(),
         position,
         documents: Vec::new(),
+        crash_reports: Vec::new(),
     };
     township.sync(login, &request).await
 }

@@ -402,6 +402,7 @@ async fn poll(township: &Township, login: &Login) -> SyncResponse {
         device_id: login.device_id.clone(),
         position: Position::Start,
         documents: Vec::new(),
+        crash_reports: Vec::new(),
     };
     township.sync(login, &request).await
 }
@@ -465,6 +466,7 @@ async fn a_conflict_the_reviewer_settles_reaches_the_device_on_its_next_sync(bac
                 device_id: phone.device_id.clone(),
                 position: Position::Start,
                 documents: Vec::new(),
+                crash_reports: Vec::new(),
             },
         )
         .await;
@@ -505,6 +507,7 @@ async fn a_conflict_the_reviewer_settles_reaches_the_device_on_its_next_sync(bac
                 device_id: phone.device_id.clone(),
                 position: caught_up.position.clone(),
                 documents: Vec::new(),
+                crash_reports: Vec::new(),
             },
         )
         .await;

@@ -62,6 +62,7 @@ async fn sync(township: &Township, documents: Vec<DocumentChanges>) -> SyncRespo
         device_id: login.device_id.clone(),
         position: Position::Feed { seq: 0 },
         documents,
+        crash_reports: Vec::new(),
     };
     township.sync(&login, &request).await
 }
@@ -178,6 +179,7 @@ async fn an_upload_without_a_device_id_is_refused(backend: Backend) {
         device_id: " ".into(),
         position: Position::Start,
         documents: vec![],
+        crash_reports: Vec::new(),
     });
     let (status, body) = township.send(sync_request(&login, body)).await;
 
@@ -308,6 +310,7 @@ async fn identical_changes_in_two_documents_each_reach_the_feed(backend: Backend
                 device_id: "tablet".into(),
                 position: Position::Start,
                 documents: vec![],
+                crash_reports: Vec::new(),
             },
         )
         .await;
@@ -327,6 +330,7 @@ async fn identical_changes_in_two_documents_each_reach_the_feed(backend: Backend
                 device_id: "tablet".into(),
                 position: start.position,
                 documents: vec![],
+                crash_reports: Vec::new(),
             },
         )
         .await;

@@ -2,6 +2,10 @@
 //! download (`index.html`, `pingan_app*`) and the township office's bundle (`office.html`,
 //! `pingan_office*`: the same crate with the `office` feature), beside each other so they
 //! share one origin, one login and one IndexedDB.
+//!
+//! Beside the served files, never among them, `target/dist-symbols/<build>.txt` maps the
+//! shipped wasm's function indices to names, for reading crash reports (decision 20). The
+//! build fails when the field app passes its size budget.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -14,7 +18,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use wasm_bindgen_cli_support::Bindgen;
 
-use crate::{cargo, root, run_cmd, target_dir, toolchain};
+use crate::{cargo, root, run_cmd, symbols, target_dir, toolchain};
 
 const STATIC_FILES: &[&str] = &[
     "index.html",
@@ -22,11 +26,14 @@ const STATIC_FILES: &[&str] = &[
     "style.css",
     "office.css",
     "pwa.js",
+    "crash.js",
     "manifest.webmanifest",
     "sw.js",
 ];
 /// The bundles built from `pingan-app`: output name and cargo features.
 const BUNDLES: &[(&str, &[&str])] = &[("pingan_app", &[]), ("pingan_office", &["office"])];
+/// The field app with a button that makes it trap, for the crash report browser test.
+const TEST_TRAP_BUNDLE: &[(&str, &[&str])] = &[("pingan_app", &["test-trap"])];
 /// Files that name the build, so a changed asset means a new service-worker cache.
 const STAMPED: &[&str] = &["sw.js", "index.html", "office.html"];
 const PLACEHOLDER: &str = "__PINGAN_BUILD__";
@@ -42,44 +49,107 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
+/// Issue 5: what a phone downloads to run the field app (its wasm, JS and CSS), brotli.
+const FIELD_BUDGET_BROTLI: u64 = 500_000;
+
 pub fn dist() -> Result<PathBuf> {
-    build(BUNDLES)
+    build("dist", BUNDLES, true)
 }
 
 /// The field app alone (`cargo xtask dist --field-only`): half the build, for size work.
 pub fn field_only() -> Result<PathBuf> {
-    build(&BUNDLES[..1])
+    build("dist", &BUNDLES[..1], true)
 }
 
-fn build(bundles: &[(&str, &[&str])]) -> Result<PathBuf> {
+/// The field app with the `test-trap` feature (a hidden button that traps), through the same
+/// steps as the shipped one, into `target/dist-test-trap/`: only the browser tests serve it.
+/// No budget: it carries test code the shipped app does not.
+pub fn test_trap() -> Result<PathBuf> {
+    build("dist-test-trap", TEST_TRAP_BUNDLE, false)
+}
+
+/// Where `cargo xtask dist` puts the symbol maps of the builds it wrote into `out`: a
+/// sibling, so the server never serves them. Kept across builds: reports from phones still
+/// on an older version need that version's map.
+pub fn symbols_dir(out: &Path) -> PathBuf {
+    sibling_dir(out, "symbols")
+}
+
+fn build(dir: &str, bundles: &[(&str, &[&str])], budget: bool) -> Result<PathBuf> {
     let started = Instant::now();
     toolchain::ensure_wasm_target()?;
-    let out = target_dir().join("dist");
+    let out = target_dir().join(dir);
     if out.exists() {
         fs::remove_dir_all(&out).with_context(|| format!("could not clear {}", out.display()))?;
     }
     fs::create_dir_all(&out)?;
     // Asked once: the answer is the compiler's, the same for every bundle.
     let size_options = toolchain::size_options();
+    let mut maps = Vec::new();
     for (name, features) in bundles {
-        bundle(name, features, size_options, &out)?;
+        maps.push((name, bundle(name, features, size_options, &out)?));
     }
     copy_static(&out)?;
+    // Commented for the reader; every phone downloads it.
+    minify(&out.join("crash.js"), false)?;
     let build = stamp(&out)?;
+    let symbols = symbols_dir(&out);
+    fs::create_dir_all(&symbols)?;
+    for (name, map) in maps {
+        fs::write(symbols.join(map_file(&build, name)), map)?;
+    }
     compress(&out)?;
-    let sizes = sizes(&out)?;
+    let (sizes, field_brotli) = sizes(&out)?;
     fs::write(out.join("sizes.txt"), &sizes)?;
     eprint!("{sizes}");
     eprintln!(
-        "dist: build {build} in {} ({:.0?})",
+        "dist: build {build} in {}, symbol maps in {} ({:.0?})",
         out.display(),
+        symbols.display(),
         started.elapsed()
     );
+    if budget {
+        match within_budget(field_brotli) {
+            // A plain build is for reading a panic, never shipped: over budget is expected.
+            Err(over) if toolchain::plain_wasm_requested() => {
+                eprintln!("note: {over:#}; allowed, as PINGAN_PLAIN_WASM is set");
+            }
+            checked => checked?,
+        }
+    }
     Ok(out)
 }
 
-/// Builds the app crate with `features` and writes `{name}.js` and `{name}_bg.wasm`.
-fn bundle(name: &str, features: &[&str], size_options: bool, out: &Path) -> Result<()> {
+/// The field app's map is `<build>.txt`, the name `pingan-server crashes` looks for; the
+/// office bundle's sits beside it as `<build>.pingan_office.txt`.
+fn map_file(build: &str, bundle: &str) -> String {
+    if bundle == BUNDLES[0].0 {
+        format!("{build}.txt")
+    } else {
+        format!("{build}.{bundle}.txt")
+    }
+}
+
+/// Fails, naming the figures, when `field_brotli` passes [`FIELD_BUDGET_BROTLI`].
+fn within_budget(field_brotli: u64) -> Result<()> {
+    if field_brotli > FIELD_BUDGET_BROTLI {
+        bail!(
+            "the field app (wasm + JS + CSS) is {field_brotli} B brotli, over its budget of \
+             {FIELD_BUDGET_BROTLI} B by {} B (decision 18; BENCHMARKS.md, app size)",
+            field_brotli - FIELD_BUDGET_BROTLI
+        );
+    }
+    eprintln!(
+        "dist: the field app is {field_brotli} B brotli, {} B under its budget of \
+         {FIELD_BUDGET_BROTLI} B",
+        FIELD_BUDGET_BROTLI - field_brotli
+    );
+    Ok(())
+}
+
+/// Builds the app crate with `features`, writes `{name}.js` and `{name}_bg.wasm` and returns
+/// the wasm's symbol map.
+fn bundle(name: &str, features: &[&str], size_options: bool, out: &Path) -> Result<String> {
     let mut build = cargo();
     build.args([
         "build",
@@ -122,24 +192,45 @@ fn bundle(name: &str, features: &[&str], size_options: bool, out: &Path) -> Resu
         .web(true)?
         .out_name(name)
         .typescript(false)
-        // Names cost every phone bytes; a panic message still gives file and line.
-        .remove_name_section(true)
+        // Kept through wasm-opt for the symbol map, then cut (`strip_names`).
+        .remove_name_section(false)
         .remove_producers_section(true)
         .generate(out)
         .context("wasm-bindgen failed")?;
-    optimise(&out.join(format!("{name}_bg.wasm")))?;
-    minify(&out.join(format!("{name}.js")))
+    let wasm = out.join(format!("{name}_bg.wasm"));
+    optimise(&wasm)?;
+    let map = strip_names(&wasm)?;
+    minify(&out.join(format!("{name}.js")), true)?;
+    Ok(map)
+}
+
+/// Cuts the `name` section from the optimised `wasm` (names cost every phone bytes) and
+/// returns them as a symbol map: wasm-opt renumbers functions, so only the final module's
+/// names match the indices a crash report carries.
+fn strip_names(wasm: &Path) -> Result<String> {
+    let bytes = fs::read(wasm)?;
+    let (names, stripped) =
+        symbols::take_names(&bytes).with_context(|| format!("reading {}", wasm.display()))?;
+    if names.is_empty() {
+        bail!("{} has no function names to map", wasm.display());
+    }
+    fs::write(wasm, stripped)?;
+    Ok(symbols::map_text(&names))
 }
 
 /// The glue wasm-bindgen writes is readable JS; minified, a phone downloads about 2 KB less.
-fn minify(js: &Path) -> Result<()> {
+/// `module`: an ES module (the glue), else a classic script (`crash.js`).
+fn minify(js: &Path, module: bool) -> Result<()> {
     let Some(terser) = toolchain::terser() else {
         return Ok(());
     };
     rewrite(js, "min.js", |minified| {
         let mut cmd = Command::new(terser);
-        cmd.arg(js)
-            .args(["--module", "--compress", "--mangle", "--output"])
+        cmd.arg(js);
+        if module {
+            cmd.arg("--module");
+        }
+        cmd.args(["--compress", "--mangle", "--output"])
             .arg(minified);
         cmd
     })
@@ -152,6 +243,8 @@ fn optimise(wasm: &Path) -> Result<()> {
     rewrite(wasm, "opt.wasm", |optimised| {
         let mut cmd = Command::new(wasm_opt);
         cmd.arg("-Oz")
+            // Keeps the names section, renumbered with the functions, for the symbol map.
+            .arg("--debuginfo")
             // Inlining every single-caller function shrinks the raw module but
             // compresses far worse: measured on the app, brotli 425 KB with it,
             // 389 KB without (394 KB with no wasm-opt at all). Phones download
@@ -240,7 +333,8 @@ fn compress(out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn sizes(out: &Path) -> Result<String> {
+/// The report `sizes.txt` holds, and what a phone downloads for the field app, brotli.
+fn sizes(out: &Path) -> Result<(String, u64)> {
     let measure = |file: &Path| -> Result<[u64; 3]> {
         let len = |p: PathBuf| {
             fs::metadata(&p)
@@ -290,11 +384,19 @@ fn sizes(out: &Path) -> Result<String> {
             kib(br)
         )?;
     }
-    Ok(report)
+    Ok((report, field[2]))
 }
 
 fn kib(bytes: u64) -> String {
     format!("{bytes:>9} B ({:>7.1} KiB)", bytes as f64 / 1024.0)
+}
+
+/// `target/dist` → `target/dist-symbols`.
+fn sibling_dir(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.as_os_str().to_owned();
+    name.push("-");
+    name.push(suffix);
+    name.into()
 }
 
 fn sibling(file: &Path, ext: &str) -> PathBuf {
@@ -331,6 +433,30 @@ mod tests {
         assert_eq!(
             sibling(Path::new("dist/app.js"), "br"),
             Path::new("dist/app.js.br")
+        );
+    }
+
+    #[test]
+    fn symbol_maps_sit_beside_the_served_directory_not_in_it() {
+        assert_eq!(
+            symbols_dir(Path::new("target/dist")),
+            Path::new("target/dist-symbols")
+        );
+        assert_eq!(map_file("0123456789ab", "pingan_app"), "0123456789ab.txt");
+        assert_eq!(
+            map_file("0123456789ab", "pingan_office"),
+            "0123456789ab.pingan_office.txt"
+        );
+    }
+
+    #[test]
+    fn the_field_app_may_reach_its_budget_but_not_pass_it() {
+        assert!(within_budget(FIELD_BUDGET_BROTLI).is_ok());
+        let over = within_budget(FIELD_BUDGET_BROTLI + 1_234).unwrap_err();
+        assert_eq!(
+            over.to_string(),
+            "the field app (wasm + JS + CSS) is 501234 B brotli, over its budget of 500000 B \
+             by 1234 B (decision 18; BENCHMARKS.md, app size)"
         );
     }
 

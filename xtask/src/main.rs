@@ -2,7 +2,9 @@
 //! so a developer's machine and CI follow exactly the same steps.
 //!
 //! - `dist.rs`: `cargo xtask dist` builds the shipped app into `target/dist/`
-//!   (wasm build, JS glue, wasm-opt, static files, build stamp, precompression, sizes).
+//!   (wasm build, JS glue, wasm-opt, static files, build stamp, precompression, sizes, the
+//!   size budget) and its symbol maps into `target/dist-symbols/`.
+//! - `symbols.rs`: reads a wasm module's function names into a symbol map and cuts them.
 //! - `run.rs`: `cargo xtask run [-- SERVER ARGS]` builds everything and starts the
 //!   server on the freshly built assets.
 //! - `test.rs`: `cargo xtask test` runs every check CI runs, failing fast.
@@ -15,6 +17,7 @@
 mod bench;
 mod dist;
 mod run;
+mod symbols;
 mod test;
 mod toolchain;
 
@@ -28,8 +31,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  dist                    build the app into target/dist/
+  dist                    build the app into target/dist/, symbol maps into target/dist-symbols/;
+                          fails when the field app passes 500,000 B brotli
   dist --field-only       only the field app's bundle: quicker when measuring its size
+  dist --test-trap        the field app with a button that traps, for the crash report test,
+                          into target/dist-test-trap/ (never shipped)
   run [-- SERVER ARGS]    build, then serve target/dist/ (defaults: --listen 127.0.0.1:8080
                           --database sqlite://data/pingan.db)
   test                    run every check CI runs
@@ -40,6 +46,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("dist") if args.len() == 1 => dist::dist().map(|_| ()),
         Some("dist") if args[1..] == ["--field-only"] => dist::field_only().map(|_| ()),
+        Some("dist") if args[1..] == ["--test-trap"] => dist::test_trap().map(|_| ()),
         Some("run") => run::run(&args[1..]),
         Some("test") if args.len() == 1 => test::test(),
         Some("bench-app") if args.len() == 1 => bench::bench_app(),

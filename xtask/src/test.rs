@@ -10,9 +10,9 @@ use anyhow::{Context, Result, bail};
 
 use crate::{cargo, dist, root, run_cmd, target_dir, toolchain};
 
-/// The office screens' code is checked and its unit tests run with everything else; one
-/// feature set for clippy and the tests, so the workspace is built once.
-const OFFICE: &str = "pingan-app/office";
+/// The office screens' code and the test-only trap are checked, and their unit tests run, with
+/// everything else; one feature set for clippy and the tests, so the workspace is built once.
+const FEATURES: &str = "pingan-app/office,pingan-app/test-trap";
 
 pub fn test() -> Result<()> {
     let started = Instant::now();
@@ -26,7 +26,7 @@ pub fn test() -> Result<()> {
             "--workspace",
             "--all-targets",
             "--features",
-            OFFICE,
+            FEATURES,
             "--",
             "-D",
             "warnings",
@@ -34,6 +34,7 @@ pub fn test() -> Result<()> {
     })?;
     step("native tests", native_tests)?;
     step("dist", || dist::dist().map(|_| ()))?;
+    step("test-trap build", || dist::test_trap().map(|_| ()))?;
     step("server build", || crate::build_server().map(|_| ()))?;
     step("browser tests", browser_tests)?;
     eprintln!(
@@ -55,9 +56,9 @@ fn native_tests() -> Result<()> {
         .output()
         .is_ok_and(|o| o.status.success())
     {
-        run_cmd(cargo().args(["nextest", "run", "--workspace", "--features", OFFICE]))
+        run_cmd(cargo().args(["nextest", "run", "--workspace", "--features", FEATURES]))
     } else {
-        run_cmd(cargo().args(["test", "--workspace", "--features", OFFICE]))
+        run_cmd(cargo().args(["test", "--workspace", "--features", FEATURES]))
     }
 }
 
@@ -78,6 +79,7 @@ fn browser_tests() -> Result<()> {
 
     let server = target_dir().join("debug/pingan-server");
     let assets = target_dir().join("dist");
+    let trap_assets = target_dir().join("dist-test-trap");
     if !server.is_file() {
         bail!("{} is missing", server.display());
     }
@@ -97,6 +99,9 @@ fn browser_tests() -> Result<()> {
             .current_dir(root())
             .env("PINGAN_SERVER_BIN", server)
             .env("PINGAN_ASSETS", assets)
+            // The field app with a way to make it trap, and its symbol maps (crash reports).
+            .env("PINGAN_TEST_TRAP_SYMBOLS", dist::symbols_dir(&trap_assets))
+            .env("PINGAN_TEST_TRAP_ASSETS", trap_assets)
             .env("CHROMIUM", chromium),
     )
 }

@@ -1,6 +1,12 @@
 //! Tools the build and the checks need beyond cargo. Each is installed when
 //! missing only where that cannot surprise anyone (rustup targets always; Debian
 //! packages only as root, which is how CI runs), otherwise we say what to install.
+//!
+//! `rust-toolchain.toml` pins the compiler (the size options are unstable) and names the
+//! wasm target and `rust-src`, so rustup provides both with the toolchain; the checks below
+//! still hold where rustup is absent or the file is ignored (`RUSTUP_TOOLCHAIN`, a distro's
+//! rustc). Every `rustup` and `rustc` started here is the pinned one: cargo runs `xtask` in
+//! the workspace with `RUSTUP_TOOLCHAIN` set by rustup's proxy.
 
 use std::env;
 use std::path::PathBuf;
@@ -42,12 +48,17 @@ pub const SIZE_RUSTFLAGS: &[&str] = &[
 ];
 pub const SIZE_CARGO_ARGS: &[&str] = &["-Zbuild-std=std,panic_abort"];
 
+/// `PINGAN_PLAIN_WASM=1`: a build for reading a panic's message, not for shipping.
+pub fn plain_wasm_requested() -> bool {
+    env::var_os("PINGAN_PLAIN_WASM").is_some()
+}
+
 /// Whether this compiler takes [`SIZE_RUSTFLAGS`] and has the standard library's source for
 /// [`SIZE_CARGO_ARGS`]. The stable compiler accepts unstable options with `RUSTC_BOOTSTRAP=1`
 /// (as the Linux kernel builds its Rust); a compiler that no longer knows one of them builds
 /// the app without, larger but working, and says so.
 pub fn size_options() -> bool {
-    if env::var_os("PINGAN_PLAIN_WASM").is_some() {
+    if plain_wasm_requested() {
         eprintln!("note: PINGAN_PLAIN_WASM is set: plain build, panics keep their messages");
         return false;
     }

@@ -209,9 +209,19 @@ fn Workspace(
     let office_tabs = ();
     #[cfg(feature = "office")]
     let token = StoredValue::new(session.token.clone());
+    // The crash report browser test presses it; shipped bundles have no such button.
+    #[cfg(feature = "test-trap")]
+    let test_trap = view! {
+        <button id="test-trap" type="button" hidden on:click=|_| crate::crash::trap_for_test()>
+            "trap"
+        </button>
+    };
+    #[cfg(not(feature = "test-trap"))]
+    let test_trap = ();
 
     view! {
         <SyncBar relogin />
+        {test_trap}
         <nav class="tabs">
             {office_tabs}
             {tab(Screen::Households, "住户", "tab-households")}

@@ -11,6 +11,7 @@ use axum::routing::post;
 use pingan_shared::sync::protocol::{self, SyncRequest};
 
 use super::auth::{Authenticated, now_ms};
+use crate::store::Author;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 
@@ -42,7 +43,7 @@ async fn sync(
             expected: protocol::CONTENT_TYPE,
         });
     }
-    let request: SyncRequest = protocol::decode("sync request", &body)
+    let mut request: SyncRequest = protocol::decode("sync request", &body)
         .map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
     if request.device_id.trim().is_empty() {
         return Err(ApiError::bad_request(
@@ -60,10 +61,20 @@ async fn sync(
         )));
     }
     let principal = auth.principal();
-    let mut response = crate::sync::sync(&state.store, &principal, request, now_ms()).await?;
+    let now = now_ms();
+    let crash_reports = std::mem::take(&mut request.crash_reports);
+    let mut response = crate::sync::sync(&state.store, &principal, request, now).await?;
     // After the uploads merged: a correction sent in this request already takes its record
     // off the list.
     response.returned = crate::review::open_returns(&state.store, &principal.scope).await?;
+    // Only once the sync succeeded: an answer that never comes makes the device send them
+    // again, and a report already kept is kept once.
+    let author = Author {
+        username: &principal.user,
+        device_id: &principal.device_id,
+        received_at_ms: now,
+    };
+    crate::crashes::receive(&state.store, &author, &crash_reports).await;
 
     Ok((
         [(header::CONTENT_TYPE, protocol::CONTENT_TYPE)],

@@ -118,6 +118,23 @@ impl Store {
         dispatch!(Store, self, s => s.entries_of(document_id).await)
     }
 
+    /// Keeps crash reports `author`'s device sent; one already kept is left as it is.
+    pub async fn add_crash_reports(
+        &self,
+        reports: &[crate::crashes::CrashReport],
+        author: &Author<'_>,
+    ) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s.add_crash_reports(reports, author).await)
+    }
+
+    /// The `limit` most recent crash reports, newest first.
+    pub async fn crash_reports(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<crate::crashes::StoredCrash>, StoreError> {
+        dispatch!(Store, self, s => s.crash_reports(limit).await)
+    }
+
     pub async fn add_village(&self, village: &Village) -> Result<(), StoreError> {
         dispatch!(Store, self, s => s.add_village(village).await)
     }

@@ -5,6 +5,7 @@
 //! one server, PostgreSQL for several servers on one database (see `docs/decisions.md`).
 
 pub mod batch;
+mod crashes;
 mod dispatch;
 pub mod postgres;
 pub mod reviews;

@@ -185,6 +185,7 @@ impl Township {
                     .map(serde_bytes::ByteBuf::from)
                     .collect(),
             }],
+            crash_reports: Vec::new(),
         };
         let response = self.sync(login, &request).await;
         assert!(response.rejected.is_empty(), "{:?}", response.rejected);

@@ -23,6 +23,11 @@ pub struct SyncRequest {
     pub device_id: String,
     pub position: Position,
     pub documents: Vec<DocumentChanges>,
+    /// Reports of the app crashing on this device since the last sync that reached the
+    /// server, each one JSON object as the page wrote it (`app/crash.js`), opaque to the
+    /// wasm so it carries no JSON code. Absent when there are none, and from older apps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crash_reports: Vec<String>,
 }
 
 /// How far a device has downloaded. Opaque to the device: it stores what the server returned
@@ -293,6 +298,7 @@ mod tests {
                 document_id: "ab".repeat(16),
                 changes: vec![ByteBuf::from(vec![1, 2, 3])],
             }],
+            crash_reports: vec![r#"{"v":1,"kind":"wasm-trap"}"#.into()],
         };
         let bytes = encode(&request);
         assert_eq!(
@@ -355,6 +361,7 @@ mod tests {
                 document_id: String::new(),
                 changes: vec![ByteBuf::from(vec![0xff; 100])],
             }],
+            crash_reports: Vec::new(),
         };
         // 100 bytes of payload plus field names and framing; an integer array would be ~200.
         assert!(encode(&request).len() < 180);
@@ -385,6 +392,26 @@ mod tests {
         let read: Rejected = decode("rejected", &encode(&rejected)).unwrap();
         assert_eq!(read.code, RefusalCode::Other("quota_exceeded".into()));
         assert_eq!(read.code.as_str(), "quota_exceeded");
+    }
+
+    #[test]
+    fn a_request_without_crash_reports_is_what_older_servers_read() {
+        let request = SyncRequest {
+            device_id: "device-1".into(),
+            position: Position::Start,
+            documents: Vec::new(),
+            crash_reports: Vec::new(),
+        };
+        let written = encode(&request);
+        let text = String::from_utf8_lossy(&written);
+        assert!(
+            !text.contains("crash_reports"),
+            "no reports, no field: {written:?}"
+        );
+        assert_eq!(
+            decode::<SyncRequest>("sync request", &written).unwrap(),
+            request
+        );
     }
 
     #[test]

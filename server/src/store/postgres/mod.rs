@@ -14,6 +14,7 @@ use sqlx::{PgPool, Postgres, Row};
 
 pub mod accounts;
 
+super::crashes::crash_queries!(PostgresStore);
 super::reviews::review_queries!(PostgresStore);
 
 use super::batch::{self, PackedBatch};

@@ -10,6 +10,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub mod accounts;
 
+super::crashes::crash_queries!(SqliteStore);
 super::reviews::review_queries!(SqliteStore);
 
 use super::batch::{self, PackedBatch};

@@ -192,6 +192,7 @@ impl<S: DeviceStorage> Replica<S> {
             device_id: self.storage.device_id(),
             position,
             documents,
+            crash_reports: Vec::new(),
         })
     }
 
