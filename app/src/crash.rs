@@ -9,34 +9,33 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// The reports not yet answered by the server, for the next sync request.
+/// The reports not yet answered by the server, for the next sync request: the kept text
+/// whole, one entry holding every line (the server splits them).
 pub fn pending_reports() -> Vec<String> {
     storage()
         .and_then(|s| s.get_item(CRASHES_KEY).ok().flatten())
-        .map(|text| {
-            text.lines()
-                .filter(|line| !line.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+        .into_iter()
+        .filter(|text| !text.is_empty())
+        .collect()
 }
 
-/// Drops the reports a sync answer acknowledged, keeping any written since they were read.
+/// Drops the reports a sync answer acknowledged. `crash.js` appends, so reports written
+/// since the request follow what was sent and stay; if it dropped its oldest meanwhile, all
+/// are kept and sent again (the server stores each once).
 pub fn forget_sent(sent: &[String]) {
-    if sent.is_empty() {
+    let (Some(storage), [sent]) = (storage(), sent) else {
         return;
-    }
-    let Some(storage) = storage() else { return };
-    let kept: Vec<String> = pending_reports()
-        .into_iter()
-        .filter(|line| !sent.contains(line))
-        .collect();
+    };
+    let now = storage
+        .get_item(CRASHES_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     // Failing to drop them only means the server gets them again, and keeps them once.
-    let _ = if kept.is_empty() {
-        storage.remove_item(CRASHES_KEY)
-    } else {
-        storage.set_item(CRASHES_KEY, &kept.join("\n"))
+    let _ = match now.strip_prefix(sent.as_str()).map(str::trim_start) {
+        Some("") => storage.remove_item(CRASHES_KEY),
+        Some(later) => storage.set_item(CRASHES_KEY, later),
+        None => Ok(()),
     };
 }
 

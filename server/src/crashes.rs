@@ -125,7 +125,14 @@ pub fn parse(text: &str) -> Result<CrashReport, Malformed> {
 /// reports past the first [`MAX_REPORTS_PER_SYNC`], are logged and dropped, and so is a
 /// failure to store them (the device, answered 200, forgets them: a report is worth less than
 /// the sync that carries records). A report sent twice (its answer lost) is stored once.
-pub async fn receive(store: &Store, author: &Author<'_>, reports: &[String]) {
+pub async fn receive(store: &Store, author: &Author<'_>, entries: &[String]) {
+    // An entry holds one report, or several a line each (the field app sends what it kept
+    // as one text).
+    let reports: Vec<&str> = entries
+        .iter()
+        .flat_map(|entry| entry.lines())
+        .filter(|line| !line.trim().is_empty())
+        .collect();
     if reports.len() > MAX_REPORTS_PER_SYNC {
         tracing::warn!(
             user = author.username,
@@ -135,7 +142,7 @@ pub async fn receive(store: &Store, author: &Author<'_>, reports: &[String]) {
         );
     }
     let mut valid = Vec::new();
-    for text in reports.iter().take(MAX_REPORTS_PER_SYNC) {
+    for text in reports.into_iter().take(MAX_REPORTS_PER_SYNC) {
         match parse(text) {
             Ok(report) => valid.push(report),
             Err(error) => tracing::warn!(

@@ -10,6 +10,7 @@ on_both_backends!(
     reports_are_kept_with_the_user_and_device_and_bad_ones_dropped,
     a_report_resent_after_a_lost_answer_is_kept_once,
     only_the_first_ten_reports_of_a_request_are_read,
+    one_entry_may_carry_several_reports_a_line_each,
 );
 
 fn report(at_ms: i64, screen: &str) -> String {
@@ -77,4 +78,19 @@ async fn only_the_first_ten_reports_of_a_request_are_read(backend: Backend) {
     let kept = township.store.crash_reports(50).await.unwrap();
     assert_eq!(kept.len(), 10);
     assert_eq!(kept[0].report.crashed_at_ms, 10);
+}
+
+/// The field app sends what its page kept as one text, a report a line.
+async fn one_entry_may_carry_several_reports_a_line_each(backend: Backend) {
+    let township = Township::on(backend).await;
+    let phone = township.login("worker-xingfu", "phone-1").await;
+    let kept_on_phone = format!(
+        "{}\n{}\n",
+        report(1_000, "tab-households"),
+        report(2_000, "tab-visits")
+    );
+    township
+        .sync(&phone, &request(&phone, vec![kept_on_phone]))
+        .await;
+    assert_eq!(township.store.crash_reports(50).await.unwrap().len(), 2);
 }

@@ -4,6 +4,7 @@
 //! [`MemoryStorage`] in place of IndexedDB (with the same faults available).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use automerge::{ActorId, ChangeHash};
 use pingan_shared::document::{self, DocumentId};
@@ -13,7 +14,7 @@ use pingan_shared::sync::memory::MemoryStorage;
 use pingan_shared::sync::protocol::{Rejected, SyncRequest, SyncResponse, UNKNOWN_POSITION};
 use pingan_shared::sync::replica::{Failure, Next, Replica, Transport};
 
-use crate::server::{SyncRefused, TestServer, post_sync};
+use crate::server::{SYNC_TIMEOUT, SyncRefused, TestServer, post_sync_within};
 
 /// Enough rounds for any test township; a loop that needs more is a bug, not a big download.
 const MAX_ROUNDS: usize = 1_000;
@@ -145,9 +146,19 @@ impl Device {
     /// Syncs over HTTP until the server has nothing more to send, as the phone's sync button
     /// does; an error says why the run stopped.
     pub async fn sync(&mut self, server: SocketAddr) -> anyhow::Result<()> {
+        self.sync_within(server, SYNC_TIMEOUT).await
+    }
+
+    /// [`Device::sync`] giving up on any request that takes longer than `timeout`.
+    pub async fn sync_within(
+        &mut self,
+        server: SocketAddr,
+        timeout: Duration,
+    ) -> anyhow::Result<()> {
         let mut link = Http {
             server,
             token: self.token.clone(),
+            timeout,
             refusals: Vec::new(),
         };
         let outcome = self.replica.sync(&mut link, MAX_ROUNDS, |_| {}).await;
@@ -163,6 +174,7 @@ impl Device {
 struct Http {
     server: SocketAddr,
     token: String,
+    timeout: Duration,
     refusals: Vec<Rejected>,
 }
 
@@ -170,8 +182,8 @@ impl Transport for Http {
     type Error = String;
 
     async fn exchange(&mut self, request: SyncRequest) -> Result<SyncResponse, (Failure, String)> {
-        match post_sync(self.server, &self.token, &request).await {
-            Ok(response) => {
+        match post_sync_within(self.server, &self.token, &request, self.timeout).await {
+            Ok((response, _)) => {
                 self.refusals.extend(response.rejected.iter().cloned());
                 Ok(response)
             }

@@ -4,8 +4,11 @@
 //!
 //! - [`server`]: the server with a fresh SQLite database, over HTTP on loopback or in-process.
 //! - [`device`]: a worker and a network around the shared replica core.
+//! - [`proxy`]: a fault-injecting TCP proxy: a 2G link's delay and bandwidth, connections cut
+//!   at random bytes or stalled.
 
 pub mod device;
+pub mod proxy;
 pub mod server;
 
 pub use device::Device;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use flate2::Compression;
 use flate2::read::GzDecoder;
@@ -123,16 +124,31 @@ pub async fn post_sync(
     Ok(post_sync_measured(server, token, request).await?.0)
 }
 
+/// How long a request may take before the device gives up on it, as the phone's fetch would
+/// on a link that stalls.
+pub const SYNC_TIMEOUT: Duration = Duration::from_secs(60);
+
 pub async fn post_sync_measured(
     server: SocketAddr,
     token: &str,
     request: &SyncRequest,
 ) -> anyhow::Result<(SyncResponse, WireBytes)> {
+    post_sync_within(server, token, request, SYNC_TIMEOUT).await
+}
+
+pub async fn post_sync_within(
+    server: SocketAddr,
+    token: &str,
+    request: &SyncRequest,
+    timeout: Duration,
+) -> anyhow::Result<(SyncResponse, WireBytes)> {
     let mut gzip = GzEncoder::new(Vec::new(), Compression::default());
     gzip.write_all(&protocol::encode(request))?;
     let body = gzip.finish()?;
     let sent = body.len();
-    let response = reqwest::Client::new()
+    let response = reqwest::Client::builder()
+        .timeout(timeout)
+        .build()?
         .post(format!("http://{server}/api/sync"))
         .bearer_auth(token)
         .header("content-type", protocol::CONTENT_TYPE)

@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use wasm_bindgen_cli_support::Bindgen;
 
-use crate::{cargo, root, run_cmd, symbols, target_dir, toolchain};
+use crate::{cargo, css, root, run_cmd, symbols, target_dir, toolchain};
 
 const STATIC_FILES: &[&str] = &[
     "index.html",
@@ -90,8 +90,11 @@ fn build(dir: &str, bundles: &[(&str, &[&str])], budget: bool) -> Result<PathBuf
         maps.push((name, bundle(name, features, size_options, &out)?));
     }
     copy_static(&out)?;
-    // Commented for the reader; every phone downloads it.
+    // Commented for the reader; every phone downloads them (the service worker's cache name
+    // keeps its placeholder through terser: it is a string).
     minify(&out.join("crash.js"), false)?;
+    minify(&out.join("sw.js"), false)?;
+    minify(&out.join("pwa.js"), true)?;
     let build = stamp(&out)?;
     let symbols = symbols_dir(&out);
     fs::create_dir_all(&symbols)?;
@@ -271,7 +274,11 @@ fn copy_static(out: &Path) -> Result<()> {
     let app = root().join("app");
     for name in STATIC_FILES {
         let from = app.join(name);
-        if from.is_file() {
+        if from.is_file() && name.ends_with(".css") {
+            let text =
+                fs::read_to_string(&from).with_context(|| format!("reading {}", from.display()))?;
+            fs::write(out.join(name), css::minify(&text))?;
+        } else if from.is_file() {
             fs::copy(&from, out.join(name))
                 .with_context(|| format!("copying {}", from.display()))?;
         } else {

@@ -9,12 +9,14 @@
 //!   server on the freshly built assets.
 //! - `test.rs`: `cargo xtask test` runs every check CI runs, failing fast.
 //! - `bench.rs`: `cargo xtask bench-app` runs the field app's benchmark in Chromium.
+//! - `css.rs`: the stylesheets minified as dist copies them.
 //! - `toolchain.rs`: makes sure the tools those steps need exist (wasm target,
 //!   wasm-opt, Chromium, Node), installing them where that is safe.
 //!
 //! This file holds argument dispatch and the process helpers the modules share.
 
 mod bench;
+mod css;
 mod dist;
 mod run;
 mod symbols;
