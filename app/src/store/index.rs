@@ -30,17 +30,6 @@ pub const ALL_STORES: [&str; 5] = [
     OUTREACH_VISITS,
 ];
 
-/// The index store holding summaries of this record type.
-pub fn store_of(record_type: RecordType) -> &'static str {
-    match record_type {
-        RecordType::Household => HOUSEHOLDS,
-        RecordType::Person => PERSONS,
-        RecordType::RentalHouse => RENTAL_HOUSES,
-        RecordType::Dispute => DISPUTES,
-        RecordType::OutreachVisit => OUTREACH_VISITS,
-    }
-}
-
 /// Sparse index on every store: only records waiting to upload have the `unsynced` key, so
 /// finding them reads those rows and no others.
 pub const UNSYNCED_INDEX: &str = "unsynced";
@@ -51,6 +40,7 @@ pub const CITIZEN_ID_INDEX: &str = "citizen_id";
 /// every index store from the documents (which are never touched by this).
 pub const INDEX_VERSION: u32 = 3;
 
+/// The index store holding summaries of this record type.
 pub fn store_for(record_type: RecordType) -> &'static str {
     match record_type {
         RecordType::Household => HOUSEHOLDS,

@@ -400,7 +400,7 @@ impl DeviceStore {
         let mut out = Vec::new();
         for record_type in RecordType::ALL {
             let rows: Vec<JsValue> = tx
-                .object_store(index::store_of(record_type))?
+                .object_store(index::store_for(record_type))?
                 .index(index::UNSYNCED_INDEX)?
                 .get_all()
                 .primitive()?

@@ -204,7 +204,7 @@ fn storage_error(error: AppError) -> StorageError {
 /// (an absent `Option` is `undefined`, which keeps the row out of the sparse `unsynced` index).
 /// One routine for the five summary types instead of a decode and an encode for each.
 async fn refresh_flags(tx: &Transaction<'_>, row: &DocumentRow) -> Result<(), AppError> {
-    let Some(name) = RecordType::parse(&row.record_type).map(index::store_of) else {
+    let Some(name) = RecordType::parse(&row.record_type).map(index::store_for) else {
         return Ok(());
     };
     let store = tx.object_store(name)?;
