@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use wasm_bindgen_cli_support::Bindgen;
 
-use crate::{cargo, css, root, run_cmd, symbols, target_dir, toolchain};
+use crate::{cargo, css, glue, root, run_cmd, symbols, target_dir, toolchain};
 
 const STATIC_FILES: &[&str] = &[
     "index.html",
@@ -203,7 +203,17 @@ fn bundle(name: &str, features: &[&str], size_options: bool, out: &Path) -> Resu
     let wasm = out.join(format!("{name}_bg.wasm"));
     optimise(&wasm)?;
     let map = strip_names(&wasm)?;
-    minify(&out.join(format!("{name}.js")), true)?;
+    let js = out.join(format!("{name}.js"));
+    let (short_wasm, short_js) = glue::shorten(&fs::read(&wasm)?, &fs::read_to_string(&js)?)
+        .with_context(|| {
+            format!(
+                "shortening the names between {} and its glue",
+                wasm.display()
+            )
+        })?;
+    fs::write(&wasm, short_wasm)?;
+    fs::write(&js, short_js)?;
+    minify(&js, true)?;
     Ok(map)
 }
 

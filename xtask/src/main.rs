@@ -9,6 +9,7 @@
 //!   server on the freshly built assets.
 //! - `test.rs`: `cargo xtask test` runs every check CI runs, failing fast.
 //! - `bench.rs`: `cargo xtask bench-app` runs the field app's benchmark in Chromium.
+//! - `glue.rs`: short names for the imports and exports between the wasm and its JS glue.
 //! - `css.rs`: the stylesheets minified as dist copies them.
 //! - `toolchain.rs`: makes sure the tools those steps need exist (wasm target,
 //!   wasm-opt, Chromium, Node), installing them where that is safe.
@@ -18,6 +19,7 @@
 mod bench;
 mod css;
 mod dist;
+mod glue;
 mod run;
 mod symbols;
 mod test;

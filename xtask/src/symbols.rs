@@ -17,11 +17,11 @@ const NAME_SECTION: &str = "name";
 const FUNCTION_NAMES: u8 = 1;
 
 /// One section of a module: its id, where it starts (the id byte) and ends, and its payload.
-struct Section<'a> {
-    id: u8,
-    start: usize,
-    end: usize,
-    payload: &'a [u8],
+pub(crate) struct Section<'a> {
+    pub id: u8,
+    pub start: usize,
+    pub end: usize,
+    pub payload: &'a [u8],
 }
 
 /// Function names by function index (imports count), as browsers number wasm frames.
@@ -93,7 +93,7 @@ fn without_crate_hashes(name: &str) -> String {
     out
 }
 
-fn sections(wasm: &[u8]) -> Result<Vec<Section<'_>>> {
+pub(crate) fn sections(wasm: &[u8]) -> Result<Vec<Section<'_>>> {
     if wasm.len() < 8 || &wasm[..4] != MAGIC {
         bail!("not a WebAssembly module");
     }
@@ -135,25 +135,25 @@ fn function_names(mut reader: Reader<'_>) -> Result<Names> {
     Ok(Vec::new())
 }
 
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
-    at: usize,
+    pub at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub fn new(bytes: &'a [u8]) -> Self {
         Self { bytes, at: 0 }
     }
 
-    fn done(&self) -> bool {
+    pub fn done(&self) -> bool {
         self.at >= self.bytes.len()
     }
 
-    fn byte(&mut self) -> Result<u8> {
+    pub fn byte(&mut self) -> Result<u8> {
         Ok(self.take(1)?[0])
     }
 
-    fn take(&mut self, len: usize) -> Result<&'a [u8]> {
+    pub fn take(&mut self, len: usize) -> Result<&'a [u8]> {
         let end = self
             .at
             .checked_add(len)
@@ -165,7 +165,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An unsigned LEB128 number of at most 32 bits.
-    fn leb(&mut self) -> Result<u32> {
+    pub fn leb(&mut self) -> Result<u32> {
         let mut value = 0u32;
         for shift in (0..35).step_by(7) {
             let byte = self.byte()?;
@@ -177,7 +177,7 @@ impl<'a> Reader<'a> {
         bail!("malformed number at byte {} of a wasm module", self.at)
     }
 
-    fn name(&mut self) -> Result<&'a str> {
+    pub fn name(&mut self) -> Result<&'a str> {
         let len = self.leb()? as usize;
         std::str::from_utf8(self.take(len)?).context("a wasm name is not UTF-8")
     }
