@@ -164,6 +164,8 @@ pub struct FieldDevice {
     /// Every change a 200 answer acknowledged, by document: what the device will never send
     /// again, so what the master copy must hold forever.
     pub acknowledged: BTreeMap<String, BTreeSet<ChangeHash>>,
+    /// The status of every answer, in order.
+    pub statuses: Vec<u16>,
 }
 
 impl FieldDevice {
@@ -193,6 +195,7 @@ impl FieldDevice {
             token,
             next_id: 0,
             acknowledged: BTreeMap::new(),
+            statuses: Vec::new(),
         }
     }
 
@@ -225,6 +228,11 @@ impl FieldDevice {
         storage.save(id.as_str(), doc);
     }
 
+    pub fn household(&self, id: &DocumentId) -> Option<Household> {
+        let doc = self.replica.storage().document(id.as_str())?;
+        Some(document::read(&doc).unwrap())
+    }
+
     pub fn unacknowledged_documents(&self) -> usize {
         self.replica.storage().unacknowledged_count()
     }
@@ -235,6 +243,7 @@ impl FieldDevice {
             server,
             token: self.token.clone(),
             acknowledged: &mut self.acknowledged,
+            statuses: &mut self.statuses,
         };
         match self.replica.sync(&mut link, 20, |_| {}).await.error {
             None => Ok(()),
@@ -281,6 +290,7 @@ struct Http<'a> {
     server: SocketAddr,
     token: String,
     acknowledged: &'a mut BTreeMap<String, BTreeSet<ChangeHash>>,
+    statuses: &'a mut Vec<u16>,
 }
 
 impl Transport for Http<'_> {
@@ -309,6 +319,7 @@ impl Transport for Http<'_> {
             .await
             .map_err(|e| (Failure::Network, e.to_string()))?;
         let status = response.status().as_u16();
+        self.statuses.push(status);
         let body = response
             .bytes()
             .await
