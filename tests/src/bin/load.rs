@@ -424,11 +424,8 @@ async fn run(options: &Options, url: &str, dir: &tempfile::TempDir) -> anyhow::R
             tokio::spawn(async move {
                 let mut tally = Tally::default();
                 let mut next = started + interval.mul_f64(i as f64 / count as f64);
-                loop {
+                while next < deadline {
                     tokio::time::sleep_until(next.into()).await;
-                    if Instant::now() >= deadline {
-                        break;
-                    }
                     device.edit();
                     device.sync(&client, addr, &mut tally).await;
                     next = (next + interval).max(Instant::now());
