@@ -180,6 +180,9 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // A log line that cannot be written (stderr a file on a full disk) is lost, not
+        // reported on stderr again, which would panic the request that logged it.
+        .log_internal_errors(false)
         .init();
     match Cli::parse().command {
         Command::Serve {

@@ -54,9 +54,9 @@ impl ServerProcess {
             .env("RUST_LOG", "info,sqlx=warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            // Through a pipe, copied to the file here: under a file-size limit the server
-            // could not write its own log file.
-            .stderr(Stdio::piped());
+            // Straight to a file, as an office PC's service might log: under a file-size limit
+            // the server cannot write its log either, and must answer all the same.
+            .stderr(log);
         // SAFETY: between fork and exec only `signal`, which is async-signal-safe, runs.
         unsafe {
             command.pre_exec(|| {
@@ -64,12 +64,7 @@ impl ServerProcess {
                 Ok(())
             });
         }
-        let mut child = command.spawn().unwrap();
-        let mut stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            let mut log = log;
-            let _ = std::io::copy(&mut stderr, &mut log);
-        });
+        let child = command.spawn().unwrap();
         let server = Self {
             child,
             addr,
