@@ -27,8 +27,8 @@
 //! - [`review`]: the township office's review queue — approve or return a record version.
 //! - [`store`]: the master copy, in SQLite or PostgreSQL behind one interface.
 //! - [`demo`]: fills an empty database with a generated demo township and demo accounts.
-//! - `main.rs`: the `pingan-server` command line (`serve`, `households`, `crashes`, `village`,
-//!   `user`).
+//! - `main.rs`: the `pingan-server` command line (`serve`, `households`, `crashes`, `backup`,
+//!   `restore`, `village`, `user`).
 
 pub mod accounts;
 pub mod conflicts;

@@ -92,6 +92,29 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Copy a SQLite database to a new file while the server may keep serving it: one
+    /// consistent moment, compacted, readable by its owner only. (PostgreSQL: pg_dump.)
+    Backup {
+        #[command(flatten)]
+        db: Database,
+        /// The new file; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place of a SQLite database, with no server running on it. A database
+    /// that holds anything is replaced only with --force, and kept as
+    /// `<database>.replaced-<ms>`. Devices that synced past the backup start their download
+    /// over and send again what it lacks. (PostgreSQL: pg_restore.)
+    Restore {
+        /// A file `pingan-server backup` wrote.
+        #[arg(long)]
+        from: PathBuf,
+        #[command(flatten)]
+        db: Database,
+        /// Replace a database that holds villages, accounts or records.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage villages (村/居).
     #[command(subcommand)]
     Village(VillageCommand),
@@ -157,6 +180,9 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // A log line that cannot be written (stderr a file on a full disk) is lost, not
+        // reported on stderr again, which would panic the request that logged it.
+        .log_internal_errors(false)
         .init();
     match Cli::parse().command {
         Command::Serve {
@@ -231,6 +257,33 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(command) => user(command).await,
+        Command::Backup { db, to } => {
+            let summary = pingan_server::store::sqlite::backup(&db.database, &to).await?;
+            println!(
+                "backed up {} to {}: {} records, feed entry {}, {} bytes",
+                shown(&db.database),
+                to.display(),
+                summary.documents,
+                summary.feed_head,
+                summary.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { from, db, force } => {
+            let outcome = pingan_server::store::sqlite::restore(&from, &db.database, force).await?;
+            if let Some(kept) = &outcome.replaced {
+                println!("the database it replaced is kept as {}", kept.display());
+            }
+            println!(
+                "restored {} into {}: {} records, feed entry {}; devices that synced past it \
+                 start their download over and send again what it lacks",
+                from.display(),
+                shown(&db.database),
+                outcome.restored.documents,
+                outcome.restored.feed_head
+            );
+            Ok(())
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use pingan_shared::sync::protocol::{self, SyncRequest, SyncResponse};
 pub struct TestServer {
     pub addr: SocketAddr,
     pub store: Store,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -26,24 +26,16 @@ impl TestServer {
     pub async fn start() -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let url = format!("sqlite://{}", dir.path().join("pingan.db").display());
-        let store = Store::connect(&url).await?;
-        for village in ["xingfu", "heping", "anle"] {
-            store
-                .add_village(&Village {
-                    id: village.into(),
-                    name: village.into(),
-                })
-                .await?;
-            let worker = User {
-                username: format!("worker-{village}"),
-                display_name: format!("{village} worker"),
-                role: Role::Worker,
-                villages: vec![village.into()],
-                disabled: false,
-            };
-            // Tests log in through the store, so no real password is needed.
-            store.add_user(&worker, "unused", 0).await?;
-        }
+        let mut server = Self::serve(&url).await?;
+        server._dir = Some(dir);
+        server.seed_township().await?;
+        Ok(server)
+    }
+
+    /// A server on the database at `url` with a connection pool and a listener of its own,
+    /// as another server process would have; nothing is added to the database.
+    pub async fn serve(url: &str) -> anyhow::Result<Self> {
+        let store = Store::connect(url).await?;
         let app = router(
             AppState {
                 store: store.clone(),
@@ -61,9 +53,31 @@ impl TestServer {
         Ok(Self {
             addr,
             store,
-            _dir: dir,
+            _dir: None,
             task,
         })
+    }
+
+    /// Villages `xingfu`, `heping` and `anle`, and a worker `worker-<village>` for each.
+    pub async fn seed_township(&self) -> anyhow::Result<()> {
+        for village in ["xingfu", "heping", "anle"] {
+            self.store
+                .add_village(&Village {
+                    id: village.into(),
+                    name: village.into(),
+                })
+                .await?;
+            let worker = User {
+                username: format!("worker-{village}"),
+                display_name: format!("{village} worker"),
+                role: Role::Worker,
+                villages: vec![village.into()],
+                disabled: false,
+            };
+            // Tests log in through the store, so no real password is needed.
+            self.store.add_user(&worker, "unused", 0).await?;
+        }
+        Ok(())
     }
 
     /// A login for `username` on `device_id`, made directly in the store.

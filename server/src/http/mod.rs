@@ -55,9 +55,25 @@ async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], &'static str
     )
 }
 
+/// 200 `ok` while the store answers and can write; 503 with a JSON body while it cannot (a
+/// write failed and the probe write fails too), so a monitor sees what devices would: nothing
+/// is acknowledged until the disk or database takes writes again.
 async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<&'static str, ApiError> {
-    state.store.ping().await?;
-    Ok("ok")
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.store.health().await {
+        Ok(()) => "ok".into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check: the store cannot write");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({
+                    "error": "store_unavailable",
+                    "message": "the database cannot store changes now; syncs are refused until it can",
+                })),
+            )
+                .into_response()
+        }
+    }
 }

@@ -46,6 +46,17 @@ impl Store {
         dispatch!(Store, self, s => s.ping().await)
     }
 
+    /// Closes every connection, waiting for those in use to come back.
+    pub async fn close(&self) {
+        dispatch!(Store, self, s => s.pool.close().await)
+    }
+
+    /// Whether the store answers and, if a write has failed to finish since the last commit,
+    /// whether it can write again (by writing). `/healthz` reports this.
+    pub async fn health(&self) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s.health().await)
+    }
+
     pub async fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
         Ok(match self {
             Store::Sqlite(s) => WriteTransaction::Sqlite(s.begin_write().await?),

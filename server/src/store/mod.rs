@@ -13,6 +13,8 @@ pub mod sqlite;
 
 pub use dispatch::{Store, WriteTransaction};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::accounts::User;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +37,10 @@ pub enum StoreError {
     UnknownUser(String),
     #[error("stored data is not what this server wrote: {0}")]
     Corrupt(String),
+    #[error("{0}: {1}")]
+    Io(std::path::PathBuf, std::io::Error),
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// A stored master-copy document.
@@ -115,4 +121,30 @@ pub struct SessionRecord {
     pub device_id: String,
     pub expires_at_ms: i64,
     pub revoked: bool,
+}
+
+/// Whether the store has shown it can write since a write last failed to finish.
+///
+/// A write transaction that ends without committing — a statement or the commit failed (a full
+/// disk, a read-only database, a lost connection), or the request was dropped mid-way — marks
+/// the store unproven; a commit proves it again. While unproven, the health check makes a real
+/// write before answering, so a monitor sees a store that cannot write (`/healthz` 503) rather
+/// than one that merely answers `SELECT 1`.
+#[derive(Debug, Default)]
+pub(crate) struct WriteHealth {
+    unproven: AtomicBool,
+}
+
+impl WriteHealth {
+    pub(crate) fn write_unfinished(&self) {
+        self.unproven.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn committed(&self) {
+        self.unproven.store(false, Ordering::Relaxed);
+    }
+
+    pub(crate) fn is_unproven(&self) -> bool {
+        self.unproven.load(Ordering::Relaxed)
+    }
 }

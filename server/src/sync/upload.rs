@@ -188,7 +188,15 @@ async fn claim_actors(
             Some(_) => {}
             None => {
                 tx.bind_actor(&change.actor, &principal.user, &principal.device_id, now_ms)
-                    .await?
+                    .await?;
+                // On PostgreSQL another process's upload may have bound it in the meantime
+                // (the binding waits for that one to commit, then leaves it): read it again.
+                let owner = tx.actor_owner(&change.actor).await?;
+                if owner.as_ref().map(|(u, d)| (u.as_str(), d.as_str()))
+                    != Some((principal.user.as_str(), principal.device_id.as_str()))
+                {
+                    return Ok(Some(Refusal::actor_not_yours(&change.actor)));
+                }
             }
         }
         checked.insert(change.actor.clone());

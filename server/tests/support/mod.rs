@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test file uses its own part of this
 
 mod database;
+pub mod process;
 
 use axum::Router;
 use axum::body::Body;
@@ -93,6 +94,11 @@ impl Township {
             store,
             _database: database,
         }
+    }
+
+    /// Where the township's database is, for another process or a fresh connection.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
     }
 
     /// A session made directly in the store (no Argon2 per test), valid for a day from now.

@@ -1,16 +1,21 @@
 //! PostgreSQL, for a township that runs several server processes on one database.
 //!
-//! The feed's order rests on one row, `feed_counter`: a write transaction locks it when it
-//! begins and numbers its changes from it, and the lock is held until commit. So writers, in
-//! whatever process, commit one after another in sequence order, and once a reader sees
-//! position N every change numbered N or below is already visible to it. A SEQUENCE would hand
-//! out numbers that can commit out of order, and a device reading in between would move its
-//! position past a change it never downloads. See `docs/decisions.md`.
+//! The feed's order rests on one row, `feed_counter`: a write transaction numbers its changes
+//! from it as its last step before `COMMIT`, and the row lock that takes is held until commit.
+//! So writers, in whatever process, commit one after another in sequence order, and once a
+//! reader sees position N every change numbered N or below is already visible to it. A
+//! SEQUENCE would hand out numbers that can commit out of order, and a device reading in
+//! between would move its position past a change it never downloads. Everything before the
+//! numbering — loading, merging, checking actors, writing the documents — runs in parallel
+//! across writers, each holding transaction-scoped advisory locks on the documents it writes.
+//! See `docs/decisions.md` (7 and 23).
 
 use std::str::FromStr;
+use std::sync::Arc;
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Postgres, Row};
+use sqlx::{Executor, PgPool, Postgres, Row};
 
 pub mod accounts;
 
@@ -18,15 +23,28 @@ super::crashes::crash_queries!(PostgresStore);
 super::reviews::review_queries!(PostgresStore);
 
 use super::batch::{self, PackedBatch};
-use super::{Author, FeedEntry, FeedPage, SaveEntry, Scope, StoreError, StoredDocument};
+use super::{
+    Author, FeedEntry, FeedPage, SaveEntry, Scope, StoreError, StoredDocument, WriteHealth,
+};
+
+/// Connections per server process. A sync holds one for its write transaction and takes
+/// others briefly for its session, feed page and review returns; three processes on one
+/// database stay under PostgreSQL's default of 100 connections.
+pub const MAX_CONNECTIONS: u32 = 24;
 
 #[derive(Clone)]
 pub struct PostgresStore {
     pub(super) pool: PgPool,
+    health: Arc<WriteHealth>,
 }
 
+/// A write transaction on a connection of its own until [`Self::commit`]. Dropped without
+/// committing, its connection is closed rather than pooled: PostgreSQL rolls back what the
+/// session held, and a session that failed a write (read-only, out of disk) is not reused.
 pub struct WriteTransaction {
-    pub(super) tx: sqlx::Transaction<'static, Postgres>,
+    pub(super) tx: PoolConnection<Postgres>,
+    committed: bool,
+    health: Arc<WriteHealth>,
 }
 
 impl PostgresStore {
@@ -38,11 +56,14 @@ impl PostgresStore {
         }
         let options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()
-            .max_connections(8)
+            .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            health: Arc::default(),
+        })
     }
 
     pub async fn ping(&self) -> Result<(), StoreError> {
@@ -50,16 +71,32 @@ impl PostgresStore {
         Ok(())
     }
 
-    /// Takes the counter row's lock before anything else, which serialises writers across
-    /// every process: simple, and it also covers the one case a document row lock cannot,
-    /// two processes creating the same new document at once. Sync transactions are short
-    /// (one device's upload), so a township's writers rarely wait long.
-    pub async fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT seq FROM feed_counter WHERE id = 1 FOR UPDATE")
-            .execute(&mut *tx)
+    /// Whether the store can answer and, after a write failed to finish, write: the latter by
+    /// rewriting the probe row in a transaction of its own.
+    pub async fn health(&self) -> Result<(), StoreError> {
+        if !self.health.is_unproven() {
+            return self.ping().await;
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE store_probe SET written_at_ms = $1 WHERE id = 1")
+            .bind(crate::http::auth::now_ms())
+            .execute(&mut *tx.tx)
             .await?;
-        Ok(WriteTransaction { tx })
+        tx.commit().await
+    }
+
+    pub async fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        if let Err(error) = conn.execute("BEGIN").await {
+            conn.close_on_drop();
+            self.health.write_unfinished();
+            return Err(error.into());
+        }
+        Ok(WriteTransaction {
+            tx: conn,
+            committed: false,
+            health: self.health.clone(),
+        })
     }
 
     pub async fn documents_of_type(
@@ -170,33 +207,39 @@ impl PostgresStore {
 }
 
 impl WriteTransaction {
-    /// Locks the document's row as well, so a load-merge-save stays atomic even for a writer
-    /// that did not come through `begin_write`'s counter lock.
+    /// The stored document `id`, once this transaction holds its document lock.
     pub async fn load(&mut self, id: &str) -> Result<Option<StoredDocument>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, record_type, village, data FROM documents WHERE id = $1 FOR UPDATE",
-        )
-        .bind(id)
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        Ok(row.as_ref().map(stored_document))
+        Ok(self.load_many(&[id.to_owned()]).await?.pop())
     }
 
-    /// Every stored document among `ids`, row-locked like [`Self::load`], in one query.
+    /// Every stored document among `ids`, in one query, after taking this transaction's lock
+    /// on each id — stored or not yet: two processes creating the same new document have no
+    /// row to lock, so the lock is on the id (an advisory lock held until commit). Taken in
+    /// one order by every writer, so two uploads sharing documents never deadlock; an
+    /// unrelated id that hashes alike only waits.
     pub async fn load_many(&mut self, ids: &[String]) -> Result<Vec<StoredDocument>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, record_type, village, data FROM documents WHERE id = ANY($1) FOR UPDATE",
+        sqlx::query(
+            "SELECT pg_advisory_xact_lock(key) FROM (
+                 SELECT DISTINCT hashtextextended(id, 0) AS key FROM UNNEST($1::text[]) AS id
+                 ORDER BY key
+             ) AS ordered",
         )
         .bind(ids)
-        .fetch_all(&mut *self.tx)
+        .execute(&mut *self.tx)
         .await?;
+        let rows =
+            sqlx::query("SELECT id, record_type, village, data FROM documents WHERE id = ANY($1)")
+                .bind(ids)
+                .fetch_all(&mut *self.tx)
+                .await?;
         Ok(rows.iter().map(stored_document).collect())
     }
 
     /// Replaces the master copies of `entries` and appends, for each document with new
     /// changes, one feed entry holding them, in two statements. Callers pass only changes the
-    /// master copy lacks. Sequence numbers are taken in one step under the counter lock this
-    /// transaction holds, in the order given.
+    /// master copy lacks. Sequence numbers are taken last, in one step, in the order given:
+    /// from then until commit this transaction holds the counter row, so the time writers
+    /// queue on it is one statement and the commit.
     pub async fn save_many(
         &mut self,
         entries: &[SaveEntry<'_>],
@@ -280,10 +323,22 @@ impl WriteTransaction {
         Ok(())
     }
 
-    /// Durable once this returns: the caller may acknowledge to the device.
-    pub async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await?;
+    /// Durable once this returns: the caller may acknowledge to the device. On an error the
+    /// connection is closed when `self` drops, which rolls back whatever is left.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.tx.execute("COMMIT").await?;
+        self.committed = true;
+        self.health.committed();
         Ok(())
+    }
+}
+
+impl Drop for WriteTransaction {
+    fn drop(&mut self) {
+        if !self.committed {
+            self.tx.close_on_drop();
+            self.health.write_unfinished();
+        }
     }
 }
 

@@ -1,14 +1,28 @@
 //! The embedded default: one SQLite file in WAL mode with full fsync, so an acknowledged
 //! change survives a power cut of the township office's PC.
+//!
+//! A write that fails — a full disk, a file-size limit, an I/O error — must leave nothing
+//! behind: SQLite may roll the transaction back by itself on such an error, and a pooled
+//! connection whose idea of "in a transaction" no longer matches SQLite's would turn a later
+//! caller's `COMMIT` into the release of a savepoint inside a transaction that never ends
+//! (decision 21). So a write transaction here is `BEGIN IMMEDIATE` … `COMMIT` on a connection
+//! that is closed, never reused, when it ends any other way, and no connection goes back to
+//! the pool while SQLite still has a transaction open on it.
 
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{Connection, Executor, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub mod accounts;
+mod backup;
+
+pub use backup::{BackupSummary, RestoreOutcome, backup, restore};
 
 super::crashes::crash_queries!(SqliteStore);
 super::reviews::review_queries!(SqliteStore);
@@ -16,41 +30,55 @@ super::reviews::review_queries!(SqliteStore);
 use super::batch::{self, PackedBatch};
 use super::{
     Author, FeedEntry, FeedPage, ROWS_PER_STATEMENT, SaveEntry, Scope, StoreError, StoredDocument,
+    WriteHealth,
 };
+
+/// How long a writer waits for another to finish — the server's own account writes, or a
+/// `pingan-server user add` in another process — before giving up with "database is locked".
+/// Every write here takes milliseconds; a sync that waits a few seconds is still a sync.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
     /// SQLite allows one writer at a time. Serialising writers here, rather than letting two
-    /// deferred transactions race to upgrade their locks, means a load-merge-save of one
-    /// document can never interleave with another and lose an update.
+    /// transactions queue inside SQLite's busy handler, keeps the pool's other connections
+    /// free for reads while a sync writes.
     writer: Arc<Mutex<()>>,
+    health: Arc<WriteHealth>,
 }
 
+/// A write transaction: `BEGIN IMMEDIATE` on a connection of its own until [`Self::commit`].
+/// Dropped without committing (an error, or the request went away), its connection is closed,
+/// which rolls back whatever SQLite still holds; it never returns to the pool.
 pub struct WriteTransaction {
-    pub(super) tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    pub(super) tx: PoolConnection<Sqlite>,
+    committed: bool,
+    health: Arc<WriteHealth>,
     _writer: OwnedMutexGuard<()>,
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` and brings its schema up to date.
+    /// Opens (creating if needed, readable by its owner only) the database at `url` and brings
+    /// its schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         if !url.starts_with("sqlite:") {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         }
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true);
+        let options = connect_options(url)?;
+        if !is_in_memory(&options) {
+            keep_private(options.get_filename())?;
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .after_release(|conn, _| Box::pin(async move { is_idle(conn).await }))
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Self {
             pool,
             writer: Arc::new(Mutex::new(())),
+            health: Arc::default(),
         })
     }
 
@@ -59,10 +87,35 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Whether the store can answer and, after a write failed to finish, write: the latter by
+    /// rewriting the probe row in a write transaction of its own.
+    pub async fn health(&self) -> Result<(), StoreError> {
+        if !self.health.is_unproven() {
+            return self.ping().await;
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE store_probe SET written_at_ms = ? WHERE id = 1")
+            .bind(crate::http::auth::now_ms())
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
     pub async fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
         let writer = self.writer.clone().lock_owned().await;
+        let mut conn = self.pool.acquire().await?;
+        // IMMEDIATE takes the write lock now, waiting out another process's writer within
+        // the busy timeout. A deferred transaction would read first and then fail at once with
+        // SQLITE_BUSY on its first write if anyone committed in between.
+        if let Err(error) = conn.execute("BEGIN IMMEDIATE").await {
+            conn.close_on_drop();
+            self.health.write_unfinished();
+            return Err(error.into());
+        }
         Ok(WriteTransaction {
-            tx: self.pool.begin().await?,
+            tx: conn,
+            committed: false,
+            health: self.health.clone(),
             _writer: writer,
         })
     }
@@ -241,11 +294,112 @@ impl WriteTransaction {
         Ok(())
     }
 
-    /// Durable once this returns: the caller may acknowledge to the device.
-    pub async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await?;
+    /// Durable once this returns: the caller may acknowledge to the device. A `COMMIT` that
+    /// fails, or one after which SQLite still reports a transaction open, is an error, and the
+    /// connection is closed, which rolls back what is left.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.tx.execute("COMMIT").await?;
+        if in_transaction(&mut self.tx).await? {
+            return Err(StoreError::Corrupt(
+                "COMMIT returned but SQLite still holds the transaction open".into(),
+            ));
+        }
+        self.committed = true;
+        self.health.committed();
         Ok(())
     }
+}
+
+impl Drop for WriteTransaction {
+    fn drop(&mut self) {
+        if !self.committed {
+            self.tx.close_on_drop();
+            self.health.write_unfinished();
+        }
+    }
+}
+
+fn connect_options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
+    Ok(SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(BUSY_TIMEOUT)
+        .foreign_keys(true))
+}
+
+fn is_in_memory(options: &SqliteConnectOptions) -> bool {
+    let name = options.get_filename();
+    name.as_os_str().is_empty() || name.to_string_lossy().starts_with(":memory:")
+}
+
+/// The database holds people's ID numbers and disputes: it, and the WAL and shared-memory
+/// files SQLite creates beside it with the same mode, are the owner's alone. A new file is
+/// created 0600 before SQLite opens it; an existing one that others may read is narrowed.
+fn keep_private(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let io = |e: std::io::Error| StoreError::Io(path.to_owned(), e);
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => return Ok(()),
+        // SQLite reports a missing directory better than we would.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(io(e)),
+    }
+    for file in [
+        path.to_owned(),
+        sibling(path, "-wal"),
+        sibling(path, "-shm"),
+    ] {
+        let Ok(metadata) = std::fs::metadata(&file) else {
+            continue;
+        };
+        let mode = metadata.permissions().mode();
+        if mode & 0o077 != 0 {
+            tracing::warn!(file = %file.display(), mode = format!("{:o}", mode & 0o777), "others could read the database; narrowing it to 0600");
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// `path` with `suffix` appended to its file name: `pingan.db-wal`.
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Whether SQLite itself (not sqlx's bookkeeping, which an automatic rollback leaves behind)
+/// says this connection has a transaction open.
+async fn in_transaction(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    // SAFETY: the handle is locked for the duration of the call, so the pointer is a live
+    // connection no other thread is using; `sqlite3_get_autocommit` only reads a flag.
+    let autocommit =
+        unsafe { libsqlite3_sys::sqlite3_get_autocommit(handle.as_raw_handle().as_ptr()) };
+    Ok(autocommit == 0)
+}
+
+/// The pool takes a connection back only with no transaction open, in SQLite's eyes and in
+/// sqlx's; any other is closed, so no later caller inherits a transaction (or its write lock).
+async fn is_idle(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    if conn.is_in_transaction() {
+        tracing::warn!("a connection came back to the pool inside a transaction; closing it");
+        return Ok(false);
+    }
+    if in_transaction(conn).await? {
+        tracing::warn!(
+            "a connection came back to the pool with SQLite still in a transaction; closing it"
+        );
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn stored_document(row: &sqlx::sqlite::SqliteRow) -> StoredDocument {
