@@ -43,6 +43,7 @@ pub mod merge;
 pub mod office;
 pub mod review;
 pub mod store;
+pub mod strict;
 pub mod sync;
 
 pub use http::{AppState, router};

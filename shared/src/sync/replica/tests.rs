@@ -114,7 +114,11 @@ fn acknowledgement_uses_the_heads_the_device_sent_not_the_servers() {
     doc.commit();
     replica.storage().save(&a, doc);
 
-    let page = ready(replica.receive(accepting(&[a.clone()], Position::Feed { seq: 7 }))).unwrap();
+    let page = ready(replica.receive(accepting(
+        std::slice::from_ref(&a),
+        Position::Feed { seq: 7 },
+    )))
+    .unwrap();
     assert_eq!(page.stored.uploaded, 1);
     assert_eq!(page.next, Next::Done);
     let state = replica.storage().sync_state(&a).unwrap();
