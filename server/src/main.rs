@@ -273,13 +273,8 @@ async fn serve(
             "本镇".to_owned()
         }
     });
-    let app = router(
-        AppState {
-            store,
-            township_name: township_name.into(),
-        },
-        assets,
-    );
+    let app = router(AppState::new(store, &township_name), assets)
+        .into_make_service_with_connect_info::<SocketAddr>();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -324,6 +319,11 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             anyhow::ensure!(
                 role != Role::Worker || !villages.is_empty(),
                 "a worker needs at least one --village"
+            );
+            pingan_server::accounts::check_username(&username).map_err(anyhow::Error::msg)?;
+            anyhow::ensure!(
+                (1..=60).contains(&name.trim().chars().count()),
+                "--name must be 1 to 60 characters"
             );
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;

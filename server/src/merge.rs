@@ -390,13 +390,8 @@ mod tests {
         let list = doc
             .put_object(automerge::ROOT, "padding", automerge::ObjType::List)
             .unwrap();
-        doc.splice(
-            &list,
-            0,
-            0,
-            (0..30_000).map(automerge::ScalarValue::Int),
-        )
-        .unwrap();
+        doc.splice(&list, 0, 0, (0..30_000).map(automerge::ScalarValue::Int))
+            .unwrap();
         let refusal =
             merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
         assert_eq!(refusal.code, RefusalCode::TooLarge);

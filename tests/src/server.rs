@@ -43,13 +43,7 @@ impl TestServer {
             // Tests log in through the store, so no real password is needed.
             store.add_user(&worker, "unused", 0).await?;
         }
-        let app = router(
-            AppState {
-                store: store.clone(),
-                township_name: "青山镇".into(),
-            },
-            None,
-        );
+        let app = router(AppState::new(store.clone(), "青山镇"), None);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let task = tokio::spawn(async move {

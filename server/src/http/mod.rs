@@ -6,6 +6,7 @@ mod error;
 mod ledgers;
 mod review;
 mod sync;
+pub mod throttle;
 
 use std::path::PathBuf;
 
@@ -25,6 +26,19 @@ pub struct AppState {
     pub store: Store,
     /// For ledger titles (`--township-name`).
     pub township_name: std::sync::Arc<str>,
+    /// Login rate limits and the password-hashing pool.
+    pub login: throttle::SharedLoginGuard,
+}
+
+impl AppState {
+    /// With the default login limits (`throttle.rs`).
+    pub fn new(store: Store, township_name: &str) -> Self {
+        Self {
+            store,
+            township_name: township_name.into(),
+            login: std::sync::Arc::new(throttle::LoginGuard::default()),
+        }
+    }
 }
 
 /// The whole application. `assets` is the built field app (`target/dist`); without it the

@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use pingan_shared::sync::protocol::{self, SyncRequest};
 
-use super::auth::{Authenticated, now_ms};
+use super::auth::{Token, now_ms};
 use crate::store::Author;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
 
 async fn sync(
     State(state): State<AppState>,
-    auth: Authenticated,
+    auth: Token,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -54,12 +54,7 @@ async fn sync(
 
     // A token is bound to the device that logged in with it; another device presenting it is
     // using a stolen or copied token.
-    if request.device_id != auth.device_id {
-        return Err(ApiError::Forbidden(format!(
-            "this login belongs to device {:?}, not {:?}",
-            auth.device_id, request.device_id
-        )));
-    }
+    auth.check_device(&request.device_id)?;
     let principal = auth.principal();
     let now = now_ms();
     let crash_reports = std::mem::take(&mut request.crash_reports);

@@ -81,13 +81,7 @@ impl Township {
     }
 
     fn serving(store: Store, database: TestDatabase) -> Self {
-        let app = router(
-            AppState {
-                store: store.clone(),
-                township_name: "青山镇".into(),
-            },
-            None,
-        );
+        let app = router(AppState::new(store.clone(), "青山镇"), None);
         Township {
             app,
             store,
@@ -145,6 +139,7 @@ impl Township {
     pub async fn get_bytes(&self, login: &Login, uri: &str) -> (StatusCode, Vec<u8>) {
         let request = Request::get(uri)
             .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
+            .header("x-pingan-device", &login.device_id)
             .body(Body::empty())
             .unwrap();
         self.send(request).await
@@ -160,6 +155,7 @@ impl Township {
         let request = Request::post(uri)
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
+            .header("x-pingan-device", &login.device_id)
             .body(Body::from(body.to_string()))
             .unwrap();
         let (status, bytes) = self.send(request).await;
