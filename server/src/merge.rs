@@ -66,12 +66,14 @@ impl Refusal {
         Self::new(RefusalCode::BadId, message)
     }
 
-    pub fn out_of_scope(village: &str) -> Self {
+    /// The same words whether the record is new or already stored in another village, and
+    /// without naming that village: a refusal must not tell a worker what exists elsewhere.
+    pub fn out_of_scope() -> Self {
         Self::with_field(
             RefusalCode::OutOfScope,
             "village",
             "该村不在您负责的范围内，不能登记或修改",
-            format!("village {village:?} is not one of your villages"),
+            "this record is not in one of your villages".to_owned(),
         )
     }
 

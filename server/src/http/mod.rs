@@ -5,13 +5,16 @@ pub mod auth;
 mod error;
 mod ledgers;
 mod review;
+pub mod surface;
 mod sync;
 pub mod throttle;
 
 use std::path::PathBuf;
 
 use axum::Router;
-use axum::routing::get;
+use axum::http::{HeaderValue, header};
+use axum::routing::{any, get};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::{ApiError, JsonBody};
 
@@ -51,11 +54,26 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .merge(sync::router())
         .merge(review::router())
         .merge(ledgers::router())
-        .with_state(state);
-    match assets {
-        Some(dir) => api.fallback_service(assets::service(dir)),
-        None => api,
-    }
+        .route("/api/{*rest}", any(surface::unknown_endpoint))
+        .method_not_allowed_fallback(surface::json_errors_for_method)
+        .with_state(state)
+        .layer(axum::middleware::map_response(surface::json_errors))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let (app, csp) = match assets {
+        Some(dir) => {
+            let csp = surface::content_security_policy(&assets::inline_script_hashes(&dir));
+            (api.fallback_service(assets::service(dir)), csp)
+        }
+        None => (api, surface::content_security_policy(&[])),
+    };
+    surface::security_headers(&csp)
+        .into_iter()
+        .fold(app, |app, (name, value)| {
+            app.layer(SetResponseHeaderLayer::overriding(name, value))
+        })
 }
 
 /// Written by hand next to the code it describes; `tests/openapi.rs` checks it lists every

@@ -44,7 +44,7 @@ async fn sync(
         });
     }
     let mut request: SyncRequest = protocol::decode("sync request", &body)
-        .map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
+        .map_err(|e| ApiError::bad_request("malformed_body", plain_decode_error(&e.reason)))?;
     if request.device_id.trim().is_empty() {
         return Err(ApiError::bad_request(
             "missing_device_id",
@@ -75,4 +75,44 @@ async fn sync(
         [(header::CONTENT_TYPE, protocol::CONTENT_TYPE)],
         protocol::encode(&response),
     ))
+}
+
+/// What the CBOR decoder found, in words a client's developer can act on: the decoder's own
+/// text names Rust types and its variants (`Semantic(None, "invalid type: …")`).
+fn plain_decode_error(reason: &str) -> String {
+    const WHAT: &str = "the body is not a valid CBOR sync request";
+    if reason.starts_with("Syntax") || reason.starts_with("Io") {
+        return format!("{WHAT}: it is not well-formed CBOR");
+    }
+    if reason.starts_with("RecursionLimitExceeded") {
+        return format!("{WHAT}: it nests too deeply");
+    }
+    // A semantic error quotes serde's message: `missing field `position``, `invalid type:
+    // string "x", expected a map`, `unknown variant `y`, expected one of …`.
+    let detail = reason
+        .split_once('"')
+        .and_then(|(_, rest)| rest.rsplit_once('"'))
+        .map(|(inner, _)| inner.replace("\\\"", "\"").replace('`', "\""));
+    match detail {
+        Some(detail) if !detail.is_empty() => format!("{WHAT}: {detail}"),
+        _ => format!("{WHAT}; see docs/sync-protocol.md"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_decode_error;
+
+    #[test]
+    fn decoder_errors_are_put_in_plain_words() {
+        assert_eq!(
+            plain_decode_error("Semantic(None, \"missing field `position`\")"),
+            "the body is not a valid CBOR sync request: missing field \"position\""
+        );
+        assert_eq!(
+            plain_decode_error("Syntax(3)"),
+            "the body is not a valid CBOR sync request: it is not well-formed CBOR"
+        );
+        assert!(!plain_decode_error("Io(UnexpectedEof)").contains("Io"));
+    }
 }

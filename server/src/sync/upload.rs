@@ -63,7 +63,7 @@ pub async fn upload(
         {
             uploaded
                 .rejected
-                .push(Refusal::out_of_scope(&existing.village).into_rejected(&upload.document_id));
+                .push(Refusal::out_of_scope().into_rejected(&upload.document_id));
             continue;
         }
         let changes: Vec<Vec<u8>> = upload.changes.iter().map(|c| c.to_vec()).collect();
@@ -206,7 +206,7 @@ fn check_scope(
         return Err(Refusal::village_changed(&stored.village, &merged.village));
     }
     if !principal.scope.includes(&merged.village) {
-        return Err(Refusal::out_of_scope(&merged.village));
+        return Err(Refusal::out_of_scope());
     }
     Ok(merged)
 }
