@@ -74,6 +74,14 @@ pub(super) const OPEN_RETURNS: &str = "
 pub(super) const DOCUMENT_WITH_HEADS: &str = "
     SELECT id, record_type, village, data, heads FROM documents WHERE id = $1";
 
+/// When the server first received each document of a type: what a ledger places a record by
+/// when the device's clock was far behind (`ledgers/source.rs`).
+pub(super) const FIRST_RECEIPTS: &str = "
+    SELECT c.document_id, MIN(c.received_at_ms) AS first_received_ms
+    FROM change_batches c JOIN documents d ON d.id = c.document_id
+    WHERE d.record_type = $1
+    GROUP BY c.document_id";
+
 pub(super) const ENTRIES: &str = "
     SELECT seq, username, device_id, received_at_ms, data FROM change_batches
     WHERE document_id = $1 ORDER BY seq";
@@ -209,6 +217,26 @@ macro_rules! review_queries {
                     };
                     (document, row.get("heads"))
                 }))
+            }
+
+            /// Each document of `record_type` with the time the server first received it.
+            pub async fn first_receipts(
+                &self,
+                record_type: &str,
+            ) -> Result<Vec<(String, i64)>, $crate::store::StoreError> {
+                use sqlx::Row;
+                let rows = sqlx::query($crate::store::reviews::FIRST_RECEIPTS)
+                    .bind(record_type)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok((
+                            row.try_get("document_id")?,
+                            row.try_get("first_received_ms")?,
+                        ))
+                    })
+                    .collect()
             }
 
             /// Every feed entry of one record, oldest first: its whole history.

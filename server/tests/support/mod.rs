@@ -89,6 +89,28 @@ impl Township {
         }
     }
 
+    /// Makes every feed entry so far look received at `received_at_ms`: for fixtures whose
+    /// records carry a fixed device time, so ledgers place them by it (decision 22).
+    pub async fn set_received_at(&self, received_at_ms: i64) {
+        const SQL: &str = "UPDATE change_batches SET received_at_ms = $1";
+        let url = &self._database.url;
+        if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            sqlx::query(SQL)
+                .bind(received_at_ms)
+                .execute(&pool)
+                .await
+                .unwrap();
+        } else {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query(SQL)
+                .bind(received_at_ms)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+
     /// A session made directly in the store (no Argon2 per test), valid for a day from now.
     pub async fn login(&self, username: &str, device_id: &str) -> Login {
         let (token, hash) = accounts::new_token();
