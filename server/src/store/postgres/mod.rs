@@ -12,7 +12,7 @@ use std::str::FromStr;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Postgres, Row};
 
-pub mod accounts;
+super::accounts::account_queries!(PostgresStore, WriteTransaction);
 
 super::crashes::crash_queries!(PostgresStore);
 super::reviews::review_queries!(PostgresStore);
@@ -113,9 +113,9 @@ impl PostgresStore {
             .take(limit)
             .map(|row| {
                 Ok(FeedEntry {
-                    seq: row.get::<i64, _>("seq") as u64,
-                    document_id: row.get("document_id"),
-                    changes: batch::unpack(row.get("data"))?,
+                    seq: row.try_get::<i64, _>("seq")? as u64,
+                    document_id: row.try_get("document_id")?,
+                    changes: batch::unpack(row.try_get("data")?)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
