@@ -36,6 +36,7 @@ pub mod crashes;
 pub mod dashboard;
 pub mod demo;
 pub mod duplicates;
+pub mod fuzzing;
 pub mod history;
 pub mod http;
 pub mod ledgers;
