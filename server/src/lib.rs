@@ -41,6 +41,7 @@ pub mod history;
 pub mod http;
 pub mod ledgers;
 pub mod merge;
+pub mod metrics;
 pub mod office;
 pub mod review;
 pub mod store;

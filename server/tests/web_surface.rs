@@ -262,3 +262,33 @@ async fn a_refusal_does_not_tell_a_worker_what_exists_in_another_village() {
     assert_eq!(existing.errors, new.errors);
     assert!(!existing.message.contains("heping"), "{}", existing.message);
 }
+
+#[tokio::test]
+async fn metrics_are_kept_off_the_public_address_and_count_routes_not_paths() {
+    let township = Township::new().await;
+    let (status, _, _) = answer(
+        &township.app,
+        Request::get("/metrics").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let worker = township.login("worker-xingfu", "phone-1").await;
+    let id = "ab".repeat(16);
+    township
+        .get_json(&worker, &format!("/api/records/{id}/history"))
+        .await;
+    let text = pingan_server::metrics::render();
+    assert!(
+        text.contains("route=\"/api/records/{id}/history\""),
+        "{text}"
+    );
+    assert!(!text.contains(&id), "no record id in the metrics");
+    // The metrics router is its own, for --metrics-listen.
+    let (status, _, body) = answer(
+        &pingan_server::metrics::router(),
+        Request::get("/metrics").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&body).contains("pingan_http_requests_total"));
+}

@@ -54,12 +54,12 @@ async fn login(
         // No account has such a name or password: nothing to look up or hash.
         return Err(bad_credentials());
     }
-    state
-        .login
-        .attempt(username, address)
-        .map_err(|too_many| ApiError::TooManyRequests {
+    state.login.attempt(username, address).map_err(|too_many| {
+        crate::metrics::login("throttled");
+        ApiError::TooManyRequests {
             retry_after_secs: too_many.retry_after_secs,
-        })?;
+        }
+    })?;
     let started = tokio::time::Instant::now();
     let account = state.store.user(username).await?;
     let stored_hash = account.as_ref().map(|(_, hash)| hash.clone());
@@ -70,6 +70,7 @@ async fn login(
             // The hash costs the same either way; what is left (reading an account's
             // villages) is hidden under a floor every refusal waits out.
             tokio::time::sleep_until(started + throttle::REFUSED_LOGIN_FLOOR).await;
+            crate::metrics::login("refused");
             return Err(bad_credentials());
         }
     };
@@ -81,6 +82,7 @@ async fn login(
         .create_session(&token_hash, &user.username, device_id, now, expires_at_ms)
         .await?;
     let profile = profile(&state, &user).await?;
+    crate::metrics::login("ok");
     Ok(Json(LoginResponse {
         token,
         expires_at_ms,

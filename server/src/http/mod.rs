@@ -58,6 +58,7 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .method_not_allowed_fallback(surface::json_errors_for_method)
         .with_state(state)
         .layer(axum::middleware::map_response(surface::json_errors))
+        .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -74,6 +75,25 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .fold(app, |app, (name, value)| {
             app.layer(SetResponseHeaderLayer::overriding(name, value))
         })
+        .layer(request_log())
+}
+
+/// One log line per request: method, path and query with ID numbers and phones masked,
+/// status and latency. Never bodies or headers (tokens).
+fn request_log() -> tower_http::trace::TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    impl Fn(&axum::http::Request<axum::body::Body>) -> tracing::Span + Clone,
+> {
+    tower_http::trace::TraceLayer::new_for_http()
+        .make_span_with(|request: &axum::http::Request<axum::body::Body>| {
+            let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                uri = %crate::metrics::mask_numbers(target),
+            )
+        })
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
 }
 
 /// Written by hand next to the code it describes; `tests/openapi.rs` checks it lists every

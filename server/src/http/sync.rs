@@ -59,6 +59,10 @@ async fn sync(
     let now = now_ms();
     let crash_reports = std::mem::take(&mut request.crash_reports);
     let mut response = crate::sync::sync(&state.store, &principal, request, now).await?;
+    crate::metrics::sync_accepted(response.accepted.len());
+    for rejected in &response.rejected {
+        crate::metrics::sync_refused(rejected.code.as_str());
+    }
     // After the uploads merged: a correction sent in this request already takes its record
     // off the list.
     response.returned = crate::review::open_returns(&state.store, &principal.scope).await?;
