@@ -220,7 +220,7 @@ async fn refresh_flags(tx: &Transaction<'_>, row: &DocumentRow) -> Result<(), Ap
     };
     let reason = flags
         .needs_correction
-        .map_or(JsValue::UNDEFINED, |reason| JsValue::from(reason));
+        .map_or(JsValue::UNDEFINED, JsValue::from);
     for (key, value) in [
         ("synced", JsValue::from(flags.synced)),
         ("unsynced", unsynced),
