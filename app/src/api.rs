@@ -21,11 +21,12 @@ pub async fn login(request: &LoginRequest) -> Result<LoginResponse, AppError> {
         "application/json",
         &JsValue::from_str(&body),
         None,
+        None,
     )
     .await
     .map_err(|(failure, error)| match failure {
+        // A disabled account answers as a wrong password does (the server tells nobody).
         Failure::Unauthorized => AppError::Login("用户名或密码不对".into()),
-        Failure::Server(403) => AppError::Login("该账号已停用，请联系镇综治办".into()),
         _ => error,
     })?;
     read_json(response).await
@@ -38,6 +39,7 @@ pub async fn logout(token: &str) -> Result<(), AppError> {
         "application/json",
         &JsValue::from_str("{}"),
         Some(token),
+        None,
     )
     .await
     .map(|_| ())
@@ -63,6 +65,7 @@ pub async fn post_cbor(
         encoding,
         &Uint8Array::from(payload.as_slice()).into(),
         Some(token),
+        None,
     )
     .await?;
     let buffer = JsFuture::from(response.array_buffer().map_err(network_failure)?)
@@ -73,10 +76,21 @@ pub async fn post_cbor(
 
 /// GETs JSON from the township server, for the office's screens.
 #[cfg(feature = "office")]
-pub async fn get_json<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, AppError> {
-    let response = fetch("GET", url, None, None, &JsValue::UNDEFINED, Some(token))
-        .await
-        .map_err(|(_, error)| error)?;
+pub async fn get_json<T: DeserializeOwned>(
+    url: &str,
+    (token, device): (&str, &str),
+) -> Result<T, AppError> {
+    let response = fetch(
+        "GET",
+        url,
+        None,
+        None,
+        &JsValue::UNDEFINED,
+        Some(token),
+        Some(device),
+    )
+    .await
+    .map_err(|(_, error)| error)?;
     read_json(response).await
 }
 
@@ -84,7 +98,7 @@ pub async fn get_json<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, 
 pub async fn post_json<B: Serialize, T: DeserializeOwned>(
     url: &str,
     body: &B,
-    token: &str,
+    (token, device): (&str, &str),
 ) -> Result<T, AppError> {
     let text = json_text(body)?;
     let response = send(
@@ -92,6 +106,7 @@ pub async fn post_json<B: Serialize, T: DeserializeOwned>(
         "application/json",
         &JsValue::from_str(&text),
         Some(token),
+        Some(device),
     )
     .await
     .map_err(|(_, error)| error)?;
@@ -99,10 +114,18 @@ pub async fn post_json<B: Serialize, T: DeserializeOwned>(
 }
 
 /// GETs a file (a ledger) as a `Blob`, for the browser to save.
-pub async fn get_blob(url: &str, token: &str) -> Result<web_sys::Blob, AppError> {
-    let response = fetch("GET", url, None, None, &JsValue::UNDEFINED, Some(token))
-        .await
-        .map_err(|(_, error)| error)?;
+pub async fn get_blob(url: &str, (token, device): (&str, &str)) -> Result<web_sys::Blob, AppError> {
+    let response = fetch(
+        "GET",
+        url,
+        None,
+        None,
+        &JsValue::UNDEFINED,
+        Some(token),
+        Some(device),
+    )
+    .await
+    .map_err(|(_, error)| error)?;
     let blob = JsFuture::from(response.blob().map_err(network)?)
         .await
         .map_err(network)?;
@@ -134,8 +157,9 @@ async fn send(
     content_type: &str,
     body: &JsValue,
     token: Option<&str>,
+    device: Option<&str>,
 ) -> Result<Response, (Failure, AppError)> {
-    fetch("POST", url, Some(content_type), None, body, token).await
+    fetch("POST", url, Some(content_type), None, body, token, device).await
 }
 
 async fn fetch(
@@ -145,8 +169,16 @@ async fn fetch(
     content_encoding: Option<&str>,
     body: &JsValue,
     token: Option<&str>,
+    device: Option<&str>,
 ) -> Result<Response, (Failure, AppError)> {
     let headers = Headers::new().map_err(network_failure)?;
+    // The office's calls name the device the login was issued to (the sync names it in its
+    // body); the server refuses a token presented by another.
+    if let Some(device) = device {
+        headers
+            .set("X-Pingan-Device", device)
+            .map_err(network_failure)?;
+    }
     if let Some(content_type) = content_type {
         headers
             .set("Content-Type", content_type)

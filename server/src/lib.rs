@@ -8,12 +8,21 @@
 //! - [`accounts`]: roles, village scopes, Argon2 passwords, bearer tokens.
 //! - [`http`]: the axum router — one module per endpoint group, one error type
 //!   ([`http::ApiError`]) mapped to HTTP once.
-//!   - `http/auth.rs`: login, logout, the bearer-token extractor.
+//!   - `http/auth.rs`: login, logout, and the extractors a handler takes — `Token`,
+//!     `Authenticated` (device-checked), `Staff` (reviewers and admins) — so a forgotten
+//!     check does not compile.
+//!   - `http/throttle.rs`: login rate limits and the Argon2 pool.
+//!   - `http/surface.rs`: security headers, `no-store`, one JSON error body for every error.
 //!   - `http/sync.rs`: `POST /api/sync`.
 //!   - `http/assets.rs`: the built field app, precompressed.
 //! - [`sync`]: one round trip — `upload.rs` (merge, validate, commit) then `download.rs`
 //!   (saved documents for a new device, else the change feed after its position).
 //! - [`merge`]: pure — apply uploaded changes to a stored document and validate the result.
+//! - [`strict`]: pure — what a record may hold beyond its shape: no unknown keys, bounded
+//!   strings, lists and uploads, office-only fields, plausible device times.
+//! - [`fuzzing`]: the hostile-input entry points the fuzz targets (`fuzz/`) and their
+//!   regression replay drive.
+//! - [`metrics`]: Prometheus figures, served only on `--metrics-listen`.
 //! - [`history`]: pure — a record's history from its feed entries: fields each upload changed,
 //!   the record at any entry, the field-level diff since an approved version.
 //! - [`crashes`]: crash reports from the field app — read from a sync request (bounded, no
@@ -36,13 +45,16 @@ pub mod crashes;
 pub mod dashboard;
 pub mod demo;
 pub mod duplicates;
+pub mod fuzzing;
 pub mod history;
 pub mod http;
 pub mod ledgers;
 pub mod merge;
+pub mod metrics;
 pub mod office;
 pub mod review;
 pub mod store;
+pub mod strict;
 pub mod sync;
 
 pub use http::{AppState, router};

@@ -47,6 +47,10 @@ enum Command {
         /// --demo, else 本镇).
         #[arg(long)]
         township_name: Option<String>,
+        /// Serve Prometheus metrics (`GET /metrics`) on this address only, e.g.
+        /// 127.0.0.1:9464; never on --listen, since they show who is active and when.
+        #[arg(long)]
+        metrics_listen: Option<SocketAddr>,
     },
     /// Fill an empty database with a generated township (deterministic from --seed) and demo
     /// accounts; the sizes are per village.
@@ -191,7 +195,23 @@ async fn main() -> anyhow::Result<()> {
             assets,
             demo,
             township_name,
-        } => serve(listen, &db.database, assets, demo, township_name).await,
+            metrics_listen,
+        } => {
+            if let Some(address) = metrics_listen {
+                let listener = tokio::net::TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("listening for metrics on {address}"))?;
+                tracing::info!("metrics on http://{address}/metrics");
+                tokio::spawn(async move {
+                    if let Err(error) =
+                        axum::serve(listener, pingan_server::metrics::router()).await
+                    {
+                        tracing::error!(%error, "the metrics listener stopped");
+                    }
+                });
+            }
+            serve(listen, &db.database, assets, demo, township_name).await
+        }
         Command::Households { db } => print_households(&open(&db).await?).await,
         Command::Crashes { db, symbols, limit } => {
             let mut maps = crashes::Symbols::new(&symbols);
@@ -326,13 +346,8 @@ async fn serve(
             "本镇".to_owned()
         }
     });
-    let app = router(
-        AppState {
-            store,
-            township_name: township_name.into(),
-        },
-        assets,
-    );
+    let app = router(AppState::new(store, &township_name), assets)
+        .into_make_service_with_connect_info::<SocketAddr>();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -377,6 +392,11 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             anyhow::ensure!(
                 role != Role::Worker || !villages.is_empty(),
                 "a worker needs at least one --village"
+            );
+            pingan_server::accounts::check_username(&username).map_err(anyhow::Error::msg)?;
+            anyhow::ensure!(
+                (1..=60).contains(&name.trim().chars().count()),
+                "--name must be 1 to 60 characters"
             );
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;

@@ -5,8 +5,12 @@
 use automerge::{AutoCommit, ChangeHash};
 use pingan_shared::document::{self, DocumentError, Invalid};
 use pingan_shared::records::RecordType;
+use pingan_shared::records::limits::MAX_STORED_DOCUMENT_BYTES;
+use pingan_shared::statistics::china_date;
 use pingan_shared::sync::protocol::{RefusalCode, Rejected};
-use pingan_shared::validation::{Date, FieldError};
+use pingan_shared::validation::FieldError;
+
+use crate::strict;
 
 /// The master copy of one document after an upload was merged into it.
 #[derive(Debug)]
@@ -45,16 +49,31 @@ impl Refusal {
         }
     }
 
+    /// `invalid_record`, every field named.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        Self {
+            code: RefusalCode::InvalidRecord,
+            message: errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            errors,
+        }
+    }
+
     pub fn bad_id(message: impl Into<String>) -> Self {
         Self::new(RefusalCode::BadId, message)
     }
 
-    pub fn out_of_scope(village: &str) -> Self {
+    /// The same words whether the record is new or already stored in another village, and
+    /// without naming that village: a refusal must not tell a worker what exists elsewhere.
+    pub fn out_of_scope() -> Self {
         Self::with_field(
             RefusalCode::OutOfScope,
             "village",
             "该村不在您负责的范围内，不能登记或修改",
-            format!("village {village:?} is not one of your villages"),
+            "this record is not in one of your villages".to_owned(),
         )
     }
 
@@ -95,12 +114,17 @@ impl Refusal {
 
 /// Applies `uploaded` changes to the stored document (or to an empty one when `stored` is
 /// `None`) and validates the state after all of them, so a bad edit sent together with its
-/// correction is accepted. `today` is the date in China, for "not in the future" rules.
+/// correction is accepted. `now_ms` is the server's clock: the date in China for "not in the
+/// future" rules, and the bound on device times.
+///
+/// The upload's size is checked before anything is applied, the record's limits and the
+/// office's fields ([`strict`]) before it is read into a record.
 pub fn merge_upload(
     stored: Option<&[u8]>,
     uploaded: &[Vec<u8>],
-    today: Date,
+    now_ms: i64,
 ) -> Result<Merged, Refusal> {
+    let today = china_date(now_ms);
     let mut doc = match stored {
         Some(bytes) => document::load(bytes).map_err(|e| {
             // The master copy was written by this server; failing to read it is a bug or
@@ -109,8 +133,11 @@ pub fn merge_upload(
         })?,
         None => AutoCommit::new(),
     };
+    let before = stored.map(|_| strict::office_fields(&doc));
     let changes = document::decode_changes(uploaded)
         .map_err(|e| Refusal::new(RefusalCode::UndecodableChange, e.to_string()))?;
+    strict::upload_size(&changes)
+        .map_err(|message| Refusal::new(RefusalCode::TooLarge, message))?;
 
     let new_changes: Vec<NewChange> = changes
         .iter()
@@ -143,24 +170,37 @@ pub fn merge_upload(
         ));
     }
 
+    if let Ok(record_type) = document::record_type(&doc) {
+        let mut errors = strict::errors(&doc, record_type);
+        errors.extend(strict::office_field_errors(
+            before.as_ref(),
+            &strict::office_fields(&doc),
+        ));
+        errors.extend(strict::clock_errors(&doc, now_ms));
+        if !errors.is_empty() {
+            return Err(Refusal::invalid(errors));
+        }
+    }
     let checked = document::validate(&doc, today).map_err(|invalid| match invalid {
         Invalid::Document(error) => refusal_for(error),
-        Invalid::Fields(errors) => Refusal {
-            code: RefusalCode::InvalidRecord,
-            message: errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-            errors,
-        },
+        Invalid::Fields(errors) => Refusal::invalid(errors),
     })?;
 
+    let data = doc.save();
+    if data.len() > MAX_STORED_DOCUMENT_BYTES {
+        return Err(Refusal::new(
+            RefusalCode::TooLarge,
+            format!(
+                "the record would be {} bytes with these changes; at most {MAX_STORED_DOCUMENT_BYTES} are kept",
+                data.len()
+            ),
+        ));
+    }
     Ok(Merged {
         record_type: checked.record_type,
         village: checked.village,
         heads: doc.get_heads(),
-        data: doc.save(),
+        data,
         new_changes,
     })
 }
@@ -170,8 +210,8 @@ pub type MergeJob<'a> = (Option<&'a [u8]>, &'a [Vec<u8>]);
 
 /// Merges many documents' uploads on every core: Automerge work is CPU-bound, and a day's
 /// upload from a whole village is thousands of changes. Results come back in input order.
-pub fn merge_uploads(jobs: &[MergeJob<'_>], today: Date) -> Vec<Result<Merged, Refusal>> {
-    let merge = |(stored, uploaded): &MergeJob<'_>| merge_upload(*stored, uploaded, today);
+pub fn merge_uploads(jobs: &[MergeJob<'_>], now_ms: i64) -> Vec<Result<Merged, Refusal>> {
+    let merge = |(stored, uploaded): &MergeJob<'_>| merge_upload(*stored, uploaded, now_ms);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Below this, starting threads costs more than it saves.
     const SMALL_BATCH: usize = 32;
@@ -211,7 +251,7 @@ mod tests {
         let by = Authorship {
             village: "xingfu".into(),
             created_by: "worker1".into(),
-            created_at_ms: 0,
+            created_at_ms: 1_700_000_000_000,
         };
         Household::new(&by, "3组", address, head)
     }
@@ -223,8 +263,9 @@ mod tests {
         )
     }
 
-    fn today() -> Date {
-        Date::new(2024, 1, 1).unwrap()
+    /// 2024-01-01, midnight UTC.
+    fn today() -> i64 {
+        1_704_067_200_000
     }
 
     #[test]
@@ -303,5 +344,151 @@ mod tests {
         let only_second = document::changes_since(&mut doc, &first);
         let refusal = merge_upload(None, &only_second, today()).unwrap_err();
         assert_eq!(refusal.code, RefusalCode::MissingDependencies);
+    }
+
+    fn person_doc() -> AutoCommit {
+        let by = Authorship {
+            village: "xingfu".into(),
+            created_by: "worker1".into(),
+            created_at_ms: 1_700_000_000_000,
+        };
+        document::create(
+            ActorId::from([8u8; 16].as_slice()),
+            &pingan_shared::records::person::Person::new(&by, "李四"),
+        )
+    }
+
+    fn fields(refusal: &Refusal) -> Vec<&str> {
+        refusal.errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
+
+    #[test]
+    fn a_key_the_record_does_not_name_is_refused_by_name() {
+        let mut doc = person_doc();
+        doc.put(automerge::ROOT, "nickname", "小李").unwrap();
+        let contact = doc
+            .put_object(automerge::ROOT, "floating", automerge::ObjType::Map)
+            .unwrap();
+        for (key, value) in [
+            ("origin", "湖南"),
+            ("arrival_date", "2023-01-02"),
+            ("reason", "work"),
+            ("pet", "猫"),
+        ] {
+            doc.put(&contact, key, value).unwrap();
+        }
+        let refusal =
+            merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
+        assert_eq!(refusal.code, RefusalCode::InvalidRecord);
+        assert_eq!(fields(&refusal), ["floating.pet", "nickname"]);
+    }
+
+    #[test]
+    fn a_list_of_thirty_thousand_items_is_refused_before_it_is_applied() {
+        let mut doc = person_doc();
+        let list = doc
+            .put_object(automerge::ROOT, "padding", automerge::ObjType::List)
+            .unwrap();
+        doc.splice(&list, 0, 0, (0..30_000).map(automerge::ScalarValue::Int))
+            .unwrap();
+        let refusal =
+            merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
+        assert_eq!(refusal.code, RefusalCode::TooLarge);
+        assert!(
+            refusal.message.contains("operations"),
+            "{}",
+            refusal.message
+        );
+    }
+
+    #[test]
+    fn lists_and_strings_are_bounded_by_the_data_model() {
+        let mut doc = device_doc("幸福村3组12号", "王建国");
+        let members = doc.get(automerge::ROOT, "members").unwrap().unwrap().1;
+        for i in 0..101 {
+            let member = doc
+                .insert_object(&members, i, automerge::ObjType::Map)
+                .unwrap();
+            doc.put(&member, "person_id", format!("{i:032x}")).unwrap();
+            doc.put(&member, "name", "王").unwrap();
+            doc.put(&member, "relation", "child").unwrap();
+        }
+        doc.put(automerge::ROOT, "joint_defence_group", "组".repeat(201))
+            .unwrap();
+        let refusal =
+            merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
+        assert_eq!(fields(&refusal), ["joint_defence_group", "members"]);
+    }
+
+    #[test]
+    fn a_ten_megabyte_string_is_refused_unapplied() {
+        let mut doc = person_doc();
+        doc.put(automerge::ROOT, "name", "x".repeat(10 * 1024 * 1024))
+            .unwrap();
+        let refusal =
+            merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
+        assert_eq!(refusal.code, RefusalCode::TooLarge);
+        assert!(refusal.message.contains("bytes"), "{}", refusal.message);
+    }
+
+    #[test]
+    fn an_upload_may_not_set_change_or_clear_merged_into() {
+        let mut doc = person_doc();
+        let stored = merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap();
+        let acknowledged = doc.get_heads();
+        doc.put(automerge::ROOT, "merged_into", "0".repeat(32))
+            .unwrap();
+        let refusal = merge_upload(
+            Some(&stored.data),
+            &document::changes_since(&mut doc, &acknowledged),
+            today(),
+        )
+        .unwrap_err();
+        assert_eq!(refusal.code, RefusalCode::InvalidRecord);
+        assert_eq!(fields(&refusal), ["merged_into"]);
+
+        // A new record may not arrive already merged either.
+        let refusal =
+            merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
+        assert_eq!(fields(&refusal), ["merged_into"]);
+    }
+
+    #[test]
+    fn a_record_keeps_its_type() {
+        let mut doc = person_doc();
+        let stored = merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap();
+        let acknowledged = doc.get_heads();
+        doc.put(automerge::ROOT, "type", "household").unwrap();
+        let refusal = merge_upload(
+            Some(&stored.data),
+            &document::changes_since(&mut doc, &acknowledged),
+            today(),
+        )
+        .unwrap_err();
+        assert!(fields(&refusal).contains(&"type"), "{refusal:?}");
+    }
+
+    #[test]
+    fn device_times_outside_a_plausible_window_are_refused() {
+        for created in [
+            0,
+            4_102_444_800_000,
+            (1 << 53) - 1,
+            -((1 << 53) - 1),
+            i64::MIN,
+        ] {
+            let mut doc = person_doc();
+            doc.put(automerge::ROOT, "created_at_ms", created).unwrap();
+            let refusal =
+                merge_upload(None, &document::changes_since(&mut doc, &[]), today()).unwrap_err();
+            assert_eq!(fields(&refusal), ["created_at_ms"], "{created}");
+        }
+        let mut doc = person_doc();
+        doc.put(automerge::ROOT, "created_at_ms", today() + 23 * 3_600_000)
+            .unwrap();
+        assert!(merge_upload(None, &document::changes_since(&mut doc, &[]), today()).is_ok());
     }
 }

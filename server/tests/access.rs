@@ -395,11 +395,9 @@ async fn a_disabled_account_cannot_log_in(backend: Backend) {
         .set_disabled("worker-heping", true)
         .await
         .unwrap();
-    let (status, body) = login_over_http(&township, "worker-heping", PASSWORD).await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "{}",
-        String::from_utf8_lossy(&body)
-    );
+    // The same answer as a wrong password: a login tells nobody which accounts are disabled.
+    let disabled = login_over_http(&township, "worker-heping", PASSWORD).await;
+    let wrong = login_over_http(&township, "worker-xingfu", "not the password").await;
+    assert_eq!(disabled.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(disabled, wrong);
 }

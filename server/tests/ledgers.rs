@@ -402,6 +402,9 @@ async fn fill(township: &Township) {
     upload(township, &xingfu, &person_id, &person).await;
     upload(township, &xingfu, &next_id(), &house).await;
     upload(township, &xingfu, &next_id(), &visit).await;
+    // The records were written at NOW_MS on the devices' clocks; so were they received,
+    // or the ledgers would place them by their receipt (decision 25).
+    township.set_received_at(NOW_MS).await;
 }
 
 fn dispute(village: &str, on: &str, category: DisputeCategory, summary: &str) -> Dispute {
@@ -467,4 +470,32 @@ fn rows(book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Vec<Vec<String>> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// A phone whose clock ran a year behind registers a rental house today: the ledger counts
+/// it as registered when the server first received it, not a year ago.
+#[tokio::test]
+async fn a_record_from_a_clock_a_year_behind_is_placed_at_its_first_receipt() {
+    let township = Township::new().await;
+    let worker = township.login("worker-xingfu", "phone-behind").await;
+    let now = pingan_server::http::auth::now_ms();
+    let year_ago = now - 365 * 24 * 60 * 60 * 1000;
+    let by = Authorship {
+        village: "xingfu".into(),
+        created_by: "worker-xingfu".into(),
+        created_at_ms: year_ago,
+    };
+    let house = RentalHouse::new(&by, "幸福村5组1号", "孙八", 3);
+    let id = DocumentId::from_random_bytes([42; 16]);
+    let mut doc = document::create(ActorId::from([42u8; 16].as_slice()), &house);
+    township.upload(&worker, &id, &mut doc, &[]).await;
+
+    let read = pingan_server::ledgers::source::township(&township.store, "青山镇")
+        .await
+        .unwrap();
+    let placed = read.rental_houses[0].created_at_ms;
+    assert!(
+        (now..now + 60_000).contains(&placed),
+        "placed at {placed}, a year ago was {year_ago}, now {now}"
+    );
 }

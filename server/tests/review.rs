@@ -434,6 +434,7 @@ async fn send(
 ) -> (StatusCode, Value) {
     let request = request
         .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
+        .header("x-pingan-device", &login.device_id)
         .body(Body::empty())
         .unwrap();
     let (status, bytes) = township.send(request).await;

@@ -164,6 +164,7 @@ async fn a_body_that_is_not_cbor_by_content_type_is_a_415(backend: Backend) {
     let request = Request::post("/api/sync")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
+        .header("x-pingan-device", &login.device_id)
         .body(Body::from("{}"))
         .unwrap();
 

@@ -30,7 +30,9 @@ async function api(server, path) {
     body: JSON.stringify({ username: 'reviewer', password: PASSWORD, device_id: 'node-test' }),
   });
   const { token } = await login.json();
-  const response = await fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(`${server.url}${path}`, {
+    headers: { Authorization: `Bearer ${token}`, 'X-Pingan-Device': 'node-test' },
+  });
   assert.equal(response.status, 200, `${path}: ${response.status}`);
   return response;
 }

@@ -79,7 +79,7 @@ impl Device {
         let by = Authorship {
             village: self.village.clone(),
             created_by: self.device_id.clone(),
-            created_at_ms: 0,
+            created_at_ms: 1_700_000_000_000,
         };
         let doc = document::create(
             self.actor.clone(),

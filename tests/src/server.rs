@@ -36,13 +36,7 @@ impl TestServer {
     /// as another server process would have; nothing is added to the database.
     pub async fn serve(url: &str) -> anyhow::Result<Self> {
         let store = Store::connect(url).await?;
-        let app = router(
-            AppState {
-                store: store.clone(),
-                township_name: "青山镇".into(),
-            },
-            None,
-        );
+        let app = router(AppState::new(store.clone(), "青山镇"), None);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let task = tokio::spawn(async move {

@@ -24,13 +24,18 @@ struct ResolveRequest<'a> {
     choice: usize,
 }
 
-/// The calls, each with the logged-in reviewer's token.
+/// The calls, each with the logged-in reviewer's token and the device it was issued to.
 #[derive(Debug, Clone)]
 pub struct Office {
     pub token: String,
+    pub device_id: String,
 }
 
 impl Office {
+    fn auth(&self) -> (&str, &str) {
+        (&self.token, &self.device_id)
+    }
+
     pub async fn queue(
         &self,
         village: &str,
@@ -43,11 +48,11 @@ impl Office {
             encode(record_type),
             encode(worker)
         );
-        api::get_json(&url, &self.token).await
+        api::get_json(&url, self.auth()).await
     }
 
     pub async fn record(&self, id: &str) -> Result<RecordReview, AppError> {
-        api::get_json(&format!("/api/review/records/{}", encode(id)), &self.token).await
+        api::get_json(&format!("/api/review/records/{}", encode(id)), self.auth()).await
     }
 
     /// `approve` or `return`, on the heads the reviewer was shown.
@@ -59,34 +64,34 @@ impl Office {
         comment: &str,
     ) -> Result<ReviewView, AppError> {
         let url = format!("/api/review/records/{}/{verdict}", encode(id));
-        api::post_json(&url, &VerdictRequest { heads, comment }, &self.token).await
+        api::post_json(&url, &VerdictRequest { heads, comment }, self.auth()).await
     }
 
     pub async fn resolve(&self, id: &str, field: &str, choice: usize) -> Result<Value, AppError> {
         let url = format!("/api/review/records/{}/resolve", encode(id));
-        api::post_json(&url, &ResolveRequest { field, choice }, &self.token).await
+        api::post_json(&url, &ResolveRequest { field, choice }, self.auth()).await
     }
 
     pub async fn history(&self, id: &str) -> Result<RecordHistory, AppError> {
-        api::get_json(&format!("/api/records/{}/history", encode(id)), &self.token).await
+        api::get_json(&format!("/api/records/{}/history", encode(id)), self.auth()).await
     }
 
     /// The record as it was once feed entry `seq` had been applied.
     pub async fn record_at(&self, id: &str, seq: u64) -> Result<Value, AppError> {
         let url = format!("/api/records/{}/history/{seq}", encode(id));
-        api::get_json(&url, &self.token).await
+        api::get_json(&url, self.auth()).await
     }
 
     pub async fn dashboard(&self) -> Result<Dashboard, AppError> {
-        api::get_json("/api/review/disputes", &self.token).await
+        api::get_json("/api/review/disputes", self.auth()).await
     }
 
     pub async fn duplicates(&self) -> Result<Vec<DuplicateGroup>, AppError> {
-        api::get_json("/api/review/duplicates", &self.token).await
+        api::get_json("/api/review/duplicates", self.auth()).await
     }
 
     pub async fn merge(&self, request: &MergeRequest) -> Result<MergeOutcome, AppError> {
-        api::post_json("/api/review/duplicates/merge", request, &self.token).await
+        api::post_json("/api/review/duplicates/merge", request, self.auth()).await
     }
 
     pub async fn ledger(
@@ -100,7 +105,7 @@ impl Office {
             encode(from),
             encode(to)
         );
-        api::get_blob(&url, &self.token).await
+        api::get_blob(&url, self.auth()).await
     }
 }
 

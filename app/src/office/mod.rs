@@ -69,8 +69,8 @@ pub fn is_staff(role: &str) -> bool {
     matches!(role, "reviewer" | "admin")
 }
 
-pub fn page(page: Page, token: String) -> AnyView {
-    provide_context(Office { token });
+pub fn page(page: Page, token: String, device_id: String) -> AnyView {
+    provide_context(Office { token, device_id });
     match page {
         Page::Queue => view! { <queue::Queue /> }.into_any(),
         Page::Record(id) => view! { <record::RecordReview id /> }.into_any(),

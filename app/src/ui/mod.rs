@@ -249,7 +249,9 @@ fn Workspace(
                 Screen::Visits => view! { <visits::VisitList /> }.into_any(),
                 Screen::Visit(id) => view! { <visits::VisitForm id /> }.into_any(),
                 #[cfg(feature = "office")]
-                Screen::Office(page) => crate::office::page(page, token.get_value()),
+                Screen::Office(page) => {
+                    crate::office::page(page, token.get_value(), store.get_value().identity().device_id)
+                }
             }}
         </main>
     }

@@ -14,6 +14,30 @@ use crate::store::Scope;
 pub const SESSION_DAYS: i64 = 30;
 pub const SESSION_MS: i64 = SESSION_DAYS * 24 * 60 * 60 * 1000;
 
+/// Usernames: 3–32 of `a-z`, `0-9`, `_`, `-`. Short and plain so an account is typed the
+/// same on every phone and never holds anything a log or a CSV would misread.
+pub fn check_username(username: &str) -> Result<(), String> {
+    let plain = username
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if (3..=32).contains(&username.len()) && plain {
+        Ok(())
+    } else {
+        Err("a username is 3 to 32 characters of a-z, 0-9, _ and -".into())
+    }
+}
+
+/// Device ids: what the app makes is 32 hex characters; any client's is 1–64 of
+/// `A-Za-z0-9`, `_`, `-`, `.`, `:`.
+pub const MAX_DEVICE_ID_CHARS: usize = 64;
+
+pub fn device_id_is_plausible(device_id: &str) -> bool {
+    (1..=MAX_DEVICE_ID_CHARS).contains(&device_id.len())
+        && device_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Worker,
@@ -82,6 +106,19 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usernames_and_device_ids_are_bounded() {
+        assert!(check_username("worker_01").is_ok());
+        assert!(check_username("worker-xingfu").is_ok());
+        for bad in ["", "ab", "Worker", "王五", "a b", &"a".repeat(33)] {
+            assert!(check_username(bad).is_err(), "{bad:?}");
+        }
+        assert!(device_id_is_plausible("5f0c9a1b2d4e6f708192a3b4c5d6e7f8"));
+        assert!(!device_id_is_plausible(""));
+        assert!(!device_id_is_plausible(&"d".repeat(1_000_000)));
+        assert!(!device_id_is_plausible("phone 1"));
+    }
 
     #[test]
     fn tokens_are_random_and_only_their_hash_is_kept() {

@@ -25,6 +25,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("too many login attempts; try again in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("expected Content-Type {expected}")]
     UnsupportedMediaType { expected: &'static str },
     #[error(transparent)]
@@ -62,6 +64,9 @@ impl IntoResponse for ApiError {
             ApiError::UnsupportedMediaType { .. } => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
+            ApiError::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+            }
             ApiError::Store(error) => {
                 tracing::error!(%error, "storage failure");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -73,11 +78,17 @@ impl IntoResponse for ApiError {
             }
             _ => self.to_string(),
         };
-        (
+        let mut response = (
             status,
             Json(serde_json::json!({ "error": code, "message": message })),
         )
-            .into_response()
+            .into_response();
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+        }
+        response
     }
 }
 

@@ -10,9 +10,8 @@ use pingan_shared::statistics::{Period, china_date};
 use pingan_shared::validation::Date;
 use serde::Deserialize;
 
-use super::auth::{Authenticated, now_ms};
+use super::auth::{Staff, now_ms};
 use super::{ApiError, AppState};
-use crate::accounts::Role;
 use crate::ledgers::{self, LedgerKind};
 
 pub fn router() -> Router<AppState> {
@@ -29,15 +28,10 @@ struct PeriodQuery {
 
 async fn ledger(
     State(state): State<AppState>,
-    auth: Authenticated,
+    _staff: Staff,
     Path(file): Path<String>,
     Query(query): Query<PeriodQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    if auth.user.role == Role::Worker {
-        return Err(ApiError::Forbidden(
-            "ledgers are for township reviewers and admins".into(),
-        ));
-    }
     let (slug, format) = file
         .rsplit_once('.')
         .filter(|(_, ext)| matches!(*ext, "xlsx" | "csv"))

@@ -5,12 +5,16 @@ pub mod auth;
 mod error;
 mod ledgers;
 mod review;
+pub mod surface;
 mod sync;
+pub mod throttle;
 
 use std::path::PathBuf;
 
 use axum::Router;
-use axum::routing::get;
+use axum::http::{HeaderValue, header};
+use axum::routing::{any, get};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::{ApiError, JsonBody};
 
@@ -25,6 +29,19 @@ pub struct AppState {
     pub store: Store,
     /// For ledger titles (`--township-name`).
     pub township_name: std::sync::Arc<str>,
+    /// Login rate limits and the password-hashing pool.
+    pub login: throttle::SharedLoginGuard,
+}
+
+impl AppState {
+    /// With the default login limits (`throttle.rs`).
+    pub fn new(store: Store, township_name: &str) -> Self {
+        Self {
+            store,
+            township_name: township_name.into(),
+            login: std::sync::Arc::new(throttle::LoginGuard::default()),
+        }
+    }
 }
 
 /// The whole application. `assets` is the built field app (`target/dist`); without it the
@@ -37,11 +54,46 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .merge(sync::router())
         .merge(review::router())
         .merge(ledgers::router())
-        .with_state(state);
-    match assets {
-        Some(dir) => api.fallback_service(assets::service(dir)),
-        None => api,
-    }
+        .route("/api/{*rest}", any(surface::unknown_endpoint))
+        .method_not_allowed_fallback(surface::json_errors_for_method)
+        .with_state(state)
+        .layer(axum::middleware::map_response(surface::json_errors))
+        .layer(axum::middleware::from_fn(crate::metrics::track))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let (app, csp) = match assets {
+        Some(dir) => {
+            let csp = surface::content_security_policy(&assets::inline_script_hashes(&dir));
+            (api.fallback_service(assets::service(dir)), csp)
+        }
+        None => (api, surface::content_security_policy(&[])),
+    };
+    surface::security_headers(&csp)
+        .into_iter()
+        .fold(app, |app, (name, value)| {
+            app.layer(SetResponseHeaderLayer::overriding(name, value))
+        })
+        .layer(request_log())
+}
+
+/// One log line per request: method, path and query with ID numbers and phones masked,
+/// status and latency. Never bodies or headers (tokens).
+fn request_log() -> tower_http::trace::TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    impl Fn(&axum::http::Request<axum::body::Body>) -> tracing::Span + Clone,
+> {
+    tower_http::trace::TraceLayer::new_for_http()
+        .make_span_with(|request: &axum::http::Request<axum::body::Body>| {
+            let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                uri = %crate::metrics::mask_numbers(target),
+            )
+        })
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
 }
 
 /// Written by hand next to the code it describes; `tests/openapi.rs` checks it lists every

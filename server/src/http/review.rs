@@ -8,9 +8,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::auth::{Authenticated, now_ms};
+use super::auth::{Authenticated, Staff, now_ms};
 use super::{ApiError, AppState, JsonBody};
-use crate::accounts::Role;
 use crate::dashboard::{self, Dashboard};
 use crate::duplicates::{self, DuplicateGroup, MergeError, MergeOutcome, MergeRequest};
 use crate::review::{
@@ -56,10 +55,9 @@ struct VerdictRequest {
 
 async fn queue(
     State(state): State<AppState>,
-    auth: Authenticated,
+    _staff: Staff,
     Query(query): Query<QueueQuery>,
 ) -> Result<Json<Vec<QueueEntry>>, ApiError> {
-    township_staff(&auth)?;
     let blank_is_none = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let filter = QueueFilter {
         village: blank_is_none(query.village),
@@ -72,16 +70,15 @@ async fn queue(
 
 async fn record(
     State(state): State<AppState>,
-    auth: Authenticated,
+    _staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Json<RecordReview>, ApiError> {
-    township_staff(&auth)?;
     Ok(Json(review::record_review(&state.store, &id).await?))
 }
 
 async fn approve(
     state: State<AppState>,
-    auth: Authenticated,
+    auth: Staff,
     id: Path<String>,
     request: JsonBody<VerdictRequest>,
 ) -> Result<Json<ReviewView>, ApiError> {
@@ -90,7 +87,7 @@ async fn approve(
 
 async fn send_back(
     state: State<AppState>,
-    auth: Authenticated,
+    auth: Staff,
     id: Path<String>,
     request: JsonBody<VerdictRequest>,
 ) -> Result<Json<ReviewView>, ApiError> {
@@ -99,12 +96,11 @@ async fn send_back(
 
 async fn judge(
     State(state): State<AppState>,
-    auth: Authenticated,
+    auth: Staff,
     Path(id): Path<String>,
     JsonBody(request): JsonBody<VerdictRequest>,
     verdict: Verdict,
 ) -> Result<Json<ReviewView>, ApiError> {
-    township_staff(&auth)?;
     let view = review::judge(
         &state.store,
         &id,
@@ -128,11 +124,10 @@ struct ResolveRequest {
 
 async fn resolve(
     State(state): State<AppState>,
-    auth: Authenticated,
+    auth: Staff,
     Path(id): Path<String>,
     JsonBody(request): JsonBody<ResolveRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    township_staff(&auth)?;
     let author = Author {
         username: &auth.user.username,
         device_id: &auth.device_id,
@@ -144,9 +139,8 @@ async fn resolve(
 
 async fn disputes_dashboard(
     State(state): State<AppState>,
-    auth: Authenticated,
+    _staff: Staff,
 ) -> Result<Json<Dashboard>, ApiError> {
-    township_staff(&auth)?;
     let stored = state
         .store
         .documents_of_type(RecordType::Dispute.as_str())
@@ -163,18 +157,16 @@ async fn disputes_dashboard(
 
 async fn duplicate_groups(
     State(state): State<AppState>,
-    auth: Authenticated,
+    _staff: Staff,
 ) -> Result<Json<Vec<DuplicateGroup>>, ApiError> {
-    township_staff(&auth)?;
     Ok(Json(duplicates::groups(&state.store).await?))
 }
 
 async fn merge_duplicates(
     State(state): State<AppState>,
-    auth: Authenticated,
+    auth: Staff,
     JsonBody(request): JsonBody<MergeRequest>,
 ) -> Result<Json<MergeOutcome>, ApiError> {
-    township_staff(&auth)?;
     let author = Author {
         username: &auth.user.username,
         device_id: &auth.device_id,
@@ -214,16 +206,6 @@ async fn returned(
 ) -> Result<Json<Vec<ReturnedRecord>>, ApiError> {
     let scope = auth.user.scope();
     Ok(Json(review::open_returns(&state.store, &scope).await?))
-}
-
-/// Review is the township office's: a worker must never approve their own work.
-fn township_staff(auth: &Authenticated) -> Result<(), ApiError> {
-    match auth.user.role {
-        Role::Reviewer | Role::Admin => Ok(()),
-        Role::Worker => Err(ApiError::Forbidden(
-            "reviewing records is for township reviewers and admins".into(),
-        )),
-    }
 }
 
 impl From<ReviewError> for ApiError {

@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use pingan_shared::sync::protocol::{self, SyncRequest};
 
-use super::auth::{Authenticated, now_ms};
+use super::auth::{Token, now_ms};
 use crate::store::Author;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
 
 async fn sync(
     State(state): State<AppState>,
-    auth: Authenticated,
+    auth: Token,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -44,7 +44,7 @@ async fn sync(
         });
     }
     let mut request: SyncRequest = protocol::decode("sync request", &body)
-        .map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
+        .map_err(|e| ApiError::bad_request("malformed_body", plain_decode_error(&e.reason)))?;
     if request.device_id.trim().is_empty() {
         return Err(ApiError::bad_request(
             "missing_device_id",
@@ -54,16 +54,15 @@ async fn sync(
 
     // A token is bound to the device that logged in with it; another device presenting it is
     // using a stolen or copied token.
-    if request.device_id != auth.device_id {
-        return Err(ApiError::Forbidden(format!(
-            "this login belongs to device {:?}, not {:?}",
-            auth.device_id, request.device_id
-        )));
-    }
+    auth.check_device(&request.device_id)?;
     let principal = auth.principal();
     let now = now_ms();
     let crash_reports = std::mem::take(&mut request.crash_reports);
     let mut response = crate::sync::sync(&state.store, &principal, request, now).await?;
+    crate::metrics::sync_accepted(response.accepted.len());
+    for rejected in &response.rejected {
+        crate::metrics::sync_refused(rejected.code.as_str());
+    }
     // After the uploads merged: a correction sent in this request already takes its record
     // off the list.
     response.returned = crate::review::open_returns(&state.store, &principal.scope).await?;
@@ -80,4 +79,44 @@ async fn sync(
         [(header::CONTENT_TYPE, protocol::CONTENT_TYPE)],
         protocol::encode(&response),
     ))
+}
+
+/// What the CBOR decoder found, in words a client's developer can act on: the decoder's own
+/// text names Rust types and its variants (`Semantic(None, "invalid type: …")`).
+fn plain_decode_error(reason: &str) -> String {
+    const WHAT: &str = "the body is not a valid CBOR sync request";
+    if reason.starts_with("Syntax") || reason.starts_with("Io") {
+        return format!("{WHAT}: it is not well-formed CBOR");
+    }
+    if reason.starts_with("RecursionLimitExceeded") {
+        return format!("{WHAT}: it nests too deeply");
+    }
+    // A semantic error quotes serde's message: `missing field `position``, `invalid type:
+    // string "x", expected a map`, `unknown variant `y`, expected one of …`.
+    let detail = reason
+        .split_once('"')
+        .and_then(|(_, rest)| rest.rsplit_once('"'))
+        .map(|(inner, _)| inner.replace("\\\"", "\"").replace('`', "\""));
+    match detail {
+        Some(detail) if !detail.is_empty() => format!("{WHAT}: {detail}"),
+        _ => format!("{WHAT}; see docs/sync-protocol.md"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_decode_error;
+
+    #[test]
+    fn decoder_errors_are_put_in_plain_words() {
+        assert_eq!(
+            plain_decode_error("Semantic(None, \"missing field `position`\")"),
+            "the body is not a valid CBOR sync request: missing field \"position\""
+        );
+        assert_eq!(
+            plain_decode_error("Syntax(3)"),
+            "the body is not a valid CBOR sync request: it is not well-formed CBOR"
+        );
+        assert!(!plain_decode_error("Io(UnexpectedEof)").contains("Io"));
+    }
 }

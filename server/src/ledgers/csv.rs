@@ -49,9 +49,23 @@ fn line<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
     out.push_str("\r\n");
 }
 
+/// Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection), in
+/// ASCII and full width (an input method types either).
+const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
+/// Whether a spreadsheet could run the cell: it starts with a formula character, with TAB or
+/// CR (which some programs drop before reading the rest), or with a formula character after
+/// blanks (which some trim).
+fn could_run(cell: &str) -> bool {
+    cell.starts_with(['\t', '\r'])
+        || cell
+            .trim_start_matches([' ', '\t', '\r', '\n', '\u{3000}'])
+            .starts_with(FORMULA_STARTS)
+}
+
 /// RFC 4180 quoting, plus a leading apostrophe for cells a spreadsheet would run as a formula.
 fn quote(cell: &str) -> String {
-    let defused = if cell.starts_with(['=', '+', '-', '@']) {
+    let defused = if could_run(cell) {
         format!("'{cell}")
     } else {
         cell.to_owned()
@@ -73,5 +87,30 @@ mod tests {
         assert_eq!(quote("a,b"), "\"a,b\"");
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quote("=SUM(A1)"), "'=SUM(A1)");
+    }
+
+    #[test]
+    fn every_way_a_cell_could_start_a_formula_is_defused() {
+        for cell in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "\tplain",
+            "\rplain",
+            " =HYPERLINK(\"http://x\")",
+            "\u{3000}=1",
+            "＝1+1",
+            "  @x",
+        ] {
+            let quoted = quote(cell);
+            let inner = quoted.trim_start_matches('"');
+            assert!(inner.starts_with('\''), "{cell:?} came out as {quoted:?}");
+        }
+        for cell in ["张三", "13812345678", "0571-88812345", " 幸福村", "a=b"] {
+            assert!(!quote(cell).starts_with('\''), "{cell:?}");
+        }
     }
 }

@@ -125,6 +125,14 @@ impl Store {
         dispatch!(Store, self, s => s.document_with_heads(id).await)
     }
 
+    /// Each document of `record_type` and when the server first received it.
+    pub async fn first_receipts(
+        &self,
+        record_type: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        dispatch!(Store, self, s => s.first_receipts(record_type).await)
+    }
+
     pub async fn entries_of(&self, document_id: &str) -> Result<Vec<Entry>, StoreError> {
         dispatch!(Store, self, s => s.entries_of(document_id).await)
     }

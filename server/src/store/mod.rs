@@ -4,6 +4,7 @@
 //! commit. Two backends sit behind it, chosen by the database URL: an embedded SQLite file for
 //! one server, PostgreSQL for several servers on one database (see `docs/decisions.md`).
 
+mod accounts;
 pub mod batch;
 mod crashes;
 mod dispatch;

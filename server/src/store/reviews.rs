@@ -74,6 +74,14 @@ pub(super) const OPEN_RETURNS: &str = "
 pub(super) const DOCUMENT_WITH_HEADS: &str = "
     SELECT id, record_type, village, data, heads FROM documents WHERE id = $1";
 
+/// When the server first received each document of a type: what a ledger places a record by
+/// when the device's clock was far behind (`ledgers/source.rs`).
+pub(super) const FIRST_RECEIPTS: &str = "
+    SELECT c.document_id, MIN(c.received_at_ms) AS first_received_ms
+    FROM change_batches c JOIN documents d ON d.id = c.document_id
+    WHERE d.record_type = $1
+    GROUP BY c.document_id";
+
 pub(super) const ENTRIES: &str = "
     SELECT seq, username, device_id, received_at_ms, data FROM change_batches
     WHERE document_id = $1 ORDER BY seq";
@@ -96,25 +104,25 @@ macro_rules! review_queries {
                     .await?;
                 rows.iter()
                     .map(|row| {
-                        let review = match row.get::<Option<String>, _>("verdict") {
+                        let review = match row.try_get::<Option<String>, _>("verdict")? {
                             None => None,
                             Some(verdict) => Some($crate::store::reviews::Review {
-                                document_id: row.get("id"),
+                                document_id: row.try_get("id")?,
                                 verdict: $crate::store::reviews::parse_verdict(&verdict)?,
-                                heads: row.get("reviewed_heads"),
-                                reviewer: row.get("reviewer"),
-                                comment: row.get("comment"),
-                                reviewed_at_ms: row.get("reviewed_at_ms"),
+                                heads: row.try_get("reviewed_heads")?,
+                                reviewer: row.try_get("reviewer")?,
+                                comment: row.try_get("comment")?,
+                                reviewed_at_ms: row.try_get("reviewed_at_ms")?,
                             }),
                         };
                         Ok($crate::store::reviews::QueueItem {
                             document: $crate::store::StoredDocument {
-                                id: row.get("id"),
-                                record_type: row.get("record_type"),
-                                village: row.get("village"),
-                                data: row.get("data"),
+                                id: row.try_get("id")?,
+                                record_type: row.try_get("record_type")?,
+                                village: row.try_get("village")?,
+                                data: row.try_get("data")?,
                             },
-                            updated_at_ms: row.get("updated_at_ms"),
+                            updated_at_ms: row.try_get("updated_at_ms")?,
                             review,
                         })
                     })
@@ -132,14 +140,14 @@ macro_rules! review_queries {
                     .await?;
                 row.map(|row| {
                     Ok($crate::store::reviews::Review {
-                        document_id: row.get("document_id"),
+                        document_id: row.try_get("document_id")?,
                         verdict: $crate::store::reviews::parse_verdict(
-                            row.get::<&str, _>("verdict"),
+                            row.try_get::<&str, _>("verdict")?,
                         )?,
-                        heads: row.get("heads"),
-                        reviewer: row.get("reviewer"),
-                        comment: row.get("comment"),
-                        reviewed_at_ms: row.get("reviewed_at_ms"),
+                        heads: row.try_get("heads")?,
+                        reviewer: row.try_get("reviewer")?,
+                        comment: row.try_get("comment")?,
+                        reviewed_at_ms: row.try_get("reviewed_at_ms")?,
                     })
                 })
                 .transpose()
@@ -175,16 +183,16 @@ macro_rules! review_queries {
                 rows.iter()
                     .map(|row| {
                         let review = $crate::store::reviews::Review {
-                            document_id: row.get("document_id"),
+                            document_id: row.try_get("document_id")?,
                             verdict: $crate::store::reviews::parse_verdict(
-                                row.get::<&str, _>("verdict"),
+                                row.try_get::<&str, _>("verdict")?,
                             )?,
-                            heads: row.get("heads"),
-                            reviewer: row.get("reviewer"),
-                            comment: row.get("comment"),
-                            reviewed_at_ms: row.get("reviewed_at_ms"),
+                            heads: row.try_get("heads")?,
+                            reviewer: row.try_get("reviewer")?,
+                            comment: row.try_get("comment")?,
+                            reviewed_at_ms: row.try_get("reviewed_at_ms")?,
                         };
-                        Ok((review, row.get("village"), row.get("record_type")))
+                        Ok((review, row.try_get("village")?, row.try_get("record_type")?))
                     })
                     .collect()
             }
@@ -200,15 +208,36 @@ macro_rules! review_queries {
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?;
-                Ok(row.map(|row| {
+                row.map(|row| {
                     let document = $crate::store::StoredDocument {
-                        id: row.get("id"),
-                        record_type: row.get("record_type"),
-                        village: row.get("village"),
-                        data: row.get("data"),
+                        id: row.try_get("id")?,
+                        record_type: row.try_get("record_type")?,
+                        village: row.try_get("village")?,
+                        data: row.try_get("data")?,
                     };
-                    (document, row.get("heads"))
-                }))
+                    Ok((document, row.try_get("heads")?))
+                })
+                .transpose()
+            }
+
+            /// Each document of `record_type` with the time the server first received it.
+            pub async fn first_receipts(
+                &self,
+                record_type: &str,
+            ) -> Result<Vec<(String, i64)>, $crate::store::StoreError> {
+                use sqlx::Row;
+                let rows = sqlx::query($crate::store::reviews::FIRST_RECEIPTS)
+                    .bind(record_type)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok((
+                            row.try_get("document_id")?,
+                            row.try_get("first_received_ms")?,
+                        ))
+                    })
+                    .collect()
             }
 
             /// Every feed entry of one record, oldest first: its whole history.
@@ -224,11 +253,11 @@ macro_rules! review_queries {
                 rows.iter()
                     .map(|row| {
                         Ok($crate::history::Entry {
-                            seq: row.get::<i64, _>("seq") as u64,
-                            username: row.get("username"),
-                            device_id: row.get("device_id"),
-                            received_at_ms: row.get("received_at_ms"),
-                            changes: $crate::store::batch::unpack(row.get("data"))?,
+                            seq: row.try_get::<i64, _>("seq")? as u64,
+                            username: row.try_get("username")?,
+                            device_id: row.try_get("device_id")?,
+                            received_at_ms: row.try_get("received_at_ms")?,
+                            changes: $crate::store::batch::unpack(row.try_get("data")?)?,
                         })
                     })
                     .collect()

@@ -5,7 +5,6 @@
 use std::collections::{BTreeSet, HashMap};
 
 use pingan_shared::document::DocumentId;
-use pingan_shared::statistics::china_date;
 use pingan_shared::sync::protocol::{Accepted, Rejected, SyncRequest};
 use serde_bytes::ByteBuf;
 
@@ -26,7 +25,6 @@ pub async fn upload(
     request: &SyncRequest,
     now_ms: i64,
 ) -> Result<Uploaded, StoreError> {
-    let today = china_date(now_ms);
     let mut uploaded = Uploaded {
         accepted: Vec::new(),
         rejected: Vec::new(),
@@ -65,7 +63,7 @@ pub async fn upload(
         {
             uploaded
                 .rejected
-                .push(Refusal::out_of_scope(&existing.village).into_rejected(&upload.document_id));
+                .push(Refusal::out_of_scope().into_rejected(&upload.document_id));
             continue;
         }
         let changes: Vec<Vec<u8>> = upload.changes.iter().map(|c| c.to_vec()).collect();
@@ -82,7 +80,7 @@ pub async fn upload(
                 )
             })
             .collect();
-        let results = merge_uploads(&jobs, today);
+        let results = merge_uploads(&jobs, now_ms);
         (pending, results)
     })
     .await
@@ -216,7 +214,7 @@ fn check_scope(
         return Err(Refusal::village_changed(&stored.village, &merged.village));
     }
     if !principal.scope.includes(&merged.village) {
-        return Err(Refusal::out_of_scope(&merged.village));
+        return Err(Refusal::out_of_scope());
     }
     Ok(merged)
 }

@@ -82,13 +82,7 @@ impl Township {
     }
 
     fn serving(store: Store, database: TestDatabase) -> Self {
-        let app = router(
-            AppState {
-                store: store.clone(),
-                township_name: "青山镇".into(),
-            },
-            None,
-        );
+        let app = router(AppState::new(store.clone(), "青山镇"), None);
         Township {
             app,
             store,
@@ -99,6 +93,28 @@ impl Township {
     /// Where the township's database is, for another process or a fresh connection.
     pub fn database_url(&self) -> &str {
         &self._database.url
+    }
+
+    /// Makes every feed entry so far look received at `received_at_ms`: for fixtures whose
+    /// records carry a fixed device time, so ledgers place them by it (decision 25).
+    pub async fn set_received_at(&self, received_at_ms: i64) {
+        const SQL: &str = "UPDATE change_batches SET received_at_ms = $1";
+        let url = &self._database.url;
+        if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            sqlx::query(SQL)
+                .bind(received_at_ms)
+                .execute(&pool)
+                .await
+                .unwrap();
+        } else {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query(SQL)
+                .bind(received_at_ms)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
     }
 
     /// A session made directly in the store (no Argon2 per test), valid for a day from now.
@@ -151,6 +167,7 @@ impl Township {
     pub async fn get_bytes(&self, login: &Login, uri: &str) -> (StatusCode, Vec<u8>) {
         let request = Request::get(uri)
             .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
+            .header("x-pingan-device", &login.device_id)
             .body(Body::empty())
             .unwrap();
         self.send(request).await
@@ -166,6 +183,7 @@ impl Township {
         let request = Request::post(uri)
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::AUTHORIZATION, format!("Bearer {}", login.token))
+            .header("x-pingan-device", &login.device_id)
             .body(Body::from(body.to_string()))
             .unwrap();
         let (status, bytes) = self.send(request).await;

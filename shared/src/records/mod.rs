@@ -13,6 +13,7 @@
 
 pub mod dispute;
 pub mod household;
+pub mod limits;
 pub mod outreach;
 pub mod person;
 pub mod rental_house;

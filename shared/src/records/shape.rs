@@ -10,7 +10,7 @@
 //! The rules mirror autosurgeon's: a string is a scalar string, never a `Text` object; a
 //! `uint` only an unsigned integer and an `int` only a signed one; `null` only where a field
 //! is optional; a list may be absent (read as empty) but not `null`; keys not in the shape
-//! are ignored. `tests` checks this against autosurgeon on generated records.
+//! are ignored here and refused by the server's limits (`server/src/strict.rs`). `tests` checks this against autosurgeon on generated records.
 //!
 //! [`Record::SHAPE`]: super::Record::SHAPE
 

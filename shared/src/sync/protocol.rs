@@ -188,6 +188,8 @@ pub enum RefusalCode {
     ActorNotYours,
     /// The server's own copy is damaged.
     StoredDocumentUnreadable,
+    /// The upload or the stored document would pass a size limit (`docs/data-model.md`).
+    TooLarge,
     /// A code this build does not know, sent by a newer server: show `message` and `errors`.
     Other(String),
 }
@@ -205,6 +207,7 @@ impl RefusalCode {
         RefusalCode::VillageChanged,
         RefusalCode::ActorNotYours,
         RefusalCode::StoredDocumentUnreadable,
+        RefusalCode::TooLarge,
     ];
 
     /// The string sent on the wire.
@@ -220,6 +223,7 @@ impl RefusalCode {
             RefusalCode::VillageChanged => "village_changed",
             RefusalCode::ActorNotYours => "actor_not_yours",
             RefusalCode::StoredDocumentUnreadable => "stored_document_unreadable",
+            RefusalCode::TooLarge => "too_large",
             RefusalCode::Other(code) => code,
         }
     }

@@ -183,7 +183,7 @@ async fn server_merge(store: &Store, backend: &str) -> anyhow::Result<()> {
             let _ = pingan_server::merge::merge_upload(
                 Some(&doc.data),
                 &changes,
-                pingan_shared::statistics::china_date(0),
+                pingan_server::http::auth::now_ms(),
             );
         }
         println!(

@@ -17,7 +17,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Executor, PgPool, Postgres, Row};
 
-pub mod accounts;
+super::accounts::account_queries!(PostgresStore, WriteTransaction);
 
 super::crashes::crash_queries!(PostgresStore);
 super::reviews::review_queries!(PostgresStore);
@@ -150,9 +150,9 @@ impl PostgresStore {
             .take(limit)
             .map(|row| {
                 Ok(FeedEntry {
-                    seq: row.get::<i64, _>("seq") as u64,
-                    document_id: row.get("document_id"),
-                    changes: batch::unpack(row.get("data"))?,
+                    seq: row.try_get::<i64, _>("seq")? as u64,
+                    document_id: row.try_get("document_id")?,
+                    changes: batch::unpack(row.try_get("data")?)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

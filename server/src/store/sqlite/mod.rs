@@ -19,10 +19,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Connection, Executor, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-pub mod accounts;
 mod backup;
 
 pub use backup::{BackupSummary, RestoreOutcome, backup, restore};
+
+super::accounts::account_queries!(SqliteStore, WriteTransaction);
 
 super::crashes::crash_queries!(SqliteStore);
 super::reviews::review_queries!(SqliteStore);
@@ -164,9 +165,9 @@ impl SqliteStore {
             .take(limit)
             .map(|row| {
                 Ok(FeedEntry {
-                    seq: row.get::<i64, _>("seq") as u64,
-                    document_id: row.get("document_id"),
-                    changes: batch::unpack(row.get("data"))?,
+                    seq: row.try_get::<i64, _>("seq")? as u64,
+                    document_id: row.try_get("document_id")?,
+                    changes: batch::unpack(row.try_get("data")?)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
