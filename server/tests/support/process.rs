@@ -203,7 +203,7 @@ impl FieldDevice {
         let by = Authorship {
             village: self.village.clone(),
             created_by: self.device_id.clone(),
-            created_at_ms: 0,
+            created_at_ms: 1_700_000_000_000,
         };
         let doc = document::create(
             self.actor.clone(),
