@@ -209,6 +209,17 @@ fn merge_unguarded(
     })?;
 
     let data = doc.save();
+    // Automerge can accept a crafted change and then save a document it cannot load again
+    // (found by fuzzing, `tests/fuzz-crashers/`): stored, it would be unreadable for the
+    // server and for every device it is sent to. Reading it back costs one load per upload.
+    if let Err(error) = document::load(&data) {
+        return Err(Refusal::new(
+            RefusalCode::UndecodableChange,
+            format!(
+                "the changes could not be applied: the record would not read back once saved ({error})"
+            ),
+        ));
+    }
     if data.len() > MAX_STORED_DOCUMENT_BYTES {
         return Err(Refusal::new(
             RefusalCode::TooLarge,
