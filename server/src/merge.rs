@@ -119,7 +119,29 @@ impl Refusal {
 ///
 /// The upload's size is checked before anything is applied, the record's limits and the
 /// office's fields ([`strict`]) before it is read into a record.
+///
+/// Automerge can panic on a crafted change instead of returning an error (the fuzz target found
+/// one: a change naming an actor its own actor table lacks, `tests/fuzz-crashers/`); such a
+/// panic refuses the document as `undecodable_change` rather than ending the request.
 pub fn merge_upload(
+    stored: Option<&[u8]>,
+    uploaded: &[Vec<u8>],
+    now_ms: i64,
+) -> Result<Merged, Refusal> {
+    // Nothing outlives a panic here but the refusal: the half-merged document is dropped.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        merge_unguarded(stored, uploaded, now_ms)
+    }))
+    .unwrap_or_else(|_| {
+        tracing::warn!("Automerge panicked on an upload; refused as undecodable");
+        Err(Refusal::new(
+            RefusalCode::UndecodableChange,
+            "the changes could not be applied: they are not valid Automerge",
+        ))
+    })
+}
+
+fn merge_unguarded(
     stored: Option<&[u8]>,
     uploaded: &[Vec<u8>],
     now_ms: i64,
@@ -187,6 +209,17 @@ pub fn merge_upload(
     })?;
 
     let data = doc.save();
+    // Automerge can accept a crafted change and then save a document it cannot load again
+    // (found by fuzzing, `tests/fuzz-crashers/`): stored, it would be unreadable for the
+    // server and for every device it is sent to. Reading it back costs one load per upload.
+    if let Err(error) = document::load(&data) {
+        return Err(Refusal::new(
+            RefusalCode::UndecodableChange,
+            format!(
+                "the changes could not be applied: the record would not read back once saved ({error})"
+            ),
+        ));
+    }
     if data.len() > MAX_STORED_DOCUMENT_BYTES {
         return Err(Refusal::new(
             RefusalCode::TooLarge,

@@ -15,6 +15,7 @@ use support::{Backend, Login, NOW_MS, Township, on_both_backends};
 on_both_backends!(
     hostile_records_are_refused_by_name_and_the_rest_lands,
     a_worker_cannot_merge_or_retype_a_stored_record,
+    a_change_that_panics_automerge_is_refused_and_the_request_answered,
 );
 
 fn person(actor: u8) -> AutoCommit {
@@ -145,4 +146,39 @@ async fn a_worker_cannot_merge_or_retype_a_stored_record(backend: Backend) {
         );
     }
     assert_eq!(township.store.change_count(id.as_str()).await.unwrap(), 1);
+}
+
+/// The fuzzer's first find: a change naming an actor missing from its actor table panics
+/// inside Automerge 0.12. The sync must answer 200 with that document refused, not drop the
+/// connection.
+async fn a_change_that_panics_automerge_is_refused_and_the_request_answered(backend: Backend) {
+    let township = Township::on(backend).await;
+    let worker = township.login("worker-xingfu", "phone-1").await;
+    let crasher = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz-crashers/merge_changes/automerge-import-ops-unknown-actor"
+    ))
+    .unwrap();
+    let id = DocumentId::from_random_bytes([5; 16]);
+    let mut honest = person(6);
+    let honest_id = DocumentId::from_random_bytes([6; 16]);
+    let response = township
+        .sync(
+            &worker,
+            &request(
+                &worker,
+                vec![
+                    DocumentChanges {
+                        document_id: id.to_string(),
+                        changes: vec![ByteBuf::from(crasher)],
+                    },
+                    upload(&honest_id, &mut honest, &[]),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(response.rejected.len(), 1);
+    assert_eq!(response.rejected[0].document_id, id.as_str());
+    assert_eq!(response.rejected[0].code.as_str(), "undecodable_change");
+    assert_eq!(response.accepted.len(), 1);
 }
