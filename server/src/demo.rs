@@ -113,8 +113,10 @@ async fn save_all<R: Record>(
     let mut documents = Vec::with_capacity(records.len());
     let mut heads = Vec::with_capacity(records.len());
     let mut changes = Vec::with_capacity(records.len());
+    let mut received = Vec::with_capacity(records.len());
     for (id, record) in records {
         let mut doc: AutoCommit = document::create(actor.clone(), record);
+        received.push(received_at(&doc, now_ms));
         changes.push(doc.get_changes(&[]));
         heads.push(
             doc.get_heads()
@@ -147,20 +149,38 @@ async fn save_all<R: Record>(
                 .collect()
         })
         .collect();
-    let entries: Vec<SaveEntry> = documents
-        .iter()
-        .zip(&heads)
-        .zip(&change_records)
-        .map(|((document, heads), changes)| SaveEntry {
-            document,
-            heads,
-            changes,
-        })
-        .collect();
-    let author = Author {
-        username: SEED_USER,
-        device_id: SEED_DEVICE,
-        received_at_ms: now_ms,
+    // Received as a worker's phone would have sent it: within the hour it was made, so the
+    // ledgers place each record at its own time (decision 25 places a record received long
+    // after its device time at its receipt). One statement per day of records.
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_key(|&i| received[i]);
+    for day in order.chunk_by(|&a, &b| received[a] / DAY_MS == received[b] / DAY_MS) {
+        let entries: Vec<SaveEntry> = day
+            .iter()
+            .map(|&i| SaveEntry {
+                document: &documents[i],
+                heads: &heads[i],
+                changes: &change_records[i],
+            })
+            .collect();
+        let author = Author {
+            username: SEED_USER,
+            device_id: SEED_DEVICE,
+            received_at_ms: day.iter().map(|&i| received[i]).max().unwrap_or(now_ms),
+        };
+        tx.save_many(&entries, &author).await?;
+    }
+    Ok(())
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// An hour after the record was made (its `created_at_ms`), never later than now.
+fn received_at(doc: &AutoCommit, now_ms: i64) -> i64 {
+    use automerge::ReadDoc;
+    let made = match doc.get(automerge::ROOT, "created_at_ms") {
+        Ok(Some((automerge::Value::Scalar(value), _))) => value.as_i64().unwrap_or(now_ms),
+        _ => now_ms,
     };
-    tx.save_many(&entries, &author).await
+    (made + 3_600_000).min(now_ms)
 }

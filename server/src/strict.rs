@@ -198,7 +198,7 @@ pub fn office_field_errors(before: Option<&OfficeFields>, after: &OfficeFields) 
     errors
 }
 
-/// `created_at_ms` between 2000-01-01 and a day past the server's clock.
+/// `created_at_ms` between 2000-01-01 and a year past the server's clock.
 pub fn clock_errors(doc: &AutoCommit, now_ms: i64) -> Vec<FieldError> {
     let created = match doc.get(automerge::ROOT, "created_at_ms") {
         Ok(Some((Value::Scalar(scalar), _))) => match scalar.as_ref() {
@@ -214,7 +214,7 @@ pub fn clock_errors(doc: &AutoCommit, now_ms: i64) -> Vec<FieldError> {
         "created_at_ms",
         "手机的日期时间不对，请把手机时间调准后重新登记",
         &format!(
-            "created_at_ms {created} is not a plausible time: it must be after 2000-01-01 and at most a day past the server's clock ({now_ms})"
+            "created_at_ms {created} is not a plausible time: it must be after 2000-01-01 and at most a year past the server's clock ({now_ms})"
         ),
     )]
 }

@@ -48,11 +48,20 @@ pub async fn township(store: &Store, name: &str) -> Result<Township, StoreError>
 /// Sixty days: a worker may be out of signal for weeks, not for months.
 pub const CLOCK_BEHIND_LIMIT_MS: i64 = 60 * 24 * 60 * 60 * 1000;
 
+/// How far after its first receipt a record's device time may be: a clock a little fast.
+pub const CLOCK_AHEAD_LIMIT_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// When a record counts as created: the device's time, or the server's first receipt when the
-/// device's time is more than [`CLOCK_BEHIND_LIMIT_MS`] before it.
+/// device's time is more than [`CLOCK_BEHIND_LIMIT_MS`] before it or more than
+/// [`CLOCK_AHEAD_LIMIT_MS`] after it (a phone whose clock runs fast).
 pub fn placed_at_ms(created_at_ms: i64, first_received_ms: Option<i64>) -> i64 {
     match first_received_ms {
-        Some(received) if created_at_ms < received - CLOCK_BEHIND_LIMIT_MS => received,
+        Some(received)
+            if created_at_ms < received - CLOCK_BEHIND_LIMIT_MS
+                || created_at_ms > received + CLOCK_AHEAD_LIMIT_MS =>
+        {
+            received
+        }
         _ => created_at_ms,
     }
 }
@@ -118,10 +127,21 @@ mod tests {
         );
         // A clock a year behind: placed when the server first saw it.
         assert_eq!(placed_at_ms(received - 365 * DAY, Some(received)), received);
-        // Never received (the demo seeds the store directly): the device's time.
+        // Never received: the device's time.
         assert_eq!(
             placed_at_ms(received - 365 * DAY, None),
             received - 365 * DAY
         );
+    }
+
+    #[test]
+    fn a_device_time_after_the_first_receipt_gives_way_to_it_past_a_day() {
+        let received = 1_767_225_600_000;
+        assert_eq!(
+            placed_at_ms(received + DAY / 2, Some(received)),
+            received + DAY / 2
+        );
+        // A phone three days fast: its records are kept, placed when the server saw them.
+        assert_eq!(placed_at_ms(received + 3 * DAY, Some(received)), received);
     }
 }

@@ -50,9 +50,11 @@ pub const LONG_LISTS: &[(&str, usize)] = &[
 /// clock was never set.
 pub const EARLIEST_CREATED_AT_MS: i64 = 946_684_800_000;
 
-/// How far past the server's clock a device's time may run: time zones and a clock a little
-/// fast, not a device set years ahead.
-pub const MAX_CLOCK_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
+/// How far past the server's clock a device's time may run before a record is refused. A
+/// cheap phone days or months fast is common, and its records cannot be corrected (a form
+/// never edits `created_at_ms`), so they are kept and placed at their receipt instead (the
+/// ledgers); only a time no phone plausibly had (the year 2100, ±2^53) is refused.
+pub const MAX_CLOCK_AHEAD_MS: i64 = 366 * 24 * 60 * 60 * 1000;
 
 /// Bound on a string at `path` (list indexes left out).
 pub fn max_chars(path: &str) -> usize {
