@@ -25,6 +25,46 @@ fn assert_refused_with_5xx(result: Result<(), String>, what: &str) {
     }
 }
 
+/// `POST /api/login` for `worker-xingfu` on `device`: the status and, on 200, a sync with the
+/// token's status — a token the server hands out must work.
+async fn log_in_and_sync(server: &ServerProcess, device: &str) -> (u16, Option<u16>) {
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("http://{}/api/login", server.addr))
+        .header("content-type", "application/json")
+        .body(
+            serde_json::json!({
+                "username": "worker-xingfu",
+                "password": support::PASSWORD,
+                "device_id": device,
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    if status != 200 {
+        return (status, None);
+    }
+    let body: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    let request = pingan_shared::sync::protocol::SyncRequest {
+        device_id: device.into(),
+        position: pingan_shared::sync::protocol::Position::Start,
+        documents: Vec::new(),
+        crash_reports: Vec::new(),
+    };
+    let synced = client
+        .post(format!("http://{}/api/sync", server.addr))
+        .bearer_auth(body["token"].as_str().unwrap())
+        .header("content-type", pingan_shared::sync::protocol::CONTENT_TYPE)
+        .body(pingan_shared::sync::protocol::encode(&request))
+        .send()
+        .await
+        .unwrap();
+    (status, Some(synced.status().as_u16()))
+}
+
 /// Syncs until one succeeds, at most `attempts` times, a fifth of a second apart.
 async fn sync_until_ok(device: &mut FieldDevice, server: &ServerProcess, attempts: usize) {
     let mut last = String::new();
@@ -88,6 +128,11 @@ async fn sqlite_a_full_disk_acknowledges_nothing_and_syncs_resume_when_it_has_ro
     assert_refused_with_5xx(phone.sync(server.addr).await, "an edit on top");
     other.add_household("幸福村1组3号");
     assert_refused_with_5xx(other.sync(server.addr).await, "another device");
+    let (login, _) = log_in_and_sync(&server, "phone-login-1").await;
+    assert_eq!(
+        login, 500,
+        "a login that could not be stored hands out no token"
+    );
     assert_eq!(phone.unacknowledged_documents(), 2);
     let (status, body) = server.health().await.unwrap();
     assert_eq!(status, 503, "{body}");
@@ -106,6 +151,11 @@ async fn sqlite_a_full_disk_acknowledges_nothing_and_syncs_resume_when_it_has_ro
     assert_eq!(phone.unacknowledged_documents(), 0);
     assert_eq!(other.unacknowledged_documents(), 0);
     assert_eq!(server.health().await.unwrap(), (200, "ok".to_owned()));
+    assert_eq!(
+        log_in_and_sync(&server, "phone-login-2").await,
+        (200, Some(200)),
+        "a login after the fault gives a token that works"
+    );
     // Later edits build on what was resent: nothing is refused as missing its ancestors.
     phone.edit_address(&second, "幸福村1组2号之二");
     phone.sync(server.addr).await.unwrap();
@@ -164,6 +214,11 @@ async fn postgres_a_database_that_refuses_writes_acknowledges_nothing_and_syncs_
     }
     phone.edit_address(&first, "幸福村1组1号之一");
     assert_refused_with_5xx(phone.sync(server.addr).await, "an edit on top");
+    let (login, _) = log_in_and_sync(&server, "phone-login-1").await;
+    assert_eq!(
+        login, 500,
+        "a login that could not be stored hands out no token"
+    );
     assert_eq!(phone.unacknowledged_documents(), 2);
     let (status, body) = server.health().await.unwrap();
     assert_eq!(status, 503, "{body}");
@@ -180,6 +235,11 @@ async fn postgres_a_database_that_refuses_writes_acknowledges_nothing_and_syncs_
     sync_until_ok(&mut phone, &server, 10).await;
     assert_eq!(phone.unacknowledged_documents(), 0);
     assert_eq!(server.health().await.unwrap(), (200, "ok".to_owned()));
+    assert_eq!(
+        log_in_and_sync(&server, "phone-login-2").await,
+        (200, Some(200)),
+        "a login after the fault gives a token that works"
+    );
 
     // The backend dies in the middle of a sync's write, while it waits on a lock.
     let mut blocker = PgConnection::connect(&url).await.unwrap();

@@ -38,6 +38,8 @@ pub enum StoreError {
     UnknownUser(String),
     #[error("stored data is not what this server wrote: {0}")]
     Corrupt(String),
+    #[error("the database did not finish a write: {0}")]
+    Unfinished(&'static str),
     #[error("{0}: {1}")]
     Io(std::path::PathBuf, std::io::Error),
     #[error("{0}")]

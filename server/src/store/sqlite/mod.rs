@@ -42,9 +42,9 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
-    /// SQLite allows one writer at a time. Serialising writers here, rather than letting two
-    /// transactions queue inside SQLite's busy handler, keeps the pool's other connections
-    /// free for reads while a sync writes.
+    /// SQLite allows one writer at a time. In-process writers queue here, in order, rather
+    /// than in SQLite's busy handler, which polls with sleeps and holds a pool connection per
+    /// waiter; `BEGIN IMMEDIATE` then waits only for writers in other processes.
     writer: Arc<Mutex<()>>,
     health: Arc<WriteHealth>,
 }
@@ -301,8 +301,8 @@ impl WriteTransaction {
     pub async fn commit(mut self) -> Result<(), StoreError> {
         self.tx.execute("COMMIT").await?;
         if in_transaction(&mut self.tx).await? {
-            return Err(StoreError::Corrupt(
-                "COMMIT returned but SQLite still holds the transaction open".into(),
+            return Err(StoreError::Unfinished(
+                "COMMIT returned but SQLite still holds the transaction open",
             ));
         }
         self.committed = true;
