@@ -160,6 +160,8 @@ fn merge_unguarded(
         .map_err(|e| Refusal::new(RefusalCode::UndecodableChange, e.to_string()))?;
     strict::upload_size(&changes)
         .map_err(|message| Refusal::new(RefusalCode::TooLarge, message))?;
+    strict::foreign_operations(&changes)
+        .map_err(|message| Refusal::new(RefusalCode::UndecodableChange, message))?;
 
     let new_changes: Vec<NewChange> = changes
         .iter()

@@ -35,6 +35,32 @@ pub fn upload_size(changes: &[Change]) -> Result<(), String> {
     Ok(())
 }
 
+/// Why the changes use operations no Pingan record is written with, if they do: rich-text
+/// marks, counters and increments. Refused before they reach Automerge, whose mark index
+/// panicked inside a destructor on a crafted change found by fuzzing — a panic during
+/// unwinding that aborts the whole server (`tests/fuzz-crashers/merge_changes/`). Called
+/// once [`upload_size`] has bounded what decoding the operations costs.
+pub fn foreign_operations(changes: &[Change]) -> Result<(), String> {
+    use automerge::legacy::OpType;
+    for (index, change) in changes.iter().enumerate() {
+        let foreign = change
+            .decode()
+            .operations
+            .iter()
+            .find_map(|op| match &op.action {
+                OpType::MarkBegin(_) | OpType::MarkEnd(_) => Some("a rich-text mark"),
+                OpType::Increment(_) | OpType::Put(ScalarValue::Counter(_)) => Some("a counter"),
+                OpType::Make(_) | OpType::Delete | OpType::Put(_) => None,
+            });
+        if let Some(what) = foreign {
+            return Err(format!(
+                "change {index} holds {what}, which no Pingan record uses"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The record's fields after the header.
 pub fn shape_of(record_type: RecordType) -> &'static [Field] {
     match record_type {
