@@ -174,7 +174,8 @@ fn replace_at(js: &mut String, places: &[usize], word: &str, with: &str) {
     }
 }
 
-fn leb(mut value: u32) -> Vec<u8> {
+/// An unsigned LEB128 number, as a wasm module writes lengths and indices.
+pub(crate) fn leb(mut value: u32) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
         let byte = (value & 0x7f) as u8;
@@ -187,7 +188,8 @@ fn leb(mut value: u32) -> Vec<u8> {
     }
 }
 
-fn name(text: &str) -> Vec<u8> {
+/// A wasm name: its byte length, then the bytes.
+pub(crate) fn name(text: &str) -> Vec<u8> {
     let mut out = leb(text.len() as u32);
     out.extend_from_slice(text.as_bytes());
     out

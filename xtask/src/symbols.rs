@@ -186,30 +186,12 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn leb(mut value: u32) -> Vec<u8> {
-        let mut out = Vec::new();
-        loop {
-            let byte = (value & 0x7f) as u8;
-            value >>= 7;
-            if value == 0 {
-                out.push(byte);
-                return out;
-            }
-            out.push(byte | 0x80);
-        }
-    }
+    use crate::glue::{leb, name};
 
     fn section(id: u8, payload: &[u8]) -> Vec<u8> {
         let mut out = vec![id];
         out.extend(leb(payload.len() as u32));
         out.extend_from_slice(payload);
-        out
-    }
-
-    fn name(text: &str) -> Vec<u8> {
-        let mut out = leb(text.len() as u32);
-        out.extend_from_slice(text.as_bytes());
         out
     }
 
