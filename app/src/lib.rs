@@ -8,10 +8,14 @@
 //!
 //! # Layout
 //!
-//! - [`store`]: the device's IndexedDB — documents, the list index beside them
-//!   ([`store::index`]: one compact summary per record, per record type, written in the same
-//!   transaction), the device's identity. Every save commits before the UI says "saved";
-//!   edits are Automerge changes to the stored document, so concurrent edits merge.
+//! - [`store`]: the device's IndexedDB — one database per worker (documents, the list index
+//!   beside them: [`store::index`], one compact summary per record, written in the same
+//!   transaction), every row sealed under the worker's data key ([`store::seal`]); and the
+//!   phone's own database ([`store::device`]: device id, keyring). Every save commits before
+//!   the UI says "saved"; edits are Automerge changes to the stored document, so concurrent
+//!   edits merge.
+//! - [`unlock`]: first login online, offline unlock with the password, logout, sealing when
+//!   the server disables the account.
 //! - [`api`]: HTTP to the server — login/logout and the office's calls (JSON), sync (CBOR).
 //! - [`sync`]: sync over HTTP, run by the shared replica core over IndexedDB.
 //! - [`crash`]: crash reports the page wrote (`crash.js`), handed to the next sync.
@@ -41,6 +45,7 @@ pub mod office;
 pub mod store;
 pub mod sync;
 pub mod ui;
+pub mod unlock;
 
 use wasm_bindgen::prelude::*;
 
@@ -52,13 +57,16 @@ pub fn start() {
     console_error_panic_hook::set_once();
     // Not leptos::task::spawn_local: Leptos sets up its executor only when mounting.
     wasm_bindgen_futures::spawn_local(async {
-        let opened = match store::DeviceStore::open().await {
-            Ok(store) => store.session().await.map(|session| (store, session)),
+        let opened = match store::device::DeviceDb::open().await {
+            Ok(device) => device
+                .last_user()
+                .await
+                .map(|last_user| (device, last_user)),
             Err(error) => Err(error),
         };
         match opened {
-            Ok((store, session)) => {
-                leptos::mount::mount_to_body(move || ui::App(ui::AppProps { store, session }))
+            Ok((device, last_user)) => {
+                leptos::mount::mount_to_body(move || ui::App(ui::AppProps { device, last_user }))
             }
             Err(error) => leptos::mount::mount_to_body(move || {
                 ui::StorageUnavailable(ui::StorageUnavailableProps { error })

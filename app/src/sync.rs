@@ -17,8 +17,9 @@ pub async fn sync_now(
     on_progress: impl FnMut(Stored),
 ) -> SyncOutcome<AppError> {
     let token = match replica.storage().session().await {
-        Ok(Some(session)) => Some(session.token),
-        Ok(None) => None,
+        // Emptied at logout: the worker unlocked offline and must log in again to upload.
+        Ok(Some(session)) if !session.token.is_empty() => Some(session.token),
+        Ok(_) => None,
         Err(error) => return replica_failed(replica, Failure::Device, error).await,
     };
     let Some(token) = token else {

@@ -2,6 +2,9 @@
 //! beside the documents and written in the same transaction as the document, so that lists,
 //! search, counts and the duplicate-ID check never load an Automerge document.
 //!
+//! Each summary is stored sealed (`super::seal`) as CBOR; only its id, the sparse `unsynced`
+//! flag and, for people, a keyed tag of the ID number stay outside the box.
+//!
 //! Pure: a summary is computed from a document and its sync flags. Compiles natively, so the
 //! tests below run without a browser.
 
@@ -14,6 +17,7 @@ use pingan_shared::records::outreach::OutreachVisit;
 use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::vocabulary::{DisputeStatus, ProblemOutcome};
+use pingan_shared::sync::protocol;
 use serde::{Deserialize, Serialize};
 
 /// Index stores, one per record type.
@@ -33,7 +37,8 @@ pub const ALL_STORES: [&str; 5] = [
 /// Sparse index on every store: only records waiting to upload have the `unsynced` key, so
 /// finding them reads those rows and no others.
 pub const UNSYNCED_INDEX: &str = "unsynced";
-/// Index on `persons.citizen_id`, for the duplicate check at registration.
+/// Index on the person rows' `cid`, a keyed tag of the citizen ID number
+/// (`seal::Sealer::citizen_tag`), for the duplicate check at registration.
 pub const CITIZEN_ID_INDEX: &str = "citizen_id";
 
 /// Bumped whenever a summary gains or changes a field: opening the database then rebuilds
@@ -208,6 +213,96 @@ pub enum AnySummary {
     Visit(VisitSummary),
 }
 
+impl AnySummary {
+    pub fn record_type(&self) -> RecordType {
+        match self {
+            AnySummary::Household(_) => RecordType::Household,
+            AnySummary::Person(_) => RecordType::Person,
+            AnySummary::RentalHouse(_) => RecordType::RentalHouse,
+            AnySummary::Dispute(_) => RecordType::Dispute,
+            AnySummary::Visit(_) => RecordType::OutreachVisit,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            AnySummary::Household(s) => &s.id,
+            AnySummary::Person(s) => &s.id,
+            AnySummary::RentalHouse(s) => &s.id,
+            AnySummary::Dispute(s) => &s.id,
+            AnySummary::Visit(s) => &s.id,
+        }
+    }
+
+    pub fn village(&self) -> &str {
+        match self {
+            AnySummary::Household(s) => &s.village,
+            AnySummary::Person(s) => &s.village,
+            AnySummary::RentalHouse(s) => &s.village,
+            AnySummary::Dispute(s) => &s.village,
+            AnySummary::Visit(s) => &s.village,
+        }
+    }
+
+    pub fn flags(&self) -> SyncFlags {
+        match self {
+            AnySummary::Household(s) => s.flags(),
+            AnySummary::Person(s) => s.flags(),
+            AnySummary::RentalHouse(s) => s.flags(),
+            AnySummary::Dispute(s) => s.flags(),
+            AnySummary::Visit(s) => s.flags(),
+        }
+    }
+
+    pub fn set_flags(&mut self, flags: SyncFlags) {
+        match self {
+            AnySummary::Household(s) => s.set_flags(flags),
+            AnySummary::Person(s) => s.set_flags(flags),
+            AnySummary::RentalHouse(s) => s.set_flags(flags),
+            AnySummary::Dispute(s) => s.set_flags(flags),
+            AnySummary::Visit(s) => s.set_flags(flags),
+        }
+    }
+
+    /// The summary as stored inside its sealed row (CBOR).
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            AnySummary::Household(s) => protocol::encode(s),
+            AnySummary::Person(s) => protocol::encode(s),
+            AnySummary::RentalHouse(s) => protocol::encode(s),
+            AnySummary::Dispute(s) => protocol::encode(s),
+            AnySummary::Visit(s) => protocol::encode(s),
+        }
+    }
+
+    /// A summary of `record_type` from what [`AnySummary::encode`] wrote.
+    pub fn decode(record_type: RecordType, bytes: &[u8]) -> Result<Self, DocumentError> {
+        fn read<S: Summary>(bytes: &[u8]) -> Result<S, DocumentError> {
+            protocol::decode("summary", bytes)
+                .map_err(|e| DocumentError::Undecodable(e.to_string()))
+        }
+        Ok(match record_type {
+            RecordType::Household => AnySummary::Household(read(bytes)?),
+            RecordType::Person => AnySummary::Person(read(bytes)?),
+            RecordType::RentalHouse => AnySummary::RentalHouse(read(bytes)?),
+            RecordType::Dispute => AnySummary::Dispute(read(bytes)?),
+            RecordType::OutreachVisit => AnySummary::Visit(read(bytes)?),
+        })
+    }
+
+    /// How the sync bar names the record.
+    pub fn label(&self) -> String {
+        match self {
+            AnySummary::Household(s) => format!("住户 {} {}", s.head_of_household, s.address),
+            AnySummary::Person(s) if s.floating => format!("流动人口 {}", s.name),
+            AnySummary::Person(s) => format!("人员 {}", s.name),
+            AnySummary::RentalHouse(s) => format!("出租房屋 {}", s.address),
+            AnySummary::Dispute(s) => format!("矛盾纠纷 {}", s.summary),
+            AnySummary::Visit(s) => format!("下访走访 {}", s.visited_on),
+        }
+    }
+}
+
 /// The summary of the record `doc` holds.
 pub fn summarise(
     id: &str,
@@ -221,13 +316,7 @@ pub fn summarise(
         RecordType::Dispute => AnySummary::Dispute(dispute(id, &document::read(doc)?)),
         RecordType::OutreachVisit => AnySummary::Visit(visit(id, &document::read(doc)?)),
     };
-    match &mut summary {
-        AnySummary::Household(s) => s.set_flags(flags),
-        AnySummary::Person(s) => s.set_flags(flags),
-        AnySummary::RentalHouse(s) => s.set_flags(flags),
-        AnySummary::Dispute(s) => s.set_flags(flags),
-        AnySummary::Visit(s) => s.set_flags(flags),
-    }
+    summary.set_flags(flags);
     Ok(summary)
 }
 

@@ -1,27 +1,31 @@
-//! The device's own database (IndexedDB `pingan`).
+//! One worker's records on this device (IndexedDB `pingan-user-<username>`), sealed.
+//!
+//! Each worker who logs in on a shared phone gets their own database: records, list index,
+//! download position and outbox are theirs alone, so the next worker on the same browser sees
+//! none of them and downloads their own villages from the start (decision 31). Nothing in it is
+//! readable without the worker's data key ([`seal`]), which exists only in memory between
+//! unlock and logout.
 //!
 //! Object stores:
-//! - `documents`: one row per record — the Automerge document's bytes, its current heads, and
-//!   the heads the server has acknowledged. The row is the source of truth.
+//! - `documents`: one row per record, `{id, sealed}`; the box holds the Automerge document's
+//!   bytes, its heads, the heads the server acknowledged and any refusal. The row is the
+//!   source of truth.
 //! - `households`, `persons`, `rental_houses`, `disputes`, `outreach_visits`: the list index
-//!   ([`index`]), a compact summary per record written in the same transaction as the
-//!   document, so lists, search and counts never load Automerge documents. Each has a sparse
-//!   `unsynced` index; `persons` also has `citizen_id`.
-//! - `device`: this installation's identity (device id and Automerge actor), its login, its
-//!   sync position and which version of the list index it holds.
+//!   ([`index`]), a sealed summary per record written in the same transaction as the document,
+//!   so lists, search and counts never load Automerge documents. In clear beside each box: the
+//!   sparse `unsynced` flag (its index finds what must upload) and, on people, `cid`, a keyed
+//!   tag of the ID number for the duplicate check.
+//! - `state`: the Automerge actor that signs this worker's edits here, the sync position, the
+//!   villages the server last named, the login (sealed), the office's returned records
+//!   (sealed), and which version of the list index is stored.
 //!
-//! Upgrades never touch `documents`: version 2 recreates the index stores empty, and opening
-//! the database rebuilds them from the documents in one transaction whenever the stored index
-//! version is not [`index::INDEX_VERSION`] — so unsynced work on a phone survives any upgrade,
-//! and an interrupted rebuild simply runs again.
-//!
-//! `sync.rs` is this database as the shared replica's storage (`DeviceStorage`): the rows a sync
-//! round reads, and each downloaded page stored in one transaction.
+//! `device.rs` is the phone's own database (device id, keyring); `sync.rs` is this database as
+//! the shared replica's storage (`DeviceStorage`).
 //!
 //! Every write is one `strict`-durability transaction awaited to completion: when a function
-//! here returns `Ok`, the record is on disk, and only then may the UI say "saved".
+//! here returns `Ok`, the record is on disk, and only then may the UI say "saved". Sealing is
+//! synchronous, inside the transaction, so a save or a sync page is still all or nothing.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use automerge::{ActorId, AutoCommit, ChangeHash};
@@ -30,42 +34,40 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
+use js_sys::{Object, Reflect, Uint8Array};
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::{Record, RecordType};
+use pingan_shared::review::ReturnedRecord;
 use pingan_shared::session::LoginResponse;
 use pingan_shared::statistics::china_date;
+use pingan_shared::sync::protocol;
 use pingan_shared::validation::{Date, FieldError};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::AppError;
 use index::{AnySummary, PersonSummary, Summary, SyncFlags};
+use seal::Sealer;
 
+pub mod device;
 pub mod index;
+pub mod seal;
 pub mod sync;
 
 pub use index::HouseholdSummary;
 
-const DATABASE: &str = "pingan";
-const DATABASE_VERSION: u8 = 2;
+const DATABASE_PREFIX: &str = "pingan-user-";
+const DATABASE_VERSION: u8 = 1;
 const DOCUMENTS: &str = "documents";
-const DEVICE: &str = "device";
-const IDENTITY_KEY: &str = "identity";
+const STATE: &str = "state";
+const ACTOR_KEY: &str = "actor";
 const SESSION_KEY: &str = "session";
+const RETURNED_KEY: &str = "returned";
 const INDEX_VERSION_KEY: &str = "index_version";
 
-/// This installation: who it is on the wire and which Automerge actor signs its changes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DeviceIdentity {
-    pub device_id: String,
-    pub actor: ByteBuf,
-    /// The account the actor belongs to. The server binds an actor to the first user who signs
-    /// with it, so another user logging in on this phone gets a fresh actor.
-    #[serde(default)]
-    pub actor_user: Option<String>,
-}
-
+/// A document row's contents, inside its box.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct DocumentRow {
     id: String,
@@ -105,28 +107,6 @@ impl DocumentRow {
     }
 }
 
-/// A summary's line in the sync bar's lists, from its raw row (see [`DeviceStore::pending`]).
-fn pending_record(record_type: RecordType, row: &JsValue) -> PendingRecord {
-    let field = |key: &str| js_sys::Reflect::get(row, &JsValue::from_str(key)).ok();
-    let text = |key: &str| field(key).and_then(|v| v.as_string()).unwrap_or_default();
-    let label = match record_type {
-        RecordType::Household => format!("住户 {} {}", text("head_of_household"), text("address")),
-        RecordType::Person if field("floating").and_then(|v| v.as_bool()) == Some(true) => {
-            format!("流动人口 {}", text("name"))
-        }
-        RecordType::Person => format!("人员 {}", text("name")),
-        RecordType::RentalHouse => format!("出租房屋 {}", text("address")),
-        RecordType::Dispute => format!("矛盾纠纷 {}", text("summary")),
-        RecordType::OutreachVisit => format!("下访走访 {}", text("visited_on")),
-    };
-    PendingRecord {
-        id: text("id"),
-        record_type: record_type.as_str(),
-        label,
-        needs_correction: field("needs_correction").and_then(|v| v.as_string()),
-    }
-}
-
 /// A record waiting to upload, or refused by the server, as the sync bar lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingRecord {
@@ -136,151 +116,165 @@ pub struct PendingRecord {
     pub needs_correction: Option<String>,
 }
 
+/// One worker's unlocked records. Cloning shares the open database and the key.
 #[derive(Clone)]
 pub struct DeviceStore {
     db: Database,
-    identity: Rc<RefCell<DeviceIdentity>>,
+    sealer: Rc<Sealer>,
+    device_id: String,
+    username: String,
+    actor: ActorId,
+}
+
+/// The database name of a worker's records on this device.
+pub fn database_name(username: &str) -> String {
+    format!("{DATABASE_PREFIX}{username}")
 }
 
 impl DeviceStore {
-    pub async fn open() -> Result<Self, AppError> {
-        let db = Database::open(DATABASE)
+    /// Opens (creating on first login) `username`'s records with their data key.
+    pub async fn open(device_id: &str, username: &str, sealer: Sealer) -> Result<Self, AppError> {
+        let db = Database::open(&database_name(username))
             .with_version(DATABASE_VERSION)
-            .with_on_upgrade_needed(|event, db| {
-                if event.old_version() < 1.0 {
-                    db.create_object_store(DOCUMENTS)
+            .with_on_upgrade_needed(|_, db| {
+                db.create_object_store(DOCUMENTS)
+                    .with_key_path("id".into())
+                    .build()?;
+                db.create_object_store(STATE).build()?;
+                for name in index::ALL_STORES {
+                    let store = db
+                        .create_object_store(name)
                         .with_key_path("id".into())
                         .build()?;
-                    db.create_object_store(DEVICE).build()?;
-                }
-                if event.old_version() < 2.0 {
-                    // The index is derived data: recreated empty here, rebuilt from the
-                    // documents right after opening.
-                    if db
-                        .object_store_names()
-                        .any(|name| name == index::HOUSEHOLDS)
-                    {
-                        db.delete_object_store(index::HOUSEHOLDS)?;
-                    }
-                    for name in index::ALL_STORES {
-                        let store = db
-                            .create_object_store(name)
-                            .with_key_path("id".into())
-                            .build()?;
+                    store
+                        .create_index(index::UNSYNCED_INDEX, "unsynced".into())
+                        .build()?;
+                    if name == index::PERSONS {
                         store
-                            .create_index(index::UNSYNCED_INDEX, "unsynced".into())
+                            .create_index(index::CITIZEN_ID_INDEX, "cid".into())
                             .build()?;
-                        if name == index::PERSONS {
-                            store
-                                .create_index(index::CITIZEN_ID_INDEX, "citizen_id".into())
-                                .build()?;
-                        }
                     }
                 }
                 Ok(())
             })
             .await?;
-        let identity = Rc::new(RefCell::new(load_or_create_identity(&db).await?));
-        let store = Self { db, identity };
+        let actor = load_or_create_actor(&db).await?;
+        let store = Self {
+            db,
+            sealer: Rc::new(sealer),
+            device_id: device_id.to_owned(),
+            username: username.to_owned(),
+            actor,
+        };
         store.ensure_index().await?;
         Ok(store)
     }
 
-    pub fn identity(&self) -> DeviceIdentity {
-        self.identity.borrow().clone()
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    pub fn sealer(&self) -> &Sealer {
+        &self.sealer
+    }
+
+    /// Closes the database; the key goes with the last clone of this store.
+    pub fn close(&self) {
+        self.db.clone().close();
     }
 
     /// Rebuilds every index store from the documents when the index is older than this code.
     async fn ensure_index(&self) -> Result<(), AppError> {
         let tx = self.write_transaction()?;
-        let device = tx.object_store(DEVICE)?;
-        let version: Option<u32> = device.get(INDEX_VERSION_KEY).serde()?.await?;
+        let state = tx.object_store(STATE)?;
+        let version: Option<u32> = state.get(INDEX_VERSION_KEY).serde()?.await?;
         if version == Some(index::INDEX_VERSION) {
-            drop(device);
+            drop(state);
             tx.commit().await?;
             return Ok(());
         }
         for name in index::ALL_STORES {
             tx.object_store(name)?.clear()?.await?;
         }
-        let rows: Vec<DocumentRow> = tx
+        let raw: Vec<JsValue> = tx
             .object_store(DOCUMENTS)?
             .get_all()
-            .serde()?
+            .primitive()?
             .await?
             .collect::<Result<_, _>>()?;
-        for row in &rows {
+        for raw in &raw {
+            let row: DocumentRow = self.open_row(raw)?;
             // A document this code cannot read stays stored (and syncs); it is only unlisted.
             if let Ok(doc) = document::load(&row.bytes)
                 && let Ok(summary) = index::summarise(&row.id, &doc, row.flags())
             {
-                put_summary(&tx, &summary)?;
+                put_summary(&tx, &self.sealer, &summary)?;
             }
         }
-        device
+        state
             .put(index::INDEX_VERSION)
             .with_key(INDEX_VERSION_KEY.to_owned())
             .serde()?
             .await?;
-        drop(device);
+        drop(state);
         tx.commit().await?;
         Ok(())
     }
 
-    /// The login kept on this device, if any (possibly expired: expiry only blocks uploads).
+    /// The login kept for this worker (its token empty after a logout), if any.
     pub async fn session(&self) -> Result<Option<LoginResponse>, AppError> {
-        let tx = self.db.transaction(DEVICE).build()?;
-        let session: Option<LoginResponse> = tx
-            .object_store(DEVICE)?
-            .get(SESSION_KEY.to_owned())
-            .serde()?
-            .await?;
-        Ok(session)
+        self.read_sealed(SESSION_KEY).await
     }
 
-    /// Keeps a fresh login, and gives this device a new actor when another user logs in.
+    /// Keeps a fresh login.
     pub async fn save_session(&self, session: &LoginResponse) -> Result<(), AppError> {
-        let mut identity = self.identity();
-        let username = &session.user.username;
-        match &identity.actor_user {
-            Some(owner) if owner != username => {
-                identity.actor = ByteBuf::from(random_bytes()?.to_vec());
-                identity.actor_user = Some(username.clone());
-            }
-            Some(_) => {}
-            None => identity.actor_user = Some(username.clone()),
+        self.write_sealed(SESSION_KEY, session).await
+    }
+
+    /// Forgets the login's token (logout, disabled account); the profile stays for the next
+    /// offline unlock.
+    pub async fn forget_token(&self) -> Result<(), AppError> {
+        if let Some(mut session) = self.session().await? {
+            session.token.clear();
+            self.save_session(&session).await?;
         }
-        let tx = self
-            .db
-            .transaction(DEVICE)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let store = tx.object_store(DEVICE)?;
-        store
-            .put(session)
-            .with_key(SESSION_KEY.to_owned())
-            .serde()?
-            .await?;
-        store
-            .put(&identity)
-            .with_key(IDENTITY_KEY.to_owned())
-            .serde()?
-            .await?;
-        drop(store);
-        tx.commit().await?;
-        *self.identity.borrow_mut() = identity;
         Ok(())
     }
 
-    /// Forgets the login. Records, synced or not, stay on the device.
-    pub async fn clear_session(&self) -> Result<(), AppError> {
+    /// The records the office returned, as the last sync listed them.
+    pub async fn returned(&self) -> Result<Vec<ReturnedRecord>, AppError> {
+        Ok(self.read_sealed(RETURNED_KEY).await?.unwrap_or_default())
+    }
+
+    pub async fn remember_returned(&self, returned: &[ReturnedRecord]) -> Result<(), AppError> {
+        self.write_sealed(RETURNED_KEY, &returned).await
+    }
+
+    async fn read_sealed<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, AppError> {
+        let tx = self.db.transaction(STATE).build()?;
+        let raw: Option<JsValue> = tx.object_store(STATE)?.get(key).primitive()?.await?;
+        raw.map(|raw| {
+            let bytes = bytes_of(&raw)?;
+            decode(key, &self.sealer.open(key, &bytes)?)
+        })
+        .transpose()
+    }
+
+    async fn write_sealed<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AppError> {
+        let sealed = self.sealer.seal(key, &protocol::encode(value))?;
         let tx = self
             .db
-            .transaction(DEVICE)
+            .transaction(STATE)
             .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
             .build()?;
-        tx.object_store(DEVICE)?
-            .delete(SESSION_KEY.to_owned())
+        tx.object_store(STATE)?
+            .put(JsValue::from(Uint8Array::from(sealed.as_slice())))
+            .with_key(JsValue::from_str(key))
             .primitive()?
             .await?;
         tx.commit().await?;
@@ -293,7 +287,8 @@ impl DeviceStore {
         let now_ms = js_sys::Date::now() as i64;
         Ok(Writer {
             tx: self.write_transaction()?,
-            actor: ActorId::from(self.identity.borrow().actor.as_slice()),
+            sealer: &self.sealer,
+            actor: self.actor.clone(),
             today: china_date(now_ms),
         })
     }
@@ -326,8 +321,7 @@ impl DeviceStore {
     /// The record with this id, read from its document (for a detail screen or a form).
     pub async fn record<R: Record>(&self, id: &str) -> Result<R, AppError> {
         let tx = self.db.transaction(DOCUMENTS).build()?;
-        let row: Option<DocumentRow> = tx.object_store(DOCUMENTS)?.get(id).serde()?.await?;
-        let row = row.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
+        let row = self.document_row(&tx, id).await?;
         Ok(document::read(&document::load(&row.bytes)?)?)
     }
 
@@ -336,26 +330,36 @@ impl DeviceStore {
     #[cfg(feature = "office")]
     pub async fn records<R: Record>(&self, ids: &[String]) -> Result<Vec<R>, AppError> {
         let tx = self.db.transaction(DOCUMENTS).build()?;
-        let store = tx.object_store(DOCUMENTS)?;
         let mut found = Vec::with_capacity(ids.len());
         for id in ids {
-            let row: Option<DocumentRow> = store.get(id.as_str()).serde()?.await?;
-            let row = row.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
+            let row = self.document_row(&tx, id).await?;
             found.push(document::read(&document::load(&row.bytes)?)?);
         }
         Ok(found)
     }
 
+    async fn document_row(&self, tx: &Transaction<'_>, id: &str) -> Result<DocumentRow, AppError> {
+        let raw: Option<JsValue> = tx.object_store(DOCUMENTS)?.get(id).primitive()?.await?;
+        let raw = raw.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
+        self.open_row(&raw)
+    }
+
+    /// A sealed row's contents, opened with the row's own id.
+    fn open_row<T: DeserializeOwned>(&self, raw: &JsValue) -> Result<T, AppError> {
+        let id = text_of(raw, "id");
+        decode(&id, &self.sealer.open(&id, &bytes_of(raw)?)?)
+    }
+
     /// Every summary of one record type, in key (id) order.
     pub async fn list<S: Summary>(&self) -> Result<Vec<S>, AppError> {
         let tx = self.db.transaction(S::STORE).build()?;
-        let summaries: Vec<S> = tx
+        let raw: Vec<JsValue> = tx
             .object_store(S::STORE)?
             .get_all()
-            .serde()?
+            .primitive()?
             .await?
             .collect::<Result<_, _>>()?;
-        Ok(summaries)
+        raw.iter().map(|raw| self.open_row(raw)).collect()
     }
 
     /// Summaries by id, skipping ids not on the device.
@@ -364,8 +368,10 @@ impl DeviceStore {
         let store = tx.object_store(S::STORE)?;
         let mut found = Vec::with_capacity(ids.len());
         for id in ids {
-            let summary: Option<S> = store.get(id.as_str()).serde()?.await?;
-            found.extend(summary);
+            let raw: Option<JsValue> = store.get(id.as_str()).primitive()?.await?;
+            if let Some(raw) = raw {
+                found.push(self.open_row(&raw)?);
+            }
         }
         Ok(found)
     }
@@ -375,44 +381,58 @@ impl DeviceStore {
         self.list().await
     }
 
-    /// People already registered on this device with this (normalised) ID number.
+    /// People already registered on this device with this (normalised) ID number, found by
+    /// its keyed tag.
     pub async fn persons_with_citizen_id(
         &self,
         citizen_id: &str,
     ) -> Result<Vec<PersonSummary>, AppError> {
         let tx = self.db.transaction(index::PERSONS).build()?;
-        let found: Vec<PersonSummary> = tx
+        let raw: Vec<JsValue> = tx
             .object_store(index::PERSONS)?
             .index(index::CITIZEN_ID_INDEX)?
             .get_all()
-            .with_query(citizen_id.to_owned())
-            .serde()?
+            .with_query(self.sealer.citizen_tag(citizen_id))
+            .primitive()?
             .await?
             .collect::<Result<_, _>>()?;
-        Ok(found)
+        raw.iter().map(|raw| self.open_row(raw)).collect()
     }
 
     /// Every record waiting to upload (refused ones included), read through the sparse
-    /// `unsynced` indexes only, as raw rows: a line needs three of a summary's fields, and one
-    /// loop over the five stores costs the download less than decoding five summary types.
+    /// `unsynced` indexes only.
     pub async fn pending(&self) -> Result<Vec<PendingRecord>, AppError> {
         let tx = self.db.transaction(index::ALL_STORES).build()?;
         let mut out = Vec::new();
         for record_type in RecordType::ALL {
-            let rows: Vec<JsValue> = tx
+            let raw: Vec<JsValue> = tx
                 .object_store(index::store_for(record_type))?
                 .index(index::UNSYNCED_INDEX)?
                 .get_all()
                 .primitive()?
                 .await?
                 .collect::<Result<_, _>>()?;
-            out.extend(rows.iter().map(|row| pending_record(record_type, row)));
+            for raw in &raw {
+                let summary = self.open_summary(record_type, raw)?;
+                out.push(PendingRecord {
+                    id: summary.id().to_owned(),
+                    record_type: record_type.as_str(),
+                    label: summary.label(),
+                    needs_correction: summary.flags().needs_correction,
+                });
+            }
         }
         Ok(out)
     }
 
+    fn open_summary(&self, record_type: RecordType, raw: &JsValue) -> Result<AnySummary, AppError> {
+        let id = text_of(raw, "id");
+        let plain = self.sealer.open(&id, &bytes_of(raw)?)?;
+        Ok(AnySummary::decode(record_type, &plain)?)
+    }
+
     fn write_transaction(&self) -> Result<Transaction<'_>, AppError> {
-        let mut stores = vec![DOCUMENTS, DEVICE];
+        let mut stores = vec![DOCUMENTS, STATE];
         stores.extend(index::ALL_STORES);
         Ok(self
             .db
@@ -423,6 +443,83 @@ impl DeviceStore {
     }
 }
 
+/// How many records wait to upload in `username`'s database, read without their key (the
+/// `unsynced` flags are outside the boxes): for the login screen after a password change.
+pub async fn unsynced_count(username: &str) -> Result<u32, AppError> {
+    let db = Database::open(&database_name(username)).await?;
+    let names: Vec<String> = db.object_store_names().collect();
+    let mut count = 0;
+    if names.iter().any(|n| n == index::HOUSEHOLDS) {
+        let tx = db.transaction(index::ALL_STORES).build()?;
+        for name in index::ALL_STORES {
+            count += tx
+                .object_store(name)?
+                .index(index::UNSYNCED_INDEX)?
+                .count()
+                .await?;
+        }
+    }
+    db.close();
+    Ok(count)
+}
+
+/// Deletes `username`'s database (records sealed under a key nobody can open any more).
+pub async fn delete_records(username: &str) -> Result<(), AppError> {
+    Database::delete_by_name(&database_name(username))?.await?;
+    Ok(())
+}
+
+fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, AppError> {
+    protocol::decode("stored row", bytes).map_err(|e| AppError::Document(format!("{what}: {e}")))
+}
+
+/// A row's string property (its id).
+fn text_of(raw: &JsValue, key: &str) -> String {
+    Reflect::get(raw, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// A row's sealed bytes: the `sealed` property of a row object, or the value itself (the
+/// `state` store keeps bare boxes).
+fn bytes_of(raw: &JsValue) -> Result<Vec<u8>, AppError> {
+    let value = if raw.is_instance_of::<Uint8Array>() {
+        raw.clone()
+    } else {
+        Reflect::get(raw, &JsValue::from_str("sealed")).unwrap_or(JsValue::UNDEFINED)
+    };
+    value
+        .dyn_into::<Uint8Array>()
+        .map(|bytes| bytes.to_vec())
+        .map_err(|_| AppError::Storage("本机存储中的一行不是加密数据".into()))
+}
+
+/// A row as stored: its id, its box, and what must stay outside the box to be indexed.
+fn row_object(
+    id: &str,
+    sealed: &[u8],
+    unsynced: bool,
+    cid: Option<&str>,
+) -> Result<JsValue, AppError> {
+    let row = Object::new();
+    let set = |key: &str, value: JsValue| {
+        Reflect::set(&row, &JsValue::from_str(key), &value)
+            .map(|_| ())
+            .map_err(|e| AppError::Storage(crate::error::js_text(&e)))
+    };
+    set("id", JsValue::from_str(id))?;
+    set("sealed", Uint8Array::from(sealed).into())?;
+    // Absent, not false, when synced: the sparse index then leaves the row out.
+    if unsynced {
+        set("unsynced", JsValue::from(1))?;
+    }
+    if let Some(cid) = cid {
+        set("cid", JsValue::from_str(cid))?;
+    }
+    Ok(row.into())
+}
+
 /// What an edit does to a record; an `Err` names the fields that forbid it.
 type Change<'a, R> = Box<dyn FnOnce(&mut R) -> Result<(), Vec<FieldError>> + 'a>;
 
@@ -430,6 +527,7 @@ type Change<'a, R> = Box<dyn FnOnce(&mut R) -> Result<(), Vec<FieldError>> + 'a>
 /// Dropping it without [`Writer::commit`] aborts everything written through it.
 pub struct Writer<'a> {
     tx: Transaction<'a>,
+    sealer: &'a Sealer,
     actor: ActorId,
     today: Date,
 }
@@ -487,8 +585,14 @@ impl Writer<'_> {
 
     /// A stored document, ready for this device to change.
     async fn load(&self, id: &str) -> Result<(DocumentRow, AutoCommit), AppError> {
-        let row: Option<DocumentRow> = self.tx.object_store(DOCUMENTS)?.get(id).serde()?.await?;
-        let row = row.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
+        let raw: Option<JsValue> = self
+            .tx
+            .object_store(DOCUMENTS)?
+            .get(id)
+            .primitive()?
+            .await?;
+        let raw = raw.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
+        let row: DocumentRow = decode(id, &self.sealer.open(id, &bytes_of(&raw)?)?)?;
         let doc = document::load(&row.bytes)?.with_actor(self.actor.clone());
         Ok((row, doc))
     }
@@ -499,9 +603,8 @@ impl Writer<'_> {
     /// a tap, Chromium paints before it delivers IndexedDB replies (BENCHMARKS.md, the save).
     fn put(&self, row: &DocumentRow, doc: &AutoCommit) -> Result<(), AppError> {
         let summary = index::summarise(&row.id, doc, row.flags())?;
-        // `.serde()` sends the request; dropping its future only stops listening for the answer.
-        drop(self.tx.object_store(DOCUMENTS)?.put(row).serde()?);
-        put_summary(&self.tx, &summary)
+        put_document_row(&self.tx, self.sealer, row)?;
+        put_summary(&self.tx, self.sealer, &summary)
     }
 
     /// Commits; `Ok` means on disk.
@@ -511,57 +614,67 @@ impl Writer<'_> {
     }
 }
 
-/// Sends the summary's write (see [`Writer::put`]).
-fn put_summary(tx: &Transaction<'_>, summary: &AnySummary) -> Result<(), AppError> {
-    fn put<S: Summary>(tx: &Transaction<'_>, summary: &S) -> Result<(), AppError> {
-        drop(tx.object_store(S::STORE)?.put(summary).serde()?);
-        Ok(())
-    }
-    match summary {
-        AnySummary::Household(s) => put(tx, s),
-        AnySummary::Person(s) => put(tx, s),
-        AnySummary::RentalHouse(s) => put(tx, s),
-        AnySummary::Dispute(s) => put(tx, s),
-        AnySummary::Visit(s) => put(tx, s),
-    }
+/// Sends a document row's write, sealed (see [`Writer::put`]).
+fn put_document_row(
+    tx: &Transaction<'_>,
+    sealer: &Sealer,
+    row: &DocumentRow,
+) -> Result<(), AppError> {
+    let sealed = sealer.seal(&row.id, &protocol::encode(row))?;
+    let raw = row_object(&row.id, &sealed, false, None)?;
+    // `.primitive()` sends the request; dropping its future only stops listening for the answer.
+    drop(tx.object_store(DOCUMENTS)?.put(raw).primitive()?);
+    Ok(())
 }
 
-async fn load_or_create_identity(db: &Database) -> Result<DeviceIdentity, AppError> {
+/// Sends a summary's write, sealed, with its `unsynced` flag and ID tag outside the box.
+fn put_summary(
+    tx: &Transaction<'_>,
+    sealer: &Sealer,
+    summary: &AnySummary,
+) -> Result<(), AppError> {
+    let id = summary.id();
+    let sealed = sealer.seal(id, &summary.encode())?;
+    let cid = match summary {
+        AnySummary::Person(p) if !p.merged => {
+            p.citizen_id.as_deref().map(|c| sealer.citizen_tag(c))
+        }
+        _ => None,
+    };
+    let raw = row_object(id, &sealed, !summary.flags().synced, cid.as_deref())?;
+    let store = index::store_for(summary.record_type());
+    drop(tx.object_store(store)?.put(raw).primitive()?);
+    Ok(())
+}
+
+async fn load_or_create_actor(db: &Database) -> Result<ActorId, AppError> {
     let tx = db
-        .transaction(DEVICE)
+        .transaction(STATE)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
-    let store = tx.object_store(DEVICE)?;
-    let existing: Option<DeviceIdentity> = store.get(IDENTITY_KEY).serde()?.await?;
-    let identity = match existing {
-        Some(identity) => identity,
+    let store = tx.object_store(STATE)?;
+    let existing: Option<ByteBuf> = store.get(ACTOR_KEY).serde()?.await?;
+    let actor = match existing {
+        Some(actor) => actor,
         None => {
-            let identity = DeviceIdentity {
-                device_id: document::hex(&random_bytes()?),
-                actor: ByteBuf::from(random_bytes()?.to_vec()),
-                actor_user: None,
-            };
+            // The server binds an actor to the first user who signs with it: each worker on a
+            // shared phone signs with their own.
+            let actor = ByteBuf::from(seal::random::<16>()?.to_vec());
             store
-                .put(&identity)
-                .with_key(IDENTITY_KEY.to_owned())
+                .put(&actor)
+                .with_key(ACTOR_KEY.to_owned())
                 .serde()?
                 .await?;
-            identity
+            actor
         }
     };
     drop(store);
     tx.commit().await?;
-    Ok(identity)
+    Ok(ActorId::from(actor.as_slice()))
 }
 
 fn new_id() -> Result<String, AppError> {
-    Ok(DocumentId::from_random_bytes(random_bytes()?).to_string())
-}
-
-fn random_bytes() -> Result<[u8; 16], AppError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Storage(e.to_string()))?;
-    Ok(bytes)
+    Ok(DocumentId::from_random_bytes(seal::random()?).to_string())
 }
 
 fn heads_out(heads: &[ChangeHash]) -> Vec<ByteBuf> {

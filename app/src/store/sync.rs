@@ -2,8 +2,9 @@
 //! live in `pingan_shared::sync::replica`; this file only reads and writes rows.
 //!
 //! A page is one strict `readwrite` transaction over the documents, their list summaries and
-//! the device store (where the position is kept); it commits or aborts whole, so a crash
+//! the state store (where the position is kept); it commits or aborts whole, so a crash
 //! midway leaves the device as it was before the page, and the next round asks for it again.
+//! Rows are opened and sealed synchronously inside it (`super::seal`).
 
 use automerge::{ActorId, AutoCommit};
 use indexed_db_futures::prelude::*;
@@ -18,7 +19,10 @@ use serde_bytes::ByteBuf;
 use wasm_bindgen::JsValue;
 
 use super::index;
-use super::{DEVICE, DOCUMENTS, DeviceStore, DocumentRow, heads_in, heads_out, put_summary};
+use super::seal::Sealer;
+use super::{
+    DOCUMENTS, DeviceStore, DocumentRow, STATE, heads_in, heads_out, put_document_row, put_summary,
+};
 use crate::error::AppError;
 
 const POSITION_KEY: &str = "position";
@@ -27,18 +31,18 @@ impl DeviceStorage for DeviceStore {
     type Page<'a> = IdbPage<'a>;
 
     fn device_id(&self) -> String {
-        self.identity.borrow().device_id.clone()
+        self.device_id.clone()
     }
 
     fn actor(&self) -> ActorId {
-        ActorId::from(self.identity.borrow().actor.as_slice())
+        self.actor.clone()
     }
 
     async fn position(&self) -> Result<Position, StorageError> {
         let read = async {
-            let tx = self.db.transaction(DEVICE).build()?;
+            let tx = self.db.transaction(STATE).build()?;
             let position: Option<Position> = tx
-                .object_store(DEVICE)?
+                .object_store(STATE)?
                 .get(POSITION_KEY.to_owned())
                 .serde()?
                 .await?;
@@ -53,13 +57,11 @@ impl DeviceStorage for DeviceStore {
         let read = async {
             let ids: Vec<String> = self.pending().await?.into_iter().map(|p| p.id).collect();
             let tx = self.db.transaction(DOCUMENTS).build()?;
-            let documents = tx.object_store(DOCUMENTS)?;
             let mut rows = Vec::with_capacity(ids.len());
             for id in &ids {
-                let row: Option<DocumentRow> = documents.get(id.as_str()).serde()?.await?;
-                rows.extend(row);
+                rows.push(stored(self.document_row(&tx, id).await?)?);
             }
-            rows.into_iter().map(stored).collect::<Result<Vec<_>, _>>()
+            Ok::<_, AppError>(rows)
         };
         read.await.map_err(storage_error)
     }
@@ -67,6 +69,7 @@ impl DeviceStorage for DeviceStore {
     fn begin_page(&self) -> Result<IdbPage<'_>, StorageError> {
         Ok(IdbPage {
             tx: self.write_transaction().map_err(storage_error)?,
+            store: self,
         })
     }
 }
@@ -74,11 +77,22 @@ impl DeviceStorage for DeviceStore {
 /// One page: a strict read-write transaction.
 pub struct IdbPage<'a> {
     tx: Transaction<'a>,
+    store: &'a DeviceStore,
 }
 
 impl IdbPage<'_> {
     async fn row(&self, id: &str) -> Result<Option<DocumentRow>, AppError> {
-        Ok(self.tx.object_store(DOCUMENTS)?.get(id).serde()?.await?)
+        let raw: Option<JsValue> = self
+            .tx
+            .object_store(DOCUMENTS)?
+            .get(id)
+            .primitive()?
+            .await?;
+        raw.map(|raw| self.store.open_row(&raw)).transpose()
+    }
+
+    fn sealer(&self) -> &Sealer {
+        &self.store.sealer
     }
 }
 
@@ -100,8 +114,8 @@ impl PageWrite for IdbPage<'_> {
             let mut state = state_of(&row);
             change(&mut state);
             set_state(&mut row, state);
-            self.tx.object_store(DOCUMENTS)?.put(&row).serde()?.await?;
-            refresh_flags(&self.tx, &row).await?;
+            put_document_row(&self.tx, self.sealer(), &row)?;
+            self.refresh_flags(&row).await?;
             Ok::<_, AppError>(true)
         };
         write.await.map_err(storage_error)
@@ -131,10 +145,10 @@ impl PageWrite for IdbPage<'_> {
                 refused_reason: None,
             };
             set_state(&mut row, state);
-            self.tx.object_store(DOCUMENTS)?.put(&row).serde()?.await?;
+            put_document_row(&self.tx, self.sealer(), &row)?;
             // A record this version cannot read is kept (and synced) but not listed.
             if let Ok(summary) = index::summarise(id, doc, row.flags()) {
-                put_summary(&self.tx, &summary)?;
+                put_summary(&self.tx, self.sealer(), &summary)?;
             }
             Ok::<_, AppError>(())
         };
@@ -144,7 +158,7 @@ impl PageWrite for IdbPage<'_> {
     async fn put_position(&mut self, position: &Position) -> Result<(), StorageError> {
         let write = async {
             self.tx
-                .object_store(DEVICE)?
+                .object_store(STATE)?
                 .put(position)
                 .with_key(POSITION_KEY.to_owned())
                 .serde()?
@@ -199,36 +213,24 @@ fn storage_error(error: AppError) -> StorageError {
     }
 }
 
-/// Brings a summary's sync flags in line with its document row, without loading the document
-/// or decoding the summary: only its three flag properties change, set as serde writes them
-/// (an absent `Option` is `undefined`, which keeps the row out of the sparse `unsynced` index).
-/// One routine for the five summary types instead of a decode and an encode for each.
-async fn refresh_flags(tx: &Transaction<'_>, row: &DocumentRow) -> Result<(), AppError> {
-    let Some(name) = RecordType::parse(&row.record_type).map(index::store_for) else {
-        return Ok(());
-    };
-    let store = tx.object_store(name)?;
-    let summary: Option<JsValue> = store.get(JsValue::from_str(&row.id)).primitive()?.await?;
-    let Some(summary) = summary else {
-        return Ok(());
-    };
-    let flags = row.flags();
-    let unsynced = if flags.synced {
-        JsValue::UNDEFINED
-    } else {
-        JsValue::from(1)
-    };
-    let reason = flags
-        .needs_correction
-        .map_or(JsValue::UNDEFINED, JsValue::from);
-    for (key, value) in [
-        ("synced", JsValue::from(flags.synced)),
-        ("unsynced", unsynced),
-        ("needs_correction", reason),
-    ] {
-        js_sys::Reflect::set(&summary, &JsValue::from_str(key), &value)
-            .map_err(|e| AppError::Storage(crate::error::js_text(&e)))?;
+impl IdbPage<'_> {
+    /// Brings a summary's sync flags in line with its document row, without loading the
+    /// document: the summary is opened, its flags set, and sealed again.
+    async fn refresh_flags(&self, row: &DocumentRow) -> Result<(), AppError> {
+        let Some(record_type) = RecordType::parse(&row.record_type) else {
+            return Ok(());
+        };
+        let raw: Option<JsValue> = self
+            .tx
+            .object_store(index::store_for(record_type))?
+            .get(JsValue::from_str(&row.id))
+            .primitive()?
+            .await?;
+        let Some(raw) = raw else {
+            return Ok(());
+        };
+        let mut summary = self.store.open_summary(record_type, &raw)?;
+        summary.set_flags(row.flags());
+        put_summary(&self.tx, self.sealer(), &summary)
     }
-    store.put(&summary).primitive()?.await?;
-    Ok(())
 }

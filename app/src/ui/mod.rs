@@ -19,11 +19,12 @@ use leptos::task::spawn_local;
 use pingan_shared::review::ReturnedRecord;
 use pingan_shared::session::{LoginResponse, Profile};
 
-use crate::api;
 use crate::error::AppError;
 use crate::store::DeviceStore;
+use crate::store::device::DeviceDb;
 use crate::store::index::PersonSummary;
-use login::Login;
+use crate::unlock::{self, Unlocked};
+use login::{Login, Relogin};
 use sync_bar::SyncBar;
 
 /// Which screen is open. Not in the URL: the app is one page that must open offline, and a
@@ -61,6 +62,10 @@ pub struct Ctx {
     pub revision: RwSignal<u64>,
     /// Records the township office returned with a comment, as of the last sync.
     pub returned: RwSignal<Vec<ReturnedRecord>>,
+    /// Bumped to ask the sync bar for a sync now (the logout dialog's 先同步).
+    pub sync_requests: RwSignal<u64>,
+    /// Locks the app, sealing the records (`Some(why)`: the server disabled the account).
+    pub lock: Callback<Option<String>>,
 }
 
 impl Ctx {
@@ -117,72 +122,85 @@ const TITLE: &str = if cfg!(feature = "office") {
     "平安 · 入户登记"
 };
 
+/// The app: the locked screen until a worker's records are open, then their workspace.
 #[component]
-pub fn App(store: DeviceStore, session: Option<LoginResponse>) -> impl IntoView {
-    let session = RwSignal::new(session);
-    let on_login = Callback::new(move |fresh: LoginResponse| session.set(Some(fresh)));
-    let store = StoredValue::new_local(store);
+pub fn App(device: DeviceDb, last_user: Option<String>) -> impl IntoView {
+    let device = StoredValue::new_local(device);
+    let last_user = StoredValue::new(last_user);
+    // What the locked screen opened, handed to the workspace.
+    let unlocked = StoredValue::new_local(None::<Unlocked>);
+    // Bumped at each unlock and each lock: the view below is rebuilt.
+    let opened = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let on_unlock = Callback::new(move |()| {
+        notice.set(None);
+        opened.set(true);
+    });
+    let on_lock = Callback::new(move |why: Option<String>| {
+        last_user.set_value(
+            unlocked
+                .with_value(|u| u.as_ref().map(|u| u.store.username().to_owned()))
+                .or(last_user.get_value()),
+        );
+        unlocked.set_value(None);
+        notice.set(why);
+        opened.set(false);
+    });
     view! {
-        <header class="app-header">
-            <h1>{TITLE}</h1>
-            {move || {
-                session
-                    .get()
-                    .map(|s| {
-                        view! {
-                            <span class="who">{s.user.display_name.clone()}</span>
-                            <button
-                                id="logout"
-                                type="button"
-                                class="link"
-                                on:click=move |_| log_out(store.get_value(), session)
-                            >
-                                "退出"
-                            </button>
-                        }
-                    })
-            }}
-        </header>
-        {move || match session.get() {
-            None => view! { <Login store=store.get_value() on_login /> }.into_any(),
-            Some(current) => view! { <Workspace store session=current on_login /> }.into_any(),
+        {move || {
+            if opened.get() && let Some(Unlocked { store, session }) = unlocked.try_update_value(Option::take).flatten() {
+                let store = StoredValue::new_local(store);
+                unlocked.set_value(None);
+                view! { <Workspace device store session on_lock /> }.into_any()
+            } else {
+                view! {
+                    <header class="app-header"><h1>{TITLE}</h1></header>
+                    <Login device last_user=last_user.get_value() notice=notice.get_untracked() on_unlock unlocked />
+                }
+                .into_any()
+            }
         }}
     }
-}
-
-/// Ends the login. Records stay on the device; unsynced ones upload after the next login.
-fn log_out(store: DeviceStore, session: RwSignal<Option<LoginResponse>>) {
-    let token = session.get_untracked().map(|s| s.token);
-    spawn_local(async move {
-        if let Some(token) = token {
-            // Offline the server cannot be told; the token then simply expires.
-            let _ = api::logout(&token).await;
-        }
-        let _ = store.clear_session().await;
-        session.set(None);
-    });
 }
 
 /// The logged-in screens.
 #[component]
 fn Workspace(
+    device: StoredValue<DeviceDb, LocalStorage>,
     store: StoredValue<DeviceStore, LocalStorage>,
     session: LoginResponse,
-    on_login: Callback<LoginResponse>,
+    on_lock: Callback<Option<String>>,
 ) -> impl IntoView {
+    let session = RwSignal::new(session);
     let ctx = Ctx {
         store,
-        profile: StoredValue::new(session.user.clone()),
-        screen: RwSignal::new(first_screen(&session.user)),
+        profile: StoredValue::new(session.get_untracked().user),
+        screen: RwSignal::new(first_screen(&session.get_untracked().user)),
         revision: RwSignal::new(0),
-        returned: RwSignal::new(returned::remembered()),
+        returned: RwSignal::new(Vec::new()),
+        sync_requests: RwSignal::new(0),
+        lock: Callback::new(move |why: Option<String>| {
+            let (device, store) = (device.get_value(), store.get_value());
+            spawn_local(async move {
+                // Failing to mark the keyring still locks the app now; the server refuses the
+                // account anyway.
+                let _ = unlock::seal_disabled(&device, store).await;
+                on_lock.run(why);
+            });
+        }),
     };
     provide_context(ctx);
+    spawn_local(async move {
+        if let Ok(returned) = store.get_value().returned().await {
+            ctx.returned.set(returned);
+        }
+    });
     let relogin = RwSignal::new(false);
     let relogged = Callback::new(move |fresh: LoginResponse| {
         relogin.set(false);
-        on_login.run(fresh);
+        session.set(fresh);
     });
+    let token = Signal::derive(move || session.with(|s| s.token.clone()));
     let tab = move |target: Screen, label: &'static str, id: &'static str| {
         let current = target.clone();
         view! {
@@ -199,16 +217,15 @@ fn Workspace(
     };
 
     #[cfg(feature = "office")]
-    let office_tabs = crate::office::is_staff(&session.user.role).then(|| {
-        crate::office::TABS
-            .iter()
-            .map(|(page, label, id)| tab(Screen::Office(page.clone()), label, id))
-            .collect_view()
-    });
+    let office_tabs =
+        crate::office::is_staff(&ctx.profile.with_value(|p| p.role.clone())).then(|| {
+            crate::office::TABS
+                .iter()
+                .map(|(page, label, id)| tab(Screen::Office(page.clone()), label, id))
+                .collect_view()
+        });
     #[cfg(not(feature = "office"))]
     let office_tabs = ();
-    #[cfg(feature = "office")]
-    let token = StoredValue::new(session.token.clone());
     // The crash report browser test presses it; shipped bundles have no such button.
     #[cfg(feature = "test-trap")]
     let test_trap = view! {
@@ -220,6 +237,11 @@ fn Workspace(
     let test_trap = ();
 
     view! {
+        <header class="app-header">
+            <h1>{TITLE}</h1>
+            <span class="who">{ctx.profile.with_value(|p| p.display_name.clone())}</span>
+            <LogOut token on_lock />
+        </header>
         <SyncBar relogin />
         {test_trap}
         <nav class="tabs">
@@ -233,7 +255,7 @@ fn Workspace(
         <main>
             <Show when=move || relogin.get()>
                 <p class="problem" role="alert">"登录已过期：记录仍保存在本机，重新登录后即可上传。"</p>
-                <Login store=store.get_value() on_login=relogged />
+                <Relogin device store on_login=relogged />
             </Show>
             <returned::ReturnedNote />
             {move || match ctx.screen.get() {
@@ -250,10 +272,58 @@ fn Workspace(
                 Screen::Visit(id) => view! { <visits::VisitForm id /> }.into_any(),
                 #[cfg(feature = "office")]
                 Screen::Office(page) => {
-                    crate::office::page(page, token.get_value(), store.get_value().identity().device_id)
+                    crate::office::page(page, token.get_untracked(), store.get_value().device_id().to_owned())
                 }
             }}
         </main>
+    }
+}
+
+/// 退出: with records still waiting to upload it says how many and offers to sync first; they
+/// stay sealed on the device for their owner either way.
+#[component]
+fn LogOut(token: Signal<String>, on_lock: Callback<Option<String>>) -> impl IntoView {
+    let ctx = ctx();
+    let waiting = RwSignal::new(None::<usize>);
+    let leave = move || {
+        let (store, token) = (ctx.store(), token.get_untracked());
+        spawn_local(async move {
+            unlock::log_out(store, &token).await;
+            on_lock.run(None);
+        });
+    };
+    let ask = move |_| {
+        let store = ctx.store();
+        spawn_local(async move {
+            match store.pending().await.map(|p| p.len()) {
+                Ok(0) => leave(),
+                Ok(n) => waiting.set(Some(n)),
+                // Unknown: ask as if some were waiting rather than leave silently.
+                Err(_) => waiting.set(Some(0)),
+            }
+        });
+    };
+    view! {
+        <button id="logout" type="button" class="link" on:click=ask>"退出"</button>
+        {move || waiting.get().map(|n| {
+            let count = if n > 0 { format!("还有 {n} 条记录没有上传。") } else { "可能还有记录没有上传。".to_owned() };
+            view! {
+                <div id="logout-confirm" class="card dialog" role="alertdialog" aria-labelledby="logout-question">
+                    <p id="logout-question">{count}"退出后它们加密保存在本机，只有你本人再次登录后才能上传。"</p>
+                    <div class="actions">
+                        <button id="logout-sync" type="button" on:click=move |_| {
+                            waiting.set(None);
+                            ctx.sync_requests.update(|n| *n += 1);
+                        }>"先同步"</button>
+                        <button id="logout-anyway" type="button" class="secondary" on:click=move |_| {
+                            waiting.set(None);
+                            leave();
+                        }>"仍然退出"</button>
+                        <button id="logout-cancel" type="button" class="link" on:click=move |_| waiting.set(None)>"取消"</button>
+                    </div>
+                </div>
+            }
+        })}
     }
 }
 

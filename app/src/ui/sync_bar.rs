@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingan_shared::sync::replica::{Next, Replica};
+use pingan_shared::sync::replica::{Next, Replica, SyncError};
 
 use wasm_bindgen_futures::JsFuture;
 
+use crate::error::AppError;
 use crate::store::{DeviceStore, PendingRecord};
 use crate::sync::sync_now;
 use crate::ui::form::format_time;
@@ -59,6 +60,19 @@ fn run_sync(syncer: Syncer) {
         })
         .await;
         syncer.replica.set_value(Some(replica));
+        if let Some(SyncError::Transport(AppError::Server {
+            status: 401,
+            message,
+        })) = &outcome.error
+            && message.contains(crate::api::ACCOUNT_DISABLED)
+        {
+            // The account was disabled at the township: the records are sealed until an
+            // online login works again.
+            syncer.ctx.lock.run(Some(
+                "该账号已被停用，本机上的记录已加密封存。请联系镇综治办。".to_owned(),
+            ));
+            return;
+        }
         let stored = outcome.stored;
         let mut text = match &outcome.error {
             None => {
@@ -170,6 +184,17 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
     }
     if online.get_untracked() {
         run_sync(syncer.clone());
+    }
+    {
+        // The logout dialog's 先同步.
+        let asked = syncer.clone();
+        Effect::new(move |previous: Option<u64>| {
+            let now = ctx.sync_requests.get();
+            if previous.is_some_and(|p| p != now) {
+                run_sync(asked.clone());
+            }
+            now
+        });
     }
 
     view! {
