@@ -38,10 +38,7 @@ pub async fn log_in(
             // Only the server can lift the seal: a login that succeeds means re-enabled.
             let fresh = online(device, username, password)
                 .await
-                .map_err(|e| match e {
-                    AppError::Network(_) => AppError::Login(DISABLED.into()),
-                    other => other,
-                })?;
+                .map_err(|_| AppError::Login(DISABLED.into()))?;
             let mut entry = entry;
             entry.disabled = false;
             device.put_entry(&entry).await?;

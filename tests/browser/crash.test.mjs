@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { PASSWORD, TestServer, within } from './support.mjs';
+import { PASSWORD, TestServer, unlock, within } from './support.mjs';
 
 const ADDRESS = '新民村4组33号';
 const HEAD = '东方明亮';
@@ -69,6 +69,7 @@ test('a household saved offline survives killing the browser process', { timeout
     page = chrome.page;
     // The server is still down: the shell comes from the service worker's cache.
     await page.goto(server.url);
+    await unlock(page);
     await page.locator('#household-search').fill(ADDRESS);
     await page.locator('#household-list li[data-synced="false"]').filter({ hasText: HEAD }).waitFor();
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  TestServer, citizenId, comeBackAndSync, goOffline, launchChromium, openApp, synced,
+  TestServer, citizenId, comeBackAndSync, goOffline, launchChromium, openApp, reopen, synced,
 } from './support.mjs';
 
 // Born 1988-05-17 in 四川省成都市双流区 (510122); sequence 123 is odd, so male.
@@ -87,7 +87,7 @@ test('a floating resident registered offline with a new rented house reaches the
     await page.waitForFunction((name) => document.querySelector('#floating-name')?.value === name, NAME);
     assert.equal(await page.locator('#floating-employer').inputValue(), EMPLOYER);
 
-    await page.reload();
+    await reopen(page);
     await page.locator('#tab-floating').click();
     for (const who of [NAME, ROOMMATE]) {
       await page.locator('#floating-list li[data-synced="false"]').filter({ hasText: who }).waitFor();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import {
-  PASSWORD, TestServer, citizenId, launchChromium, openApp, openOffice, syncNow,
+  PASSWORD, TestServer, citizenId, launchChromium, openApp, openOffice, reopen, syncNow,
 } from './support.mjs';
 
 const YEAR = { from: '2022-01-01', to: '2022-12-31' };
@@ -99,7 +99,7 @@ test('dashboard and statistics agree with the server, and statistics show offlin
     // No network at all: the office bundle opens from the cache and computes the same.
     await context.setOffline(true);
     await server.stop();
-    await page.reload();
+    await reopen(page);
     await page.locator('#tab-statistics').click();
     await setPeriod(page, 'stats');
     await page.locator('#figures').waitFor();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { brotliDecompressSync } from 'node:zlib';
-import { TestServer, browserLog, get, launchChromium, within } from './support.mjs';
+import { TestServer, browserLog, get, launchChromium, reopen, within } from './support.mjs';
 
 // A demo account of the server's `--demo` township, and its one village.
 const WORKER = 'worker01';
@@ -46,14 +46,14 @@ test('a household added offline reaches the township server', { timeout: 120_000
     await page.locator('#login-submit').click();
     await page.locator('#household-form').waitFor({ state: 'visible' });
     await within(15_000, 'the service worker to be ready', page.evaluate(() => navigator.serviceWorker.ready.then(() => true)));
-    if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+    if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await reopen(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 
     // Offline for the browser and the server gone too, so nothing can quietly
     // fall through to the network.
     await context.setOffline(true);
     await server.stop();
-    await page.reload();
+    await reopen(page);
     await page.locator('#household-form').waitFor({ state: 'visible' });
 
     assert.equal(await page.locator('#household-village').inputValue(), VILLAGE, 'the worker\'s own village is preselected');
@@ -72,7 +72,7 @@ test('a household added offline reaches the township server', { timeout: 120_000
       page.locator(`#household-list li[data-synced="${synced}"]`).filter({ hasText: ADDRESS }).filter({ hasText: HEAD });
     await household(false).waitFor({ state: 'visible' });
 
-    await page.reload();
+    await reopen(page);
     await household(false).waitFor({ state: 'visible' });
     assert.equal(await household(false).count(), 1, 'the household is listed once after a reload');
 

@@ -211,7 +211,10 @@ export async function openApp(browser, server, t, user = 'worker01', options = {
   await page.locator('#login-submit').click();
   await page.locator('#household-form').waitFor({ state: 'visible' });
   await within(15_000, 'the service worker to be ready', page.evaluate(() => navigator.serviceWorker.ready.then(() => true)));
-  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) {
+    await reopen(page);
+    await page.locator('#household-form').waitFor({ state: 'visible' });
+  }
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await synced(page);
   return { context, page, log };
@@ -273,11 +276,27 @@ export async function synced(page, timeout = 30_000) {
   await page.locator('#pending-count').filter({ hasText: '待上传 0 条' }).waitFor({ state: 'visible', timeout });
 }
 
+/**
+ * The locked screen, as every opening of the app shows it: the last worker's name is filled
+ * in, and their password unlocks their sealed records (offline too).
+ */
+export async function unlock(page, password = PASSWORD) {
+  await page.locator('#login-password').fill(password);
+  await page.locator('#login-submit').click();
+  await page.locator('nav.tabs').waitFor({ state: 'visible' });
+}
+
+/** The app closed and opened again (a reload), and unlocked. */
+export async function reopen(page, password = PASSWORD) {
+  await page.reload();
+  await unlock(page, password);
+}
+
 /** No signal at all: the browser offline and the server stopped, then the app reopened. */
 export async function goOffline(context, page, server) {
   await context.setOffline(true);
   await server.stop();
-  await page.reload();
+  await reopen(page);
   await page.locator('#household-form').waitFor({ state: 'visible' });
 }
 

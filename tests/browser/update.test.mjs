@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  TestServer, browserLog, comeBackAndSync, goOffline, launchChromium, openApp, required, syncNow, within,
+  TestServer, browserLog, comeBackAndSync, goOffline, launchChromium, openApp, reopen, required, syncNow, within,
 } from './support.mjs';
 
 let browser;
@@ -103,7 +103,7 @@ test('a new version waits for the open form, keeps unsynced work and takes over 
       (next) => caches.keys().then((names) => names.length === 1 && names[0] === next),
       shells.next, { polling: 200, timeout: 30_000 },
     ));
-    await reopened.reload();
+    await reopen(reopened);
     await reopened.locator('#household-form').waitFor();
     assert.equal(
       await reopened.evaluate(() => document.querySelector('meta[name="pingan-build"]').content.endsWith('next')),
