@@ -136,7 +136,7 @@ pub async fn get_blob(url: &str, (token, device): (&str, &str)) -> Result<web_sy
 }
 
 /// Maps become JSON objects, not JS `Map`s (which `JSON.stringify` writes as `{}`).
-fn json_text<B: Serialize>(body: &B) -> Result<String, AppError> {
+pub fn json_text<B: Serialize>(body: &B) -> Result<String, AppError> {
     body.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .ok()
         .and_then(|value| js_sys::JSON::stringify(&value).ok())
@@ -148,11 +148,16 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, AppErro
     let text = JsFuture::from(response.text().map_err(network)?)
         .await
         .map_err(network)?;
-    let value = js_sys::JSON::parse(&text.as_string().unwrap_or_default()).map_err(network)?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| AppError::Server {
+    from_json_text(&text.as_string().unwrap_or_default()).map_err(|e| AppError::Server {
         status: 200,
         message: e.to_string(),
     })
+}
+
+/// What [`json_text`] wrote (or a server's JSON answer), read.
+pub fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T, AppError> {
+    let value = js_sys::JSON::parse(text).map_err(network)?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| AppError::Document(e.to_string()))
 }
 
 async fn send(

@@ -17,8 +17,9 @@ use pingan_shared::records::outreach::OutreachVisit;
 use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::vocabulary::{DisputeStatus, ProblemOutcome};
-use pingan_shared::sync::protocol;
 use serde::{Deserialize, Serialize};
+
+use super::pack::Packed;
 
 /// Index stores, one per record type.
 pub const HOUSEHOLDS: &str = "households";
@@ -43,7 +44,7 @@ pub const CITIZEN_ID_INDEX: &str = "citizen_id";
 
 /// Bumped whenever a summary gains or changes a field: opening the database then rebuilds
 /// every index store from the documents (which are never touched by this).
-pub const INDEX_VERSION: u32 = 3;
+pub const INDEX_VERSION: u32 = 4;
 
 /// The index store holding summaries of this record type.
 pub fn store_for(record_type: RecordType) -> &'static str {
@@ -66,7 +67,7 @@ pub struct SyncFlags {
 }
 
 /// What every summary shares: its id and its sync flags.
-pub trait Summary: Serialize + for<'de> Deserialize<'de> {
+pub trait Summary: Packed {
     const STORE: &'static str;
     fn id(&self) -> &str;
     fn flags(&self) -> SyncFlags;
@@ -114,6 +115,19 @@ pub struct HouseholdSummary {
     pub needs_correction: Option<String>,
 }
 summary_flags!(HouseholdSummary, HOUSEHOLDS);
+crate::packed!(HouseholdSummary {
+    id,
+    village,
+    group,
+    address,
+    head_of_household,
+    member_names,
+    contact_phone,
+    created_at_ms,
+    synced,
+    unsynced,
+    needs_correction
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -142,6 +156,27 @@ pub struct PersonSummary {
     pub needs_correction: Option<String>,
 }
 summary_flags!(PersonSummary, PERSONS);
+crate::packed!(PersonSummary {
+    id,
+    village,
+    name,
+    citizen_id,
+    sex,
+    birth_date,
+    phone,
+    household_id,
+    floating,
+    origin,
+    arrival_date,
+    employer,
+    rented_house_id,
+    departed,
+    merged,
+    created_at_ms,
+    synced,
+    unsynced,
+    needs_correction
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -161,6 +196,21 @@ pub struct RentalHouseSummary {
     pub needs_correction: Option<String>,
 }
 summary_flags!(RentalHouseSummary, RENTAL_HOUSES);
+crate::packed!(RentalHouseSummary {
+    id,
+    village,
+    address,
+    landlord_name,
+    landlord_phone,
+    rooms,
+    tenant_ids,
+    letter_signed_on,
+    last_safety_check_on,
+    created_at_ms,
+    synced,
+    unsynced,
+    needs_correction
+});
 
 /// How much of a dispute's summary the list shows.
 const DISPUTE_SUMMARY_CHARS: usize = 60;
@@ -184,6 +234,21 @@ pub struct DisputeSummary {
     pub needs_correction: Option<String>,
 }
 summary_flags!(DisputeSummary, DISPUTES);
+crate::packed!(DisputeSummary {
+    id,
+    village,
+    registered_on,
+    category,
+    summary,
+    party_names,
+    level,
+    status,
+    deadline,
+    created_at_ms,
+    synced,
+    unsynced,
+    needs_correction
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -202,6 +267,19 @@ pub struct VisitSummary {
     pub needs_correction: Option<String>,
 }
 summary_flags!(VisitSummary, OUTREACH_VISITS);
+crate::packed!(VisitSummary {
+    id,
+    village,
+    visited_on,
+    visitors,
+    households,
+    problems,
+    open_problems,
+    created_at_ms,
+    synced,
+    unsynced,
+    needs_correction
+});
 
 /// The summary of any record, as its store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,22 +342,21 @@ impl AnySummary {
         }
     }
 
-    /// The summary as stored inside its sealed row (CBOR).
+    /// The summary as stored inside its sealed row (`super::pack`).
     pub fn encode(&self) -> Vec<u8> {
         match self {
-            AnySummary::Household(s) => protocol::encode(s),
-            AnySummary::Person(s) => protocol::encode(s),
-            AnySummary::RentalHouse(s) => protocol::encode(s),
-            AnySummary::Dispute(s) => protocol::encode(s),
-            AnySummary::Visit(s) => protocol::encode(s),
+            AnySummary::Household(s) => s.pack(),
+            AnySummary::Person(s) => s.pack(),
+            AnySummary::RentalHouse(s) => s.pack(),
+            AnySummary::Dispute(s) => s.pack(),
+            AnySummary::Visit(s) => s.pack(),
         }
     }
 
     /// A summary of `record_type` from what [`AnySummary::encode`] wrote.
     pub fn decode(record_type: RecordType, bytes: &[u8]) -> Result<Self, DocumentError> {
         fn read<S: Summary>(bytes: &[u8]) -> Result<S, DocumentError> {
-            protocol::decode("summary", bytes)
-                .map_err(|e| DocumentError::Undecodable(e.to_string()))
+            S::unpack(bytes).ok_or_else(|| DocumentError::Undecodable("summary".into()))
         }
         Ok(match record_type {
             RecordType::Household => AnySummary::Household(read(bytes)?),

@@ -42,17 +42,17 @@ use pingan_shared::session::LoginResponse;
 use pingan_shared::statistics::china_date;
 use pingan_shared::sync::protocol;
 use pingan_shared::validation::{Date, FieldError};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::AppError;
 use index::{AnySummary, PersonSummary, Summary, SyncFlags};
+use pack::Packed;
 use seal::Sealer;
 
 pub mod device;
 pub mod index;
+pub mod pack;
 pub mod seal;
 pub mod sync;
 
@@ -68,7 +68,7 @@ const RETURNED_KEY: &str = "returned";
 const INDEX_VERSION_KEY: &str = "index_version";
 
 /// A document row's contents, inside its box.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct DocumentRow {
     id: String,
     record_type: String,
@@ -77,12 +77,19 @@ struct DocumentRow {
     /// Heads of the latest version the server confirmed it has.
     acknowledged: Vec<ByteBuf>,
     /// Heads at which the server refused this document; it is not resent until edited.
-    #[serde(default)]
     refused_at: Option<Vec<ByteBuf>>,
     /// The server's reason for that refusal, for the worker.
-    #[serde(default)]
     refused_reason: Option<String>,
 }
+crate::packed!(DocumentRow {
+    id,
+    record_type,
+    bytes,
+    heads,
+    acknowledged,
+    refused_at,
+    refused_reason
+});
 
 impl DocumentRow {
     fn is_acknowledged(&self) -> bool {
@@ -227,12 +234,17 @@ impl DeviceStore {
 
     /// The login kept for this worker (its token empty after a logout), if any.
     pub async fn session(&self) -> Result<Option<LoginResponse>, AppError> {
-        self.read_sealed(SESSION_KEY).await
+        // JSON, read by the code that reads the login answer: no second decoder for it.
+        match self.read_sealed(SESSION_KEY).await? {
+            Some(text) => crate::api::from_json_text(&String::from_utf8_lossy(&text)).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Keeps a fresh login.
     pub async fn save_session(&self, session: &LoginResponse) -> Result<(), AppError> {
-        self.write_sealed(SESSION_KEY, session).await
+        let text = crate::api::json_text(session)?;
+        self.write_sealed(SESSION_KEY, text.as_bytes()).await
     }
 
     /// Forgets the login's token (logout, disabled account); the profile stays for the next
@@ -246,26 +258,29 @@ impl DeviceStore {
     }
 
     /// The records the office returned, as the last sync listed them.
+    /// CBOR, read by the decoder the sync answer's list already uses.
     pub async fn returned(&self) -> Result<Vec<ReturnedRecord>, AppError> {
-        Ok(self.read_sealed(RETURNED_KEY).await?.unwrap_or_default())
+        match self.read_sealed(RETURNED_KEY).await? {
+            Some(bytes) => protocol::decode("returned records", &bytes)
+                .map_err(|e| AppError::Document(e.to_string())),
+            None => Ok(Vec::new()),
+        }
     }
 
     pub async fn remember_returned(&self, returned: &[ReturnedRecord]) -> Result<(), AppError> {
-        self.write_sealed(RETURNED_KEY, &returned).await
+        self.write_sealed(RETURNED_KEY, &protocol::encode(&returned))
+            .await
     }
 
-    async fn read_sealed<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, AppError> {
+    async fn read_sealed(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
         let tx = self.db.transaction(STATE).build()?;
         let raw: Option<JsValue> = tx.object_store(STATE)?.get(key).primitive()?.await?;
-        raw.map(|raw| {
-            let bytes = bytes_of(&raw)?;
-            decode(key, &self.sealer.open(key, &bytes)?)
-        })
-        .transpose()
+        raw.map(|raw| self.sealer.open(key, &bytes_of(&raw)?))
+            .transpose()
     }
 
-    async fn write_sealed<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AppError> {
-        let sealed = self.sealer.seal(key, &protocol::encode(value))?;
+    async fn write_sealed(&self, key: &str, plain: &[u8]) -> Result<(), AppError> {
+        let sealed = self.sealer.seal(key, plain)?;
         let tx = self
             .db
             .transaction(STATE)
@@ -345,9 +360,9 @@ impl DeviceStore {
     }
 
     /// A sealed row's contents, opened with the row's own id.
-    fn open_row<T: DeserializeOwned>(&self, raw: &JsValue) -> Result<T, AppError> {
+    fn open_row<T: Packed>(&self, raw: &JsValue) -> Result<T, AppError> {
         let id = text_of(raw, "id");
-        decode(&id, &self.sealer.open(&id, &bytes_of(raw)?)?)
+        unpack(&id, &self.sealer.open(&id, &bytes_of(raw)?)?)
     }
 
     /// Every summary of one record type, in key (id) order.
@@ -469,8 +484,8 @@ pub async fn delete_records(username: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, AppError> {
-    protocol::decode("stored row", bytes).map_err(|e| AppError::Document(format!("{what}: {e}")))
+fn unpack<T: Packed>(id: &str, bytes: &[u8]) -> Result<T, AppError> {
+    T::unpack(bytes).ok_or_else(|| AppError::Document(format!("记录 {id} 的本机数据格式不对")))
 }
 
 /// A row's string property (its id).
@@ -592,7 +607,7 @@ impl Writer<'_> {
             .primitive()?
             .await?;
         let raw = raw.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
-        let row: DocumentRow = decode(id, &self.sealer.open(id, &bytes_of(&raw)?)?)?;
+        let row: DocumentRow = unpack(id, &self.sealer.open(id, &bytes_of(&raw)?)?)?;
         let doc = document::load(&row.bytes)?.with_actor(self.actor.clone());
         Ok((row, doc))
     }
@@ -620,7 +635,7 @@ fn put_document_row(
     sealer: &Sealer,
     row: &DocumentRow,
 ) -> Result<(), AppError> {
-    let sealed = sealer.seal(&row.id, &protocol::encode(row))?;
+    let sealed = sealer.seal(&row.id, &row.pack())?;
     let raw = row_object(&row.id, &sealed, false, None)?;
     // `.primitive()` sends the request; dropping its future only stops listening for the answer.
     drop(tx.object_store(DOCUMENTS)?.put(raw).primitive()?);

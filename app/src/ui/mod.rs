@@ -64,8 +64,8 @@ pub struct Ctx {
     pub returned: RwSignal<Vec<ReturnedRecord>>,
     /// Bumped to ask the sync bar for a sync now (the logout dialog's 先同步).
     pub sync_requests: RwSignal<u64>,
-    /// Locks the app, sealing the records (`Some(why)`: the server disabled the account).
-    pub lock: Callback<Option<String>>,
+    /// The server disabled the account: locks the app and seals the records, saying why.
+    pub seal_disabled: Callback<String>,
 }
 
 impl Ctx {
@@ -133,15 +133,15 @@ pub fn App(device: DeviceDb, last_user: Option<String>) -> impl IntoView {
     let opened = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let on_unlock = Callback::new(move |()| {
+        // The next locked screen offers whoever unlocked last.
+        let who = unlocked.with_value(|u| u.as_ref().map(|u| u.store.username().to_owned()));
+        if who.is_some() {
+            last_user.set_value(who);
+        }
         notice.set(None);
         opened.set(true);
     });
     let on_lock = Callback::new(move |why: Option<String>| {
-        last_user.set_value(
-            unlocked
-                .with_value(|u| u.as_ref().map(|u| u.store.username().to_owned()))
-                .or(last_user.get_value()),
-        );
         unlocked.set_value(None);
         notice.set(why);
         opened.set(false);
@@ -179,13 +179,13 @@ fn Workspace(
         revision: RwSignal::new(0),
         returned: RwSignal::new(Vec::new()),
         sync_requests: RwSignal::new(0),
-        lock: Callback::new(move |why: Option<String>| {
+        seal_disabled: Callback::new(move |why: String| {
             let (device, store) = (device.get_value(), store.get_value());
             spawn_local(async move {
                 // Failing to mark the keyring still locks the app now; the server refuses the
                 // account anyway.
                 let _ = unlock::seal_disabled(&device, store).await;
-                on_lock.run(why);
+                on_lock.run(Some(why));
             });
         }),
     };

@@ -68,9 +68,10 @@ fn run_sync(syncer: Syncer) {
         {
             // The account was disabled at the township: the records are sealed until an
             // online login works again.
-            syncer.ctx.lock.run(Some(
-                "该账号已被停用，本机上的记录已加密封存。请联系镇综治办。".to_owned(),
-            ));
+            syncer
+                .ctx
+                .seal_disabled
+                .run("该账号已被停用，本机上的记录已加密封存。请联系镇综治办。".to_owned());
             return;
         }
         let stored = outcome.stored;
