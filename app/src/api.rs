@@ -13,9 +13,6 @@ use web_sys::{Headers, Request, RequestInit, Response};
 
 use crate::error::{AppError, js_text};
 
-/// The error code of a 401 for a disabled account (docs/sync-protocol.md): the device seals.
-pub const ACCOUNT_DISABLED: &str = "account_disabled";
-
 /// Logs in; the answer is kept on the device so the app works offline afterwards.
 pub async fn login(request: &LoginRequest) -> Result<LoginResponse, AppError> {
     let body = json_text(request)?;

@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::store::DeviceStore;
+use pingan_shared::session::VillageName;
 use pingan_shared::sync::protocol::{self, SyncRequest, SyncResponse};
 use pingan_shared::sync::replica::{Failure, Replica, Stored, SyncOutcome, Transport};
 
@@ -15,20 +16,46 @@ const MAX_ROUNDS: usize = 500;
 pub async fn sync_now(
     replica: &mut Replica<DeviceStore>,
     on_progress: impl FnMut(Stored),
-) -> SyncOutcome<AppError> {
+) -> (SyncOutcome<AppError>, Option<Vec<VillageName>>) {
     let token = match replica.storage().session().await {
         // Emptied at logout: the worker unlocked offline and must log in again to upload.
         Ok(Some(session)) if !session.token.is_empty() => Some(session.token),
         Ok(_) => None,
-        Err(error) => return replica_failed(replica, Failure::Device, error).await,
+        Err(error) => return (replica_failed(replica, Failure::Device, error).await, None),
     };
     let Some(token) = token else {
         let error = AppError::Login("请先登录".into());
-        return replica_failed(replica, Failure::Unauthorized, error).await;
+        return (
+            replica_failed(replica, Failure::Unauthorized, error).await,
+            None,
+        );
     };
-    replica
-        .sync(&mut Http { token }, MAX_ROUNDS, on_progress)
-        .await
+    let mut http = Http {
+        token,
+        villages: None,
+    };
+    let outcome = replica.sync(&mut http, MAX_ROUNDS, on_progress).await;
+    let moved = match http.villages {
+        Some(villages) => keep_villages(replica.storage(), villages).await,
+        None => None,
+    };
+    (outcome, moved)
+}
+
+/// Keeps the villages the server named in the login's profile, so forms offer the account's
+/// villages as they are now; `Some` when they changed (an admin moved the worker).
+async fn keep_villages(
+    store: &DeviceStore,
+    villages: Vec<VillageName>,
+) -> Option<Vec<VillageName>> {
+    let mut session = store.session().await.ok()??;
+    if session.user.villages == villages {
+        return None;
+    }
+    session.user.villages = villages.clone();
+    // Failing to keep them only leaves the old list in the forms until the next sync.
+    let _ = store.save_session(&session).await;
+    Some(villages)
 }
 
 async fn replica_failed(
@@ -46,6 +73,8 @@ async fn replica_failed(
 
 struct Http {
     token: String,
+    /// The account's villages as the last answer named them.
+    villages: Option<Vec<VillageName>>,
 }
 
 impl Transport for Http {
@@ -60,7 +89,7 @@ impl Transport for Http {
         let answer =
             crate::api::post_cbor(SYNC_URL, &protocol::encode(&request), &self.token).await?;
         crate::crash::forget_sent(&request.crash_reports);
-        protocol::decode("sync response", &answer).map_err(|e| {
+        let response: SyncResponse = protocol::decode("sync response", &answer).map_err(|e| {
             (
                 Failure::Server(200),
                 AppError::Server {
@@ -68,6 +97,10 @@ impl Transport for Http {
                     message: e.to_string(),
                 },
             )
-        })
+        })?;
+        if !response.villages.is_empty() {
+            self.villages = Some(response.villages.clone());
+        }
+        Ok(response)
     }
 }

@@ -163,6 +163,17 @@ enum UserCommand {
         #[command(flatten)]
         db: Database,
     },
+    /// Give a worker other villages: `user villages zhangsan v02,v03`. Its devices sync the
+    /// new villages at their next sync, without logging in again, and drop the records of
+    /// the old ones they hold synced; unsent work there is refused and kept on the device.
+    Villages {
+        username: String,
+        /// The worker's villages from now on, separated by commas.
+        #[arg(value_delimiter = ',', required = true)]
+        villages: Vec<String>,
+        #[command(flatten)]
+        db: Database,
+    },
     /// Disable an account and end all its logins at once.
     Disable {
         username: String,
@@ -422,6 +433,32 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
                     if user.disabled { "\tdisabled" } else { "" }
                 );
             }
+        }
+        UserCommand::Villages {
+            username,
+            villages,
+            db,
+        } => {
+            let villages: Vec<String> = villages
+                .iter()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .collect();
+            anyhow::ensure!(!villages.is_empty(), "a worker needs at least one village");
+            let store = open(&db).await?;
+            let Some((user, _)) = store.user(&username).await? else {
+                anyhow::bail!("user {username:?} does not exist");
+            };
+            anyhow::ensure!(
+                user.role == Role::Worker,
+                "{username} is a {}: township staff see every village and have none assigned",
+                user.role.as_str()
+            );
+            store.set_villages(&username, &villages).await?;
+            println!(
+                "user {username} now works in {}; its devices move at their next sync",
+                villages.join(",")
+            );
         }
         UserCommand::Disable { username, db } => {
             open(&db).await?.set_disabled(&username, true).await?;

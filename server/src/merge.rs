@@ -68,12 +68,16 @@ impl Refusal {
 
     /// The same words whether the record is new or already stored in another village, and
     /// without naming that village: a refusal must not tell a worker what exists elsewhere.
+    /// The likeliest reason a worker meets it is an admin moving them to other villages
+    /// while they had unsent work: say so, and that the record is safe on the phone.
     pub fn out_of_scope() -> Self {
         Self::with_field(
             RefusalCode::OutOfScope,
             "village",
-            "该村不在您负责的范围内，不能登记或修改",
-            "this record is not in one of your villages".to_owned(),
+            "该村不在您目前负责的范围内（分工可能已调整），记录未上传，仍保存在本机；请联系镇综治办",
+            "this record's village is not one of your villages now (they may have been \
+             reassigned); it was not stored and stays on your device; ask the township office"
+                .to_owned(),
         )
     }
 

@@ -10,7 +10,9 @@ use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
 use pingan_shared::session::LoginResponse;
-use pingan_shared::sync::protocol::{DocumentChanges, Position, SyncRequest};
+use pingan_shared::sync::protocol::{
+    self, ACCOUNT_DISABLED, DocumentChanges, Position, RefusalCode, SyncRequest,
+};
 use serde_bytes::ByteBuf;
 use support::{Backend, Login, PASSWORD, Township, on_both_backends};
 
@@ -23,6 +25,9 @@ on_both_backends!(
     login_gives_a_token_and_the_profile_and_logout_ends_it,
     a_wrong_password_and_an_unknown_user_look_the_same,
     a_disabled_account_cannot_log_in,
+    a_disabled_accounts_login_is_answered_account_disabled,
+    every_sync_answer_names_the_accounts_villages,
+    a_worker_moved_to_other_villages_syncs_them_at_once_without_logging_in,
 );
 
 const VILLAGES: [&str; 2] = ["xingfu", "heping"];
@@ -400,4 +405,112 @@ async fn a_disabled_account_cannot_log_in(backend: Backend) {
     let wrong = login_over_http(&township, "worker-xingfu", "not the password").await;
     assert_eq!(disabled.0, StatusCode::UNAUTHORIZED);
     assert_eq!(disabled, wrong);
+}
+
+/// The device seals itself on `account_disabled`; an ended or expired login only asks the
+/// worker to log in again.
+async fn a_disabled_accounts_login_is_answered_account_disabled(backend: Backend) {
+    let township = Township::on(backend).await;
+    let phone = township.login("worker-xingfu", "phone").await;
+    township
+        .store
+        .set_disabled("worker-xingfu", true)
+        .await
+        .unwrap();
+
+    let sync = request(&phone, Position::Start, vec![]);
+    let (status, body) = township
+        .send(support::sync_request(&phone, protocol::encode(&sync)))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"error": ACCOUNT_DISABLED, "message": "this account is disabled"})
+    );
+    let (status, body) = township.get_json(&phone, "/api/returned").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], ACCOUNT_DISABLED);
+
+    // Enabled again, the account's old logins stay ended: log in again.
+    township
+        .store
+        .set_disabled("worker-xingfu", false)
+        .await
+        .unwrap();
+    let (status, body) = township.get_json(&phone, "/api/returned").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "unauthorized");
+}
+
+fn village_ids(response: &protocol::SyncResponse) -> Vec<(&str, &str)> {
+    response
+        .villages
+        .iter()
+        .map(|v| (v.id.as_str(), v.name.as_str()))
+        .collect()
+}
+
+async fn every_sync_answer_names_the_accounts_villages(backend: Backend) {
+    let township = township_with_a_household_per_village(backend).await;
+    for (username, expected) in [
+        ("worker-xingfu", vec![("xingfu", "幸福村")]),
+        ("reviewer", vec![("heping", "和平村"), ("xingfu", "幸福村")]),
+    ] {
+        let login = township.login(username, "phone").await;
+        let first = township
+            .sync(&login, &request(&login, Position::Start, vec![]))
+            .await;
+        assert_eq!(village_ids(&first), expected, "{username}");
+        let steady = township
+            .sync(&login, &request(&login, first.position.clone(), vec![]))
+            .await;
+        assert_eq!(village_ids(&steady), expected, "{username}");
+    }
+}
+
+async fn a_worker_moved_to_other_villages_syncs_them_at_once_without_logging_in(backend: Backend) {
+    let township = township_with_a_household_per_village(backend).await;
+    let phone = township.login("worker-xingfu", "phone").await;
+    let before = township
+        .sync(&phone, &request(&phone, Position::Start, vec![]))
+        .await;
+    assert_eq!(village_ids(&before), vec![("xingfu", "幸福村")]);
+
+    township
+        .store
+        .set_villages("worker-xingfu", &["heping".to_owned()])
+        .await
+        .unwrap();
+
+    // Registered in xingfu before the phone learnt of the move.
+    let unsent = DocumentId::from_random_bytes([0x77; 16]);
+    let upload = vec![upload(&unsent, &mut household_in("xingfu", 0x78))];
+    let after = township
+        .sync(&phone, &request(&phone, Position::Start, upload))
+        .await;
+    assert_eq!(village_ids(&after), vec![("heping", "和平村")]);
+    let downloaded: Vec<String> = after
+        .documents
+        .iter()
+        .map(|saved| document::village(&document::load(&saved.data).unwrap()).unwrap())
+        .collect();
+    assert_eq!(downloaded, vec!["heping"]);
+    assert_eq!(after.rejected.len(), 1);
+    let refusal = &after.rejected[0];
+    assert_eq!(refusal.document_id, unsent.as_str());
+    assert_eq!(refusal.code, RefusalCode::OutOfScope);
+    assert!(
+        refusal.errors[0].message_zh.contains("仍保存在本机"),
+        "{refusal:?}"
+    );
+
+    // An unknown village is refused and changes nothing.
+    let unknown = township
+        .store
+        .set_villages("worker-xingfu", &["nowhere".to_owned()])
+        .await;
+    assert!(unknown.is_err());
+    let (user, _) = township.store.user("worker-xingfu").await.unwrap().unwrap();
+    assert_eq!(user.villages, vec!["heping"]);
 }

@@ -168,3 +168,53 @@ async fn restore_refuses_a_file_that_is_not_a_backup_and_postgres_urls() {
     assert!(!output.status.success());
     assert!(text(&output).contains("pg_dump"), "{}", text(&output));
 }
+
+/// `pingan-server user villages` reassigns a worker; the logged-in phone's next sync answers
+/// with the new villages, no new login needed.
+#[tokio::test]
+async fn user_villages_moves_a_worker_whose_next_sync_names_the_new_villages() {
+    use pingan_shared::sync::protocol::{Position, SyncRequest};
+    let township = Township::on(Backend::Sqlite).await;
+    let url = township.database_url().to_owned();
+    let phone = township.login("worker-xingfu", "phone").await;
+    let sync = SyncRequest {
+        device_id: phone.device_id.clone(),
+        position: Position::Start,
+        documents: Vec::new(),
+        crash_reports: Vec::new(),
+    };
+    let ids = |response: pingan_shared::sync::protocol::SyncResponse| -> Vec<String> {
+        response.villages.into_iter().map(|v| v.id).collect()
+    };
+    assert_eq!(ids(township.sync(&phone, &sync).await), vec!["xingfu"]);
+
+    let moved = pingan_server(&[
+        "user",
+        "villages",
+        "worker-xingfu",
+        "heping,xingfu",
+        "--database",
+        &url,
+    ]);
+    assert!(moved.status.success(), "{}", text(&moved));
+    assert_eq!(
+        ids(township.sync(&phone, &sync).await),
+        vec!["heping", "xingfu"]
+    );
+    let listed = pingan_server(&["user", "list", "--database", &url]);
+    assert!(text(&listed).contains("worker-xingfu\tworker\tworker-xingfu\theping,xingfu"));
+
+    for (args, why) in [
+        (["worker-xingfu", "nowhere"], "does not exist"),
+        (["reviewer", "heping"], "township staff"),
+        (["nobody", "heping"], "does not exist"),
+    ] {
+        let refused = pingan_server(&["user", "villages", args[0], args[1], "--database", &url]);
+        assert!(!refused.status.success(), "{args:?}");
+        assert!(text(&refused).contains(why), "{args:?}: {}", text(&refused));
+    }
+    assert_eq!(
+        ids(township.sync(&phone, &sync).await),
+        vec!["heping", "xingfu"]
+    );
+}

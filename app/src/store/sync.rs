@@ -26,6 +26,7 @@ use super::{
 use crate::error::AppError;
 
 const POSITION_KEY: &str = "position";
+const VILLAGES_KEY: &str = "villages";
 
 impl DeviceStorage for DeviceStore {
     type Page<'a> = IdbPage<'a>;
@@ -62,6 +63,19 @@ impl DeviceStorage for DeviceStore {
                 rows.push(stored(self.document_row(&tx, id).await?)?);
             }
             Ok::<_, AppError>(rows)
+        };
+        read.await.map_err(storage_error)
+    }
+
+    async fn villages(&self) -> Result<Vec<String>, StorageError> {
+        let read = async {
+            let tx = self.db.transaction(STATE).build()?;
+            let villages: Option<Vec<String>> = tx
+                .object_store(STATE)?
+                .get(VILLAGES_KEY.to_owned())
+                .serde()?
+                .await?;
+            Ok::<_, AppError>(villages.unwrap_or_default())
         };
         read.await.map_err(storage_error)
     }
@@ -164,6 +178,48 @@ impl PageWrite for IdbPage<'_> {
                 .serde()?
                 .await?;
             Ok::<_, AppError>(())
+        };
+        write.await.map_err(storage_error)
+    }
+
+    /// Read through the summaries (each knows its village and its sync flags), so no
+    /// document is loaded; a record without a summary (one this version cannot read) stays.
+    async fn move_to_villages(&mut self, villages: &[String]) -> Result<usize, StorageError> {
+        let write = async {
+            let mut forgotten = 0;
+            for record_type in RecordType::ALL {
+                let store = self.tx.object_store(index::store_for(record_type))?;
+                let raw: Vec<JsValue> = store
+                    .get_all()
+                    .primitive()?
+                    .await?
+                    .collect::<Result<_, _>>()?;
+                for raw in &raw {
+                    let summary = self.store.open_summary(record_type, raw)?;
+                    let flags = summary.flags();
+                    if !flags.synced
+                        || flags.needs_correction.is_some()
+                        || villages.iter().any(|v| v == summary.village())
+                    {
+                        continue;
+                    }
+                    let id = summary.id().to_owned();
+                    store.delete(id.clone()).primitive()?.await?;
+                    self.tx
+                        .object_store(DOCUMENTS)?
+                        .delete(id)
+                        .primitive()?
+                        .await?;
+                    forgotten += 1;
+                }
+            }
+            self.tx
+                .object_store(STATE)?
+                .put(villages.to_vec())
+                .with_key(VILLAGES_KEY.to_owned())
+                .serde()?
+                .await?;
+            Ok::<_, AppError>(forgotten)
         };
         write.await.map_err(storage_error)
     }

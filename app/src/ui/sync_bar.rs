@@ -52,7 +52,7 @@ fn run_sync(syncer: Syncer) {
             .flatten()
             .unwrap_or_else(|| Replica::new(syncer.store.clone()));
         let status = syncer.status;
-        let outcome = sync_now(&mut replica, |so_far| {
+        let (outcome, moved) = sync_now(&mut replica, |so_far| {
             status.set(Some(format!(
                 "正在同步… 已上传 {} 条，已下载 {} 条",
                 so_far.uploaded, so_far.downloaded
@@ -60,11 +60,15 @@ fn run_sync(syncer: Syncer) {
         })
         .await;
         syncer.replica.set_value(Some(replica));
+        if let Some(villages) = moved {
+            // An admin moved the worker: the forms offer the new villages from now on.
+            syncer.ctx.profile.update_value(|p| p.villages = villages);
+        }
         if let Some(SyncError::Transport(AppError::Server {
             status: 401,
             message,
         })) = &outcome.error
-            && message.contains(crate::api::ACCOUNT_DISABLED)
+            && message.contains(pingan_shared::sync::protocol::ACCOUNT_DISABLED)
         {
             // The account was disabled at the township: the records are sealed until an
             // online login works again.
@@ -116,7 +120,7 @@ fn run_sync(syncer: Syncer) {
         // Lists and counts reload only when the sync changed what the device holds: the
         // minute's poll usually brings nothing, and reloading every list (all of a township's
         // records, on the office's statistics screen) for nothing is work on the main thread.
-        if stored.uploaded + stored.downloaded + stored.refused > 0 {
+        if stored.uploaded + stored.downloaded + stored.refused + stored.forgotten > 0 {
             syncer.ctx.saved();
         }
         syncer.syncing.set(false);

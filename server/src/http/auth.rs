@@ -11,7 +11,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::routing::post;
 use axum::{Json, Router};
-use pingan_shared::session::{LoginRequest, LoginResponse, Profile, VillageName};
+use pingan_shared::session::{LoginRequest, LoginResponse, Profile};
 
 use super::{ApiError, AppState, JsonBody, throttle};
 use crate::accounts::{self, SESSION_MS, User, password};
@@ -114,23 +114,11 @@ async fn logout(State(state): State<AppState>, auth: Token) -> Result<StatusCode
 }
 
 async fn profile(state: &AppState, user: &User) -> Result<Profile, StoreError> {
-    let villages = state.store.villages().await?;
-    let visible = villages
-        .into_iter()
-        .filter(|v| match user.role {
-            accounts::Role::Worker => user.villages.contains(&v.id),
-            _ => true,
-        })
-        .map(|v| VillageName {
-            id: v.id,
-            name: v.name,
-        })
-        .collect();
     Ok(Profile {
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         role: user.role.as_str().to_owned(),
-        villages: visible,
+        villages: crate::sync::village_names(&state.store, &user.scope()).await?,
     })
 }
 
@@ -186,6 +174,11 @@ impl FromRequestParts<AppState> for Token {
             .session(&token_hash)
             .await?
             .ok_or_else(|| ApiError::Unauthorized("unknown token; log in again".into()))?;
+        // Before `revoked`: disabling revokes every login too, and the device must learn
+        // that logging in again cannot help.
+        if session.user.disabled {
+            return Err(ApiError::AccountDisabled);
+        }
         if session.revoked {
             return Err(ApiError::Unauthorized(
                 "this login was ended; log in again".into(),
@@ -195,9 +188,6 @@ impl FromRequestParts<AppState> for Token {
             return Err(ApiError::Unauthorized(
                 "this login has expired; log in again".into(),
             ));
-        }
-        if session.user.disabled {
-            return Err(ApiError::Unauthorized("this account is disabled".into()));
         }
         let token = Token {
             user: session.user,

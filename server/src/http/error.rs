@@ -21,6 +21,11 @@ pub enum ApiError {
     BadRequest { code: &'static str, message: String },
     #[error("{0}")]
     Unauthorized(String),
+    /// A valid login of an account an admin disabled: told apart from [`Self::Unauthorized`]
+    /// because logging in again cannot help (the device seals itself). Only to a holder of
+    /// the account's token: a login attempt of a disabled account reads as a wrong password.
+    #[error("this account is disabled")]
+    AccountDisabled,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -59,6 +64,10 @@ impl IntoResponse for ApiError {
         let (status, code) = match &self {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, *code),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::AccountDisabled => (
+                StatusCode::UNAUTHORIZED,
+                pingan_shared::sync::protocol::ACCOUNT_DISABLED,
+            ),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::UnsupportedMediaType { .. } => {

@@ -120,6 +120,42 @@ macro_rules! account_queries {
                 Ok(Some((user, row.try_get("password_hash")?)))
             }
 
+            /// Replaces the villages of an account; every village named must exist. Sessions
+            /// stay: the account's scope is read on every request, so its devices sync the new
+            /// villages (and forget the old ones) at their next sync.
+            pub async fn set_villages(&self, username: &str, villages: &[String]) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let known: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if known.is_none() {
+                    return Err($crate::store::StoreError::UnknownUser(username.to_owned()));
+                }
+                sqlx::query("DELETE FROM user_villages WHERE username = $1")
+                    .bind(username)
+                    .execute(&mut *tx)
+                    .await?;
+                for village in villages {
+                    let known: Option<String> = sqlx::query_scalar("SELECT id FROM villages WHERE id = $1")
+                        .bind(village)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if known.is_none() {
+                        return Err($crate::store::StoreError::UnknownVillage(village.clone()));
+                    }
+                    sqlx::query(
+                        "INSERT INTO user_villages (username, village_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(username)
+                    .bind(village)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             /// Disables (or re-enables) an account; disabling also revokes every session at once.
             pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;

@@ -181,6 +181,16 @@ impl Store {
         dispatch!(Store, self, s => s.user(username).await)
     }
 
+    /// Replaces the villages of an account; every village named must exist. Its devices move
+    /// at their next sync, without logging in again.
+    pub async fn set_villages(
+        &self,
+        username: &str,
+        villages: &[String],
+    ) -> Result<(), StoreError> {
+        dispatch!(Store, self, s => s.set_villages(username, villages).await)
+    }
+
     /// Disables (or re-enables) an account; disabling also revokes every session at once.
     pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
         dispatch!(Store, self, s => s.set_disabled(username, disabled).await)

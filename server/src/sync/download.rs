@@ -5,13 +5,30 @@
 use std::collections::BTreeMap;
 
 use pingan_shared::document::DocumentId;
+use pingan_shared::session::VillageName;
 use pingan_shared::sync::protocol::{
     DocumentChanges, Position, SavedDocument, SyncRequest, SyncResponse,
 };
 use serde_bytes::ByteBuf;
 
 use super::{DOCUMENTS_PER_PAGE, FEED_ENTRIES_PER_PAGE, Principal, SyncError};
-use crate::store::{Store, StoreError};
+use crate::store::{Scope, Store, StoreError};
+
+/// The villages `scope` covers, with their names, as the store holds them now: a worker's
+/// assigned villages, every village for township staff. Every sync answer carries them
+/// (`SyncResponse::villages`), so a device learns at its next sync that an admin moved the
+/// worker; the login answer's profile lists the same.
+pub async fn village_names(store: &Store, scope: &Scope) -> Result<Vec<VillageName>, StoreError> {
+    let villages = store.villages().await?;
+    Ok(villages
+        .into_iter()
+        .filter(|v| scope.includes(&v.id))
+        .map(|v| VillageName {
+            id: v.id,
+            name: v.name,
+        })
+        .collect())
+}
 
 /// Refuses a position this server never issued: a feed position past its newest entry, or a
 /// snapshot position whose `after_id` is not a document id or whose `feed_at` is past the

@@ -8,6 +8,8 @@ use pingan_shared::sync::protocol::{SyncRequest, SyncResponse};
 
 use crate::store::{Scope, Store, StoreError};
 
+pub use download::village_names;
+
 /// Saved documents per response while a device catches up: about 1 MB for households, small
 /// enough that a dropped 2G link loses one page, not the whole download.
 pub const DOCUMENTS_PER_PAGE: usize = 500;
@@ -15,7 +17,8 @@ pub const DOCUMENTS_PER_PAGE: usize = 500;
 /// work of a whole village fits in one.
 pub const FEED_ENTRIES_PER_PAGE: usize = 2_000;
 
-/// Who is syncing, as established by authentication.
+/// Who is syncing, as established by authentication: read from the account on every
+/// request, so a change of a worker's villages holds from their next sync on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub user: String,
@@ -47,5 +50,6 @@ pub async fn sync(
     let mut response = download::download(store, principal, &request).await?;
     response.accepted = uploaded.accepted;
     response.rejected = uploaded.rejected;
+    response.villages = village_names(store, &principal.scope).await?;
     Ok(response)
 }

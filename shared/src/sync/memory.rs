@@ -5,12 +5,13 @@
 //! committed stays, the page being written and everything only in memory is gone.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use automerge::{ActorId, AutoCommit};
 
 use super::protocol::Position;
 use super::storage::{DeviceStorage, PageWrite, StorageError, StoredDocument, SyncState};
+use crate::document;
 
 /// A fault the storage will have when a page is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub enum Fault {
 struct Stored {
     documents: BTreeMap<String, (AutoCommit, SyncState)>,
     position: Position,
+    /// The account's villages, as the last page that was told them stored them.
+    villages: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -98,6 +101,10 @@ impl MemoryStorage {
         self.committed.borrow().position.clone()
     }
 
+    pub fn stored_villages(&self) -> Vec<String> {
+        self.committed.borrow().villages.clone()
+    }
+
     /// Documents holding changes the server has not acknowledged (refused ones included).
     pub fn unacknowledged_count(&self) -> usize {
         let mut committed = self.committed.borrow_mut();
@@ -127,6 +134,10 @@ impl DeviceStorage for MemoryStorage {
         Ok(self.stored_position())
     }
 
+    async fn villages(&self) -> Result<Vec<String>, StorageError> {
+        Ok(self.stored_villages())
+    }
+
     async fn unacknowledged(&self) -> Result<Vec<StoredDocument>, StorageError> {
         let mut committed = self.committed.borrow_mut();
         Ok(committed
@@ -149,7 +160,9 @@ impl DeviceStorage for MemoryStorage {
             storage: self,
             fault,
             documents: BTreeMap::new(),
+            deleted: BTreeSet::new(),
             position: None,
+            villages: None,
         })
     }
 }
@@ -159,11 +172,17 @@ pub struct MemoryPage<'a> {
     storage: &'a MemoryStorage,
     fault: Option<Fault>,
     documents: BTreeMap<String, (AutoCommit, SyncState)>,
+    /// Documents this page deletes (none of them is in `documents`).
+    deleted: BTreeSet<String>,
     position: Option<Position>,
+    villages: Option<Vec<String>>,
 }
 
 impl MemoryPage<'_> {
     fn read(&self, id: &str) -> Option<(AutoCommit, SyncState)> {
+        if self.deleted.contains(id) {
+            return None;
+        }
         self.documents.get(id).cloned().or_else(|| {
             let committed = self.storage.committed.borrow();
             committed.documents.get(id).cloned()
@@ -205,6 +224,7 @@ impl PageWrite for MemoryPage<'_> {
                 "writing document {id} exceeds the quota"
             )));
         }
+        self.deleted.remove(id);
         self.documents.insert(id.to_owned(), (doc.clone(), state));
         Ok(())
     }
@@ -212,6 +232,33 @@ impl PageWrite for MemoryPage<'_> {
     async fn put_position(&mut self, position: &Position) -> Result<(), StorageError> {
         self.position = Some(position.clone());
         Ok(())
+    }
+
+    async fn move_to_villages(&mut self, villages: &[String]) -> Result<usize, StorageError> {
+        let ids: BTreeSet<String> = {
+            let committed = self.storage.committed.borrow();
+            committed
+                .documents
+                .keys()
+                .chain(self.documents.keys())
+                .cloned()
+                .collect()
+        };
+        let mut forgotten = 0;
+        for id in ids {
+            let Some((mut doc, state)) = self.read(&id) else {
+                continue;
+            };
+            let outside = document::village(&doc).is_some_and(|v| !villages.contains(&v));
+            let sent = state.refused.is_none() && state.is_acknowledged(&doc.get_heads());
+            if outside && sent {
+                self.documents.remove(&id);
+                self.deleted.insert(id);
+                forgotten += 1;
+            }
+        }
+        self.villages = Some(villages.to_vec());
+        Ok(forgotten)
     }
 
     async fn commit(self) -> Result<(), StorageError> {
@@ -225,9 +272,15 @@ impl PageWrite for MemoryPage<'_> {
             Some(Fault::QuotaExceeded) | None => {}
         }
         let mut committed = self.storage.committed.borrow_mut();
+        for id in &self.deleted {
+            committed.documents.remove(id);
+        }
         committed.documents.extend(self.documents);
         if let Some(position) = self.position {
             committed.position = position;
+        }
+        if let Some(villages) = self.villages {
+            committed.villages = villages;
         }
         *self.storage.pages_committed.borrow_mut() += 1;
         Ok(())

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 
 use crate::review::ReturnedRecord;
+use crate::session::VillageName;
 use crate::validation::FieldError;
 
 pub const CONTENT_TYPE: &str = "application/cbor";
@@ -138,6 +139,13 @@ pub struct SyncResponse {
     /// this request's uploads. Absent from servers before it was added: read as none.
     #[serde(default)]
     pub returned: Vec<ReturnedRecord>,
+    /// The account's villages as this answer was made (id and Chinese name; every village
+    /// of the township for reviewers and admins): an admin may have moved the worker since
+    /// their last sync. The device forgets acknowledged records outside them
+    /// ([`super::replica`]). Absent from servers before it was added: read as empty, and an
+    /// empty list changes nothing on the device.
+    #[serde(default)]
+    pub villages: Vec<VillageName>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -262,6 +270,11 @@ impl<'de> Deserialize<'de> for RefusalCode {
 /// sets its position to [`Position::Start`], keeps its documents and unsynced changes, and
 /// syncs again.
 pub const UNKNOWN_POSITION: &str = "unknown_position";
+
+/// The `error` of the HTTP 401 answer to a call made with the login of an account an admin
+/// disabled (`pingan-server user disable`). Unlike an expired or ended login, logging in
+/// again cannot help: the device seals itself.
+pub const ACCOUNT_DISABLED: &str = "account_disabled";
 
 #[derive(Debug, thiserror::Error)]
 #[error("body is not a valid CBOR {message_kind}: {reason}")]
@@ -416,6 +429,37 @@ mod tests {
             decode::<SyncRequest>("sync request", &written).unwrap(),
             request
         );
+    }
+
+    /// An answer without `villages`, as servers before it write: read as empty, which the
+    /// device takes as "nothing to change".
+    #[test]
+    fn an_answer_without_villages_reads_as_none() {
+        use ciborium::Value;
+        let answer = SyncResponse {
+            villages: vec![VillageName {
+                id: "v01".into(),
+                name: "新民村".into(),
+            }],
+            ..SyncResponse::default()
+        };
+        let written = encode(&answer);
+        assert_eq!(
+            decode::<SyncResponse>("sync response", &written).unwrap(),
+            answer
+        );
+
+        let Value::Map(entries) = decode::<Value>("sync response", &written).unwrap() else {
+            panic!("an answer is a map");
+        };
+        let older = Value::Map(
+            entries
+                .into_iter()
+                .filter(|(key, _)| key.as_text() != Some("villages"))
+                .collect(),
+        );
+        let read: SyncResponse = decode("sync response", &encode(&older)).unwrap();
+        assert!(read.villages.is_empty());
     }
 
     #[test]

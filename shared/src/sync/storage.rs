@@ -83,6 +83,10 @@ pub trait DeviceStorage {
     /// Where the download stands after the last committed page; `Start` when never synced.
     async fn position(&self) -> Result<Position, StorageError>;
 
+    /// The village ids the last committed page was told are the account's
+    /// ([`PageWrite::move_to_villages`]); empty when never told.
+    async fn villages(&self) -> Result<Vec<String>, StorageError>;
+
     /// Every document whose heads differ from its acknowledged heads, refused ones included
     /// (the replica decides what to resend).
     async fn unacknowledged(&self) -> Result<Vec<StoredDocument>, StorageError>;
@@ -116,6 +120,13 @@ pub trait PageWrite {
     ) -> Result<(), StorageError>;
 
     async fn put_position(&mut self, position: &Position) -> Result<(), StorageError>;
+
+    /// Stores `villages` as the account's villages (committed with the page) and deletes every
+    /// document whose village (`crate::document::village`) is not among them, is
+    /// acknowledged at its current heads and is not refused. Unacknowledged and refused
+    /// documents stay: they are the worker's unsent work. A document whose village cannot be
+    /// read stays too. Returns how many documents were deleted.
+    async fn move_to_villages(&mut self, villages: &[String]) -> Result<usize, StorageError>;
 
     /// Returns only once the page is durably stored; an error means none of it is.
     async fn commit(self) -> Result<(), StorageError>;

@@ -22,14 +22,29 @@
 //! - a download that lacks a change it depends on is an error, never a change parked out of
 //!   sight: the page is dropped and the device starts its download over from `start`, whose
 //!   saved documents carry their whole history;
-//! - a position the server says it never issued sends the device back to `start` as well.
+//! - a position the server says it never issued sends the device back to `start` as well;
+//! - every answer names the account's villages ([`SyncResponse::villages`]); when they are not
+//!   the ones the device was last told (compared as sets), the account was moved: the page
+//!   forgets every record outside them that the server holds as the device has it —
+//!   acknowledged at its current heads and not refused — and keeps the worker's unsent and
+//!   refused work there (its upload is refused `out_of_scope` and it stays on the device).
+//!   When the account gained a village, the device's position is past that village's
+//!   history, so the page stores `start` instead of the answer's position, sets aside the
+//!   answer's downloads (feed changes of a village new to the device lack their past; the
+//!   download from `start` brings every record whole) and the run goes on at once: the new
+//!   villages arrive in the same sync, and what the device already holds merges as a no-op.
+//!   An account that only lost villages keeps its position. The first answer that names
+//!   villages (a new device, or one that synced with an older server) only stores them; an
+//!   answer naming none (an older server) changes nothing.
 
 mod merge;
 
 use automerge::{ActorId, ChangeHash};
 use serde_bytes::ByteBuf;
 
-use super::protocol::{DocumentChanges, Position, Rejected, SyncRequest, SyncResponse};
+use super::protocol::{
+    DocumentChanges, Position, Rejected, SavedDocument, SyncRequest, SyncResponse,
+};
 use super::storage::{DeviceStorage, PageWrite, Refusal, StorageError, SyncState};
 use crate::document::{self, DocumentError};
 use crate::review::ReturnedRecord;
@@ -76,6 +91,8 @@ pub struct Stored {
     pub uploaded: usize,
     pub downloaded: usize,
     pub refused: usize,
+    /// Synced records dropped because the account no longer has their village.
+    pub forgotten: usize,
 }
 
 impl std::ops::AddAssign for Stored {
@@ -83,6 +100,7 @@ impl std::ops::AddAssign for Stored {
         self.uploaded += other.uploaded;
         self.downloaded += other.downloaded;
         self.refused += other.refused;
+        self.forgotten += other.forgotten;
     }
 }
 
@@ -200,9 +218,9 @@ impl<S: DeviceStorage> Replica<S> {
     pub async fn receive(&mut self, response: SyncResponse) -> Result<Page, RoundError> {
         let in_flight = std::mem::take(&mut self.in_flight);
         match self.store_page(&in_flight, &response).await {
-            Ok(stored) => {
+            Ok((stored, restarted)) => {
                 self.consecutive_failures = 0;
-                let next = if response.more {
+                let next = if response.more || restarted {
                     Next::Continue
                 } else {
                     Next::Done
@@ -295,12 +313,24 @@ impl<S: DeviceStorage> Replica<S> {
         page.commit().await
     }
 
+    /// Stores one answer; `true` when the account gained villages and the page set the
+    /// position back to `start` to download them.
     async fn store_page(
         &self,
         in_flight: &InFlight,
         response: &SyncResponse,
-    ) -> Result<Stored, RoundError> {
+    ) -> Result<(Stored, bool), RoundError> {
         let actor = self.storage.actor();
+        let villages: Vec<String> = response.villages.iter().map(|v| v.id.clone()).collect();
+        // Read before the page begins: IndexedDB commits a transaction left waiting on another.
+        let moved_from = if villages.is_empty() {
+            None
+        } else {
+            Some(self.storage.villages().await?).filter(|told| !same_villages(told, &villages))
+        };
+        let restart = moved_from
+            .as_ref()
+            .is_some_and(|told| !told.is_empty() && villages.iter().any(|v| !told.contains(v)));
         let mut page = self.storage.begin_page()?;
         let mut stored = Stored::default();
         for accepted in &response.accepted {
@@ -332,20 +362,35 @@ impl<S: DeviceStorage> Replica<S> {
                 stored.refused += 1;
             }
         }
-        for saved in &response.documents {
+        // Restarting, the download from `start` brings all of it whole.
+        let (documents, changes): (&[SavedDocument], &[DocumentChanges]) = if restart {
+            (&[], &[])
+        } else {
+            (&response.documents, &response.changes)
+        };
+        for saved in documents {
             let incoming = Incoming::Saved(&saved.data);
             merge_into(&mut page, &saved.document_id, incoming, &actor).await?;
             stored.downloaded += 1;
         }
-        for changes in &response.changes {
-            let encoded: Vec<Vec<u8>> = changes.changes.iter().map(|c| c.to_vec()).collect();
+        for document in changes {
+            let encoded: Vec<Vec<u8>> = document.changes.iter().map(|c| c.to_vec()).collect();
             let incoming = Incoming::Changes(&encoded);
-            merge_into(&mut page, &changes.document_id, incoming, &actor).await?;
+            merge_into(&mut page, &document.document_id, incoming, &actor).await?;
             stored.downloaded += 1;
         }
-        page.put_position(&response.position).await?;
+        // Last, so the page's own acknowledgements and refusals count.
+        if moved_from.is_some() {
+            stored.forgotten = page.move_to_villages(&villages).await?;
+        }
+        let position = if restart {
+            &Position::Start
+        } else {
+            &response.position
+        };
+        page.put_position(position).await?;
         page.commit().await?;
-        Ok(stored)
+        Ok((stored, restart))
     }
 }
 
@@ -410,6 +455,11 @@ async fn merge_into<P: PageWrite>(
     };
     page.put_document(id, &mut doc, state, as_received).await?;
     Ok(())
+}
+
+/// Village ids compared as sets: the server lists them in its own order.
+fn same_villages(a: &[String], b: &[String]) -> bool {
+    a.iter().all(|v| b.contains(v)) && b.iter().all(|v| a.contains(v))
 }
 
 /// What the worker reads on a refused record: each field's reason, or the server's message.

@@ -11,8 +11,9 @@ use serde_bytes::ByteBuf;
 use super::*;
 use crate::records::Authorship;
 use crate::records::household::Household;
+use crate::session::VillageName;
 use crate::sync::memory::{Fault, MemoryStorage};
-use crate::sync::protocol::{Accepted, SavedDocument};
+use crate::sync::protocol::{Accepted, RefusalCode, SavedDocument};
 
 /// Memory storage never waits, so its futures finish on the first poll.
 fn ready<F: Future>(future: F) -> F::Output {
@@ -29,8 +30,12 @@ fn actor(n: u8) -> ActorId {
 }
 
 fn household(head: &str) -> Household {
+    household_in("xingfu", head)
+}
+
+fn household_in(village: &str, head: &str) -> Household {
     let by = Authorship {
-        village: "xingfu".into(),
+        village: village.into(),
         created_by: "worker1".into(),
         created_at_ms: 0,
     };
@@ -387,4 +392,201 @@ fn a_sync_cut_off_midway_keeps_the_pages_it_stored_and_says_when_to_retry() {
     assert_eq!(outcome.stored.downloaded, 2);
     assert_eq!(outcome.returned, None);
     assert_eq!(replica.storage().document_ids().len(), 2);
+}
+
+fn villages(ids: &[&str]) -> Vec<VillageName> {
+    ids.iter()
+        .map(|id| VillageName {
+            id: (*id).into(),
+            name: format!("{id}村"),
+        })
+        .collect()
+}
+
+/// A saved document from the server: another device's household in `village`.
+fn saved_in(n: u8, village: &str) -> SavedDocument {
+    let mut doc = document::create(actor(1), &household_in(village, "王建国"));
+    SavedDocument {
+        document_id: id(n),
+        data: ByteBuf::from(doc.save()),
+    }
+}
+
+/// An answer with `documents`, at feed position `seq`, naming `told` as the account's villages.
+fn answer(documents: Vec<SavedDocument>, seq: u64, told: &[&str]) -> SyncResponse {
+    SyncResponse {
+        documents,
+        position: Position::Feed { seq },
+        villages: villages(told),
+        ..SyncResponse::default()
+    }
+}
+
+#[test]
+fn the_first_answer_naming_villages_stores_them_without_starting_over() {
+    let mut replica = phone();
+    let page =
+        ready(replica.receive(answer(vec![saved_in(1, "xingfu")], 40, &["xingfu"]))).unwrap();
+    assert_eq!(page.next, Next::Done);
+    assert_eq!(page.stored.forgotten, 0);
+    assert_eq!(replica.storage().stored_villages(), vec!["xingfu"]);
+    assert_eq!(
+        replica.storage().stored_position(),
+        Position::Feed { seq: 40 }
+    );
+    assert_eq!(replica.storage().document_ids(), vec![id(1)]);
+}
+
+#[test]
+fn a_move_forgets_synced_records_outside_keeps_unsent_and_refused_ones_and_starts_over() {
+    let mut replica = phone();
+    let refused = saved_on_phone(&replica, 3, "");
+    ready(replica.request()).unwrap();
+    let first = SyncResponse {
+        rejected: vec![Rejected {
+            document_id: refused.clone(),
+            code: RefusalCode::InvalidRecord,
+            message: "invalid".into(),
+            errors: Vec::new(),
+        }],
+        ..answer(
+            vec![saved_in(1, "xingfu"), saved_in(2, "xingfu")],
+            40,
+            &["xingfu"],
+        )
+    };
+    ready(replica.receive(first)).unwrap();
+    // Registered offline after that sync: not yet sent.
+    let unsent = saved_on_phone(&replica, 4, "李秀兰");
+
+    // The admin moved the worker to heping; the next answer says so, with the feed's latest
+    // changes there, whose past this device never had.
+    let mut theirs = document::create(actor(1), &household_in("heping", "王建国"));
+    let base = theirs.get_heads();
+    document::update(&mut theirs, &household_in("heping", "李秀兰"));
+    let moved = SyncResponse {
+        changes: vec![DocumentChanges {
+            document_id: id(5),
+            changes: document::changes_since(&mut theirs, &base)
+                .into_iter()
+                .map(ByteBuf::from)
+                .collect(),
+        }],
+        ..answer(Vec::new(), 41, &["heping"])
+    };
+    ready(replica.request()).unwrap();
+    let page = ready(replica.receive(moved)).unwrap();
+
+    assert_eq!(page.stored.forgotten, 2);
+    assert_eq!(
+        page.stored.downloaded, 0,
+        "the download from start brings it whole"
+    );
+    assert_eq!(
+        page.next,
+        Next::Continue,
+        "the new village's past is downloaded at once"
+    );
+    assert_eq!(replica.storage().stored_position(), Position::Start);
+    assert_eq!(replica.storage().stored_villages(), vec!["heping"]);
+    assert_eq!(
+        replica.storage().document_ids(),
+        vec![refused, unsent.clone()]
+    );
+    let request = ready(replica.request()).unwrap();
+    assert_eq!(request.position, Position::Start);
+    // The unsent record still goes up (the server refuses it out_of_scope, and it stays).
+    assert_eq!(request.documents.len(), 1);
+    assert_eq!(request.documents[0].document_id, unsent);
+}
+
+#[test]
+fn a_record_edited_since_its_upload_was_accepted_is_kept_through_a_move() {
+    let mut replica = phone();
+    ready(replica.receive(answer(vec![saved_in(1, "xingfu")], 40, &["xingfu"]))).unwrap();
+    let edited = saved_on_phone(&replica, 2, "王建国");
+    ready(replica.request()).unwrap();
+    // The worker edits it while its upload is in flight; the move arrives with the acceptance.
+    let mut doc = replica.storage().document(&edited).unwrap();
+    document::update(&mut doc, &household("李秀兰"));
+    doc.commit();
+    replica.storage().save(&edited, doc);
+    let moved = SyncResponse {
+        villages: villages(&["heping"]),
+        ..accepting(std::slice::from_ref(&edited), Position::Feed { seq: 41 })
+    };
+
+    let page = ready(replica.receive(moved)).unwrap();
+
+    assert_eq!(page.stored.uploaded, 1);
+    assert_eq!(page.stored.forgotten, 1);
+    assert_eq!(replica.storage().document_ids(), vec![edited]);
+}
+
+#[test]
+fn losing_a_village_forgets_its_records_and_keeps_the_position() {
+    let mut replica = phone();
+    let both = vec![saved_in(1, "xingfu"), saved_in(2, "heping")];
+    ready(replica.receive(answer(both, 40, &["xingfu", "heping"]))).unwrap();
+
+    let page = ready(replica.receive(answer(Vec::new(), 41, &["heping"]))).unwrap();
+
+    assert_eq!(page.stored.forgotten, 1);
+    assert_eq!(page.next, Next::Done);
+    assert_eq!(
+        replica.storage().stored_position(),
+        Position::Feed { seq: 41 }
+    );
+    assert_eq!(replica.storage().document_ids(), vec![id(2)]);
+}
+
+#[test]
+fn the_same_villages_in_another_order_change_nothing() {
+    let mut replica = phone();
+    let both = vec![saved_in(1, "xingfu"), saved_in(2, "heping")];
+    ready(replica.receive(answer(both, 40, &["xingfu", "heping"]))).unwrap();
+
+    let page = ready(replica.receive(answer(Vec::new(), 41, &["heping", "xingfu"]))).unwrap();
+
+    assert_eq!(page.stored.forgotten, 0);
+    assert_eq!(page.next, Next::Done);
+    assert_eq!(
+        replica.storage().stored_position(),
+        Position::Feed { seq: 41 }
+    );
+    assert_eq!(replica.storage().document_ids(), vec![id(1), id(2)]);
+    assert_eq!(
+        replica.storage().stored_villages(),
+        vec!["xingfu", "heping"]
+    );
+}
+
+#[test]
+fn an_answer_naming_no_villages_changes_nothing() {
+    let mut replica = phone();
+    ready(replica.receive(answer(vec![saved_in(1, "xingfu")], 40, &["xingfu"]))).unwrap();
+
+    let page = ready(replica.receive(answer(Vec::new(), 41, &[]))).unwrap();
+
+    assert_eq!(page.stored.forgotten, 0);
+    assert_eq!(page.next, Next::Done);
+    assert_eq!(replica.storage().document_ids(), vec![id(1)]);
+    assert_eq!(replica.storage().stored_villages(), vec!["xingfu"]);
+}
+
+#[test]
+fn a_move_in_a_page_the_storage_fails_to_commit_forgets_nothing() {
+    let mut replica = phone();
+    ready(replica.receive(answer(vec![saved_in(1, "xingfu")], 40, &["xingfu"]))).unwrap();
+    replica.storage().fail_page(1, Fault::Aborted);
+
+    let error = ready(replica.receive(answer(Vec::new(), 41, &["heping"]))).unwrap_err();
+
+    assert!(matches!(error, RoundError::Storage(_)), "{error}");
+    assert_eq!(replica.storage().document_ids(), vec![id(1)]);
+    assert_eq!(replica.storage().stored_villages(), vec!["xingfu"]);
+    assert_eq!(
+        replica.storage().stored_position(),
+        Position::Feed { seq: 40 }
+    );
 }
