@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TestServer, launchChromium, openApp, syncNow } from './support.mjs';
+import { TestServer, launchChromium, openApp, syncNow, unlock } from './support.mjs';
 
 const assets = process.env.PINGAN_TEST_TRAP_ASSETS;
 const symbols = process.env.PINGAN_TEST_TRAP_SYMBOLS;
@@ -65,6 +65,8 @@ test('a trap shows the recovery screen, costs no record, and its report reaches 
     // Reopened with no signal, so nothing syncs before the records are counted.
     await context.setOffline(true);
     await page.locator('#crash-reopen').click();
+    // Reopening asks for the password, as every opening does (decision 31).
+    await unlock(page);
     await page.locator('#household-form').waitFor();
     assert.equal(await cover.count(), 0, 'a reopened app starts clean');
     await listed(page, SYNCED, true);
