@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   TestServer, conflictingAddresses, editHouseholdAddress, launchChromium, openApp, openOffice,
-  syncNow, within,
+  syncNow, unlock, within,
 } from './support.mjs';
 
 const ADDRESS = '新民村4组16号';
@@ -114,6 +114,7 @@ test('the office screens are refused to a worker and the worker app carries none
   await server.explain(async () => {
     assert.equal(await page.locator('#tab-review').count(), 0, 'the field app has no review tab');
     await page.goto(`${server.url}office.html`);
+    await unlock(page);
     await page.locator('#household-form').waitFor();
     assert.equal(await page.locator('#tab-review').count(), 0, 'a worker gets no office tabs in the office bundle');
   }, log);
