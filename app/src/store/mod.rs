@@ -19,8 +19,9 @@
 //!   villages the server last named, the login (sealed), the office's returned records
 //!   (sealed), and which version of the list index is stored.
 //!
-//! `device.rs` is the phone's own database (device id, keyring); `sync.rs` is this database as
-//! the shared replica's storage (`DeviceStorage`).
+//! `rows.rs` is how a row is sealed, packed, read and written; `writer.rs` one save;
+//! `device.rs` the phone's own database (device id, keyring); `sync.rs` this database as the
+//! shared replica's storage (`DeviceStorage`).
 //!
 //! Every write is one `strict`-durability transaction awaited to completion: when a function
 //! here returns `Ok`, the record is on disk, and only then may the UI say "saved". Sealing is
@@ -28,35 +29,39 @@
 
 use std::rc::Rc;
 
-use automerge::{ActorId, AutoCommit, ChangeHash};
+use automerge::ActorId;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
-use js_sys::{Object, Reflect, Uint8Array};
-use pingan_shared::document::{self, DocumentId};
+use js_sys::Uint8Array;
+use pingan_shared::document;
 use pingan_shared::records::{Record, RecordType};
 use pingan_shared::review::ReturnedRecord;
 use pingan_shared::session::LoginResponse;
 use pingan_shared::statistics::china_date;
 use pingan_shared::sync::protocol;
-use pingan_shared::validation::{Date, FieldError};
+use pingan_shared::validation::FieldError;
 use serde_bytes::ByteBuf;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::error::AppError;
-use index::{AnySummary, PersonSummary, Summary, SyncFlags};
-use pack::Packed;
+use index::{PersonSummary, Summary};
+use rows::{DocumentRow, bytes_of, document_row, open_row, open_summary, put_summary};
 use seal::Sealer;
+use writer::new_id;
 
 pub mod device;
 pub mod index;
 pub mod pack;
+mod rows;
 pub mod seal;
 pub mod sync;
+mod writer;
 
 pub use index::HouseholdSummary;
+pub use writer::Writer;
 
 const DATABASE_PREFIX: &str = "pingan-user-";
 const DATABASE_VERSION: u8 = 1;
@@ -66,53 +71,6 @@ const ACTOR_KEY: &str = "actor";
 const SESSION_KEY: &str = "session";
 const RETURNED_KEY: &str = "returned";
 const INDEX_VERSION_KEY: &str = "index_version";
-
-/// A document row's contents, inside its box.
-#[derive(Debug, Clone)]
-struct DocumentRow {
-    id: String,
-    record_type: String,
-    bytes: ByteBuf,
-    heads: Vec<ByteBuf>,
-    /// Heads of the latest version the server confirmed it has.
-    acknowledged: Vec<ByteBuf>,
-    /// Heads at which the server refused this document; it is not resent until edited.
-    refused_at: Option<Vec<ByteBuf>>,
-    /// The server's reason for that refusal, for the worker.
-    refused_reason: Option<String>,
-}
-crate::packed!(DocumentRow {
-    id,
-    record_type,
-    bytes,
-    heads,
-    acknowledged,
-    refused_at,
-    refused_reason
-});
-
-impl DocumentRow {
-    fn is_acknowledged(&self) -> bool {
-        same_heads(&self.heads, &self.acknowledged)
-    }
-
-    fn is_refused(&self) -> bool {
-        self.refused_at
-            .as_deref()
-            .is_some_and(|refused| same_heads(refused, &self.heads))
-    }
-
-    fn flags(&self) -> SyncFlags {
-        SyncFlags {
-            synced: self.is_acknowledged(),
-            needs_correction: self.is_refused().then(|| {
-                self.refused_reason
-                    .clone()
-                    .unwrap_or_else(|| "服务器退回，请核对后重新保存".to_owned())
-            }),
-        }
-    }
-}
 
 /// A record waiting to upload, or refused by the server, as the sync bar lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,7 +172,7 @@ impl DeviceStore {
             .await?
             .collect::<Result<_, _>>()?;
         for raw in &raw {
-            let row: DocumentRow = self.open_row(raw)?;
+            let row: DocumentRow = open_row(&self.sealer, raw)?;
             // A document this code cannot read stays stored (and syncs); it is only unlisted.
             if let Ok(doc) = document::load(&row.bytes)
                 && let Ok(summary) = index::summarise(&row.id, &doc, row.flags())
@@ -336,7 +294,7 @@ impl DeviceStore {
     /// The record with this id, read from its document (for a detail screen or a form).
     pub async fn record<R: Record>(&self, id: &str) -> Result<R, AppError> {
         let tx = self.db.transaction(DOCUMENTS).build()?;
-        let row = self.document_row(&tx, id).await?;
+        let row = document_row(&tx, &self.sealer, id).await?;
         Ok(document::read(&document::load(&row.bytes)?)?)
     }
 
@@ -347,22 +305,10 @@ impl DeviceStore {
         let tx = self.db.transaction(DOCUMENTS).build()?;
         let mut found = Vec::with_capacity(ids.len());
         for id in ids {
-            let row = self.document_row(&tx, id).await?;
+            let row = document_row(&tx, &self.sealer, id).await?;
             found.push(document::read(&document::load(&row.bytes)?)?);
         }
         Ok(found)
-    }
-
-    async fn document_row(&self, tx: &Transaction<'_>, id: &str) -> Result<DocumentRow, AppError> {
-        let raw: Option<JsValue> = tx.object_store(DOCUMENTS)?.get(id).primitive()?.await?;
-        let raw = raw.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
-        self.open_row(&raw)
-    }
-
-    /// A sealed row's contents, opened with the row's own id.
-    fn open_row<T: Packed>(&self, raw: &JsValue) -> Result<T, AppError> {
-        let id = text_of(raw, "id");
-        unpack(&id, &self.sealer.open(&id, &bytes_of(raw)?)?)
     }
 
     /// Every summary of one record type, in key (id) order.
@@ -374,7 +320,7 @@ impl DeviceStore {
             .primitive()?
             .await?
             .collect::<Result<_, _>>()?;
-        raw.iter().map(|raw| self.open_row(raw)).collect()
+        raw.iter().map(|raw| open_row(&self.sealer, raw)).collect()
     }
 
     /// Summaries by id, skipping ids not on the device.
@@ -385,7 +331,7 @@ impl DeviceStore {
         for id in ids {
             let raw: Option<JsValue> = store.get(id.as_str()).primitive()?.await?;
             if let Some(raw) = raw {
-                found.push(self.open_row(&raw)?);
+                found.push(open_row(&self.sealer, &raw)?);
             }
         }
         Ok(found)
@@ -411,7 +357,7 @@ impl DeviceStore {
             .primitive()?
             .await?
             .collect::<Result<_, _>>()?;
-        raw.iter().map(|raw| self.open_row(raw)).collect()
+        raw.iter().map(|raw| open_row(&self.sealer, raw)).collect()
     }
 
     /// Every record waiting to upload (refused ones included), read through the sparse
@@ -428,7 +374,7 @@ impl DeviceStore {
                 .await?
                 .collect::<Result<_, _>>()?;
             for raw in &raw {
-                let summary = self.open_summary(record_type, raw)?;
+                let summary = open_summary(&self.sealer, record_type, raw)?;
                 out.push(PendingRecord {
                     id: summary.id().to_owned(),
                     record_type: record_type.as_str(),
@@ -438,12 +384,6 @@ impl DeviceStore {
             }
         }
         Ok(out)
-    }
-
-    fn open_summary(&self, record_type: RecordType, raw: &JsValue) -> Result<AnySummary, AppError> {
-        let id = text_of(raw, "id");
-        let plain = self.sealer.open(&id, &bytes_of(raw)?)?;
-        Ok(AnySummary::decode(record_type, &plain)?)
     }
 
     fn write_transaction(&self) -> Result<Transaction<'_>, AppError> {
@@ -484,184 +424,6 @@ pub async fn delete_records(username: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-fn unpack<T: Packed>(id: &str, bytes: &[u8]) -> Result<T, AppError> {
-    T::unpack(bytes).ok_or_else(|| AppError::Document(format!("记录 {id} 的本机数据格式不对")))
-}
-
-/// A row's string property (its id).
-fn text_of(raw: &JsValue, key: &str) -> String {
-    Reflect::get(raw, &JsValue::from_str(key))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
-}
-
-/// A row's sealed bytes: the `sealed` property of a row object, or the value itself (the
-/// `state` store keeps bare boxes).
-fn bytes_of(raw: &JsValue) -> Result<Vec<u8>, AppError> {
-    let value = if raw.is_instance_of::<Uint8Array>() {
-        raw.clone()
-    } else {
-        Reflect::get(raw, &JsValue::from_str("sealed")).unwrap_or(JsValue::UNDEFINED)
-    };
-    value
-        .dyn_into::<Uint8Array>()
-        .map(|bytes| bytes.to_vec())
-        .map_err(|_| AppError::Storage("本机存储中的一行不是加密数据".into()))
-}
-
-/// A row as stored: its id, its box, and what must stay outside the box to be indexed.
-fn row_object(
-    id: &str,
-    sealed: &[u8],
-    unsynced: bool,
-    cid: Option<&str>,
-) -> Result<JsValue, AppError> {
-    let row = Object::new();
-    let set = |key: &str, value: JsValue| {
-        Reflect::set(&row, &JsValue::from_str(key), &value)
-            .map(|_| ())
-            .map_err(|e| AppError::Storage(crate::error::js_text(&e)))
-    };
-    set("id", JsValue::from_str(id))?;
-    set("sealed", Uint8Array::from(sealed).into())?;
-    // Absent, not false, when synced: the sparse index then leaves the row out.
-    if unsynced {
-        set("unsynced", JsValue::from(1))?;
-    }
-    if let Some(cid) = cid {
-        set("cid", JsValue::from_str(cid))?;
-    }
-    Ok(row.into())
-}
-
-/// What an edit does to a record; an `Err` names the fields that forbid it.
-type Change<'a, R> = Box<dyn FnOnce(&mut R) -> Result<(), Vec<FieldError>> + 'a>;
-
-/// One save in progress: documents and their summaries written in one strict transaction.
-/// Dropping it without [`Writer::commit`] aborts everything written through it.
-pub struct Writer<'a> {
-    tx: Transaction<'a>,
-    sealer: &'a Sealer,
-    actor: ActorId,
-    today: Date,
-}
-
-impl Writer<'_> {
-    /// Adds a new record, signed by this device, after checking it; returns its id.
-    pub async fn create<R: Record>(&self, record: &R) -> Result<String, AppError> {
-        let id = new_id()?;
-        self.create_as(&id, record).await?;
-        Ok(id)
-    }
-
-    /// Adds a new record under an id from [`DeviceStore::new_id`], for records that refer to
-    /// each other and are created together (a tenant and the house they rent).
-    pub async fn create_as<R: Record>(&self, id: &str, record: &R) -> Result<(), AppError> {
-        record.validate(self.today).map_err(AppError::Invalid)?;
-        let id = id.to_owned();
-        let mut doc = document::create(self.actor.clone(), record);
-        let row = DocumentRow {
-            id: id.clone(),
-            record_type: R::TYPE.as_str().to_owned(),
-            bytes: ByteBuf::from(document::save_on_device(&mut doc)),
-            heads: heads_out(&doc.get_heads()),
-            acknowledged: Vec::new(),
-            refused_at: None,
-            refused_reason: None,
-        };
-        self.put(&row, &doc)
-    }
-
-    /// Changes a stored record: `change` edits the record read from its document, the result
-    /// is checked, and only the fields that differ are written as a new Automerge change on
-    /// the existing document — so another worker's concurrent edit to other fields merges.
-    /// Any error (the record's own, or a rule `change` reports) leaves the record as it was.
-    pub fn edit<'a, R: Record + 'a>(
-        &'a self,
-        id: &'a str,
-        change: impl FnOnce(&mut R) -> Result<(), Vec<FieldError>> + 'a,
-    ) -> impl Future<Output = Result<R, AppError>> + 'a {
-        // Boxed so each record type compiles one edit, not one per call site.
-        self.edit_boxed(id, Box::new(change))
-    }
-
-    async fn edit_boxed<R: Record>(&self, id: &str, change: Change<'_, R>) -> Result<R, AppError> {
-        let (mut row, mut doc) = self.load(id).await?;
-        let mut record: R = document::read(&doc)?;
-        change(&mut record).map_err(AppError::Invalid)?;
-        record.validate(self.today).map_err(AppError::Invalid)?;
-        document::update(&mut doc, &record);
-        row.bytes = ByteBuf::from(document::save_on_device(&mut doc));
-        row.heads = heads_out(&doc.get_heads());
-        self.put(&row, &doc)?;
-        Ok(record)
-    }
-
-    /// A stored document, ready for this device to change.
-    async fn load(&self, id: &str) -> Result<(DocumentRow, AutoCommit), AppError> {
-        let raw: Option<JsValue> = self
-            .tx
-            .object_store(DOCUMENTS)?
-            .get(id)
-            .primitive()?
-            .await?;
-        let raw = raw.ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))?;
-        let row: DocumentRow = unpack(id, &self.sealer.open(id, &bytes_of(&raw)?)?)?;
-        let doc = document::load(&row.bytes)?.with_actor(self.actor.clone());
-        Ok((row, doc))
-    }
-
-    /// Issues the writes of a document and its summary without waiting for their answers:
-    /// the transaction applies requests in order, a write that fails aborts it, and
-    /// [`Writer::commit`] reports that. Waiting for each answer cost every save a frame: after
-    /// a tap, Chromium paints before it delivers IndexedDB replies (BENCHMARKS.md, the save).
-    fn put(&self, row: &DocumentRow, doc: &AutoCommit) -> Result<(), AppError> {
-        let summary = index::summarise(&row.id, doc, row.flags())?;
-        put_document_row(&self.tx, self.sealer, row)?;
-        put_summary(&self.tx, self.sealer, &summary)
-    }
-
-    /// Commits; `Ok` means on disk.
-    pub async fn commit(self) -> Result<(), AppError> {
-        self.tx.commit().await?;
-        Ok(())
-    }
-}
-
-/// Sends a document row's write, sealed (see [`Writer::put`]).
-fn put_document_row(
-    tx: &Transaction<'_>,
-    sealer: &Sealer,
-    row: &DocumentRow,
-) -> Result<(), AppError> {
-    let sealed = sealer.seal(&row.id, &row.pack())?;
-    let raw = row_object(&row.id, &sealed, false, None)?;
-    // `.primitive()` sends the request; dropping its future only stops listening for the answer.
-    drop(tx.object_store(DOCUMENTS)?.put(raw).primitive()?);
-    Ok(())
-}
-
-/// Sends a summary's write, sealed, with its `unsynced` flag and ID tag outside the box.
-fn put_summary(
-    tx: &Transaction<'_>,
-    sealer: &Sealer,
-    summary: &AnySummary,
-) -> Result<(), AppError> {
-    let id = summary.id();
-    let sealed = sealer.seal(id, &summary.encode())?;
-    let cid = match summary {
-        AnySummary::Person(p) if !p.merged => {
-            p.citizen_id.as_deref().map(|c| sealer.citizen_tag(c))
-        }
-        _ => None,
-    };
-    let raw = row_object(id, &sealed, !summary.flags().synced, cid.as_deref())?;
-    let store = index::store_for(summary.record_type());
-    drop(tx.object_store(store)?.put(raw).primitive()?);
-    Ok(())
-}
-
 async fn load_or_create_actor(db: &Database) -> Result<ActorId, AppError> {
     let tx = db
         .transaction(STATE)
@@ -686,22 +448,4 @@ async fn load_or_create_actor(db: &Database) -> Result<ActorId, AppError> {
     drop(store);
     tx.commit().await?;
     Ok(ActorId::from(actor.as_slice()))
-}
-
-fn new_id() -> Result<String, AppError> {
-    Ok(DocumentId::from_random_bytes(seal::random()?).to_string())
-}
-
-fn heads_out(heads: &[ChangeHash]) -> Vec<ByteBuf> {
-    heads.iter().map(|h| ByteBuf::from(h.0.to_vec())).collect()
-}
-
-fn heads_in(heads: &[ByteBuf]) -> Vec<ChangeHash> {
-    let raw: Vec<Vec<u8>> = heads.iter().map(|h| h.to_vec()).collect();
-    document::heads_from_bytes(&raw)
-}
-
-/// Heads compared as sets (see `pingan_shared::sync::storage::same_heads`).
-fn same_heads(a: &[ByteBuf], b: &[ByteBuf]) -> bool {
-    a.len() == b.len() && a.iter().all(|head| b.contains(head))
 }

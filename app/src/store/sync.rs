@@ -19,10 +19,12 @@ use serde_bytes::ByteBuf;
 use wasm_bindgen::JsValue;
 
 use super::index;
-use super::seal::Sealer;
-use super::{
-    DOCUMENTS, DeviceStore, DocumentRow, STATE, heads_in, heads_out, put_document_row, put_summary,
+use super::rows::{
+    DocumentRow, document_row, heads_in, heads_out, open_summary, put_document_row, put_summary,
+    read_document_row,
 };
+use super::seal::Sealer;
+use super::{DOCUMENTS, DeviceStore, STATE};
 use crate::error::AppError;
 
 const POSITION_KEY: &str = "position";
@@ -60,7 +62,7 @@ impl DeviceStorage for DeviceStore {
             let tx = self.db.transaction(DOCUMENTS).build()?;
             let mut rows = Vec::with_capacity(ids.len());
             for id in &ids {
-                rows.push(stored(self.document_row(&tx, id).await?)?);
+                rows.push(stored(document_row(&tx, &self.sealer, id).await?)?);
             }
             Ok::<_, AppError>(rows)
         };
@@ -96,13 +98,7 @@ pub struct IdbPage<'a> {
 
 impl IdbPage<'_> {
     async fn row(&self, id: &str) -> Result<Option<DocumentRow>, AppError> {
-        let raw: Option<JsValue> = self
-            .tx
-            .object_store(DOCUMENTS)?
-            .get(id)
-            .primitive()?
-            .await?;
-        raw.map(|raw| self.store.open_row(&raw)).transpose()
+        read_document_row(&self.tx, self.sealer(), id).await
     }
 
     fn sealer(&self) -> &Sealer {
@@ -195,7 +191,7 @@ impl PageWrite for IdbPage<'_> {
                     .await?
                     .collect::<Result<_, _>>()?;
                 for raw in &raw {
-                    let summary = self.store.open_summary(record_type, raw)?;
+                    let summary = open_summary(self.sealer(), record_type, raw)?;
                     let flags = summary.flags();
                     if !flags.synced
                         || flags.needs_correction.is_some()
@@ -285,7 +281,7 @@ impl IdbPage<'_> {
         let Some(raw) = raw else {
             return Ok(());
         };
-        let mut summary = self.store.open_summary(record_type, &raw)?;
+        let mut summary = open_summary(self.sealer(), record_type, &raw)?;
         summary.set_flags(row.flags());
         put_summary(&self.tx, self.sealer(), &summary)
     }
