@@ -3,7 +3,6 @@
 
 use js_sys::Uint8Array;
 use pingan_shared::session::{LoginRequest, LoginResponse};
-use pingan_shared::sync::protocol::UNKNOWN_POSITION;
 use pingan_shared::sync::replica::Failure;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -224,11 +223,7 @@ async fn fetch(
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
-    let failure = match status {
-        401 => Failure::Unauthorized,
-        400 if message.contains(UNKNOWN_POSITION) => Failure::UnknownPosition,
-        _ => Failure::Server(status),
-    };
+    let failure = Failure::from_answer(status, &message);
     Err((failure, AppError::Server { status, message }))
 }
 

@@ -12,7 +12,8 @@ const SYNC_URL: &str = "/api/sync";
 const MAX_ROUNDS: usize = 500;
 
 /// Syncs until the server has nothing more to send, or a failure; `on_progress` sees the
-/// running totals after each stored page.
+/// running totals after each stored page. Also gives the account's villages as the last
+/// answer named them.
 pub async fn sync_now(
     replica: &mut Replica<DeviceStore>,
     on_progress: impl FnMut(Stored),
@@ -35,27 +36,7 @@ pub async fn sync_now(
         villages: None,
     };
     let outcome = replica.sync(&mut http, MAX_ROUNDS, on_progress).await;
-    let moved = match http.villages {
-        Some(villages) => keep_villages(replica.storage(), villages).await,
-        None => None,
-    };
-    (outcome, moved)
-}
-
-/// Keeps the villages the server named in the login's profile, so forms offer the account's
-/// villages as they are now; `Some` when they changed (an admin moved the worker).
-async fn keep_villages(
-    store: &DeviceStore,
-    villages: Vec<VillageName>,
-) -> Option<Vec<VillageName>> {
-    let mut session = store.session().await.ok()??;
-    if session.user.villages == villages {
-        return None;
-    }
-    session.user.villages = villages.clone();
-    // Failing to keep them only leaves the old list in the forms until the next sync.
-    let _ = store.save_session(&session).await;
-    Some(villages)
+    (outcome, http.villages)
 }
 
 async fn replica_failed(

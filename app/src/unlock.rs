@@ -16,6 +16,7 @@ use crate::store::seal::{self, KEY_BYTES, PBKDF2_ROUNDS, Sealer};
 use crate::store::{self, DeviceStore};
 
 /// A worker's records, open, and their login (its token empty until an online login).
+#[derive(Clone)]
 pub struct Unlocked {
     pub store: DeviceStore,
     pub session: LoginResponse,

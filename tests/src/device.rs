@@ -11,7 +11,7 @@ use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
 use pingan_shared::sync::memory::MemoryStorage;
-use pingan_shared::sync::protocol::{Rejected, SyncRequest, SyncResponse, UNKNOWN_POSITION};
+use pingan_shared::sync::protocol::{Rejected, SyncRequest, SyncResponse};
 use pingan_shared::sync::replica::{Failure, Next, Replica, Transport};
 
 use crate::server::{SYNC_TIMEOUT, SyncRefused, TestServer, post_sync_within};
@@ -189,13 +189,7 @@ impl Transport for Http {
             }
             Err(error) => {
                 let failure = match error.downcast_ref::<SyncRefused>() {
-                    Some(refused) if refused.status == 401 => Failure::Unauthorized,
-                    Some(refused)
-                        if refused.status == 400 && refused.body.contains(UNKNOWN_POSITION) =>
-                    {
-                        Failure::UnknownPosition
-                    }
-                    Some(refused) => Failure::Server(refused.status),
+                    Some(refused) => Failure::from_answer(refused.status, &refused.body),
                     None => Failure::Network,
                 };
                 Err((failure, error.to_string()))

@@ -39,7 +39,7 @@ use js_sys::Uint8Array;
 use pingan_shared::document;
 use pingan_shared::records::{Record, RecordType};
 use pingan_shared::review::ReturnedRecord;
-use pingan_shared::session::LoginResponse;
+use pingan_shared::session::{LoginResponse, VillageName};
 use pingan_shared::statistics::china_date;
 use pingan_shared::sync::protocol;
 use pingan_shared::validation::FieldError;
@@ -203,6 +203,15 @@ impl DeviceStore {
     pub async fn save_session(&self, session: &LoginResponse) -> Result<(), AppError> {
         let text = crate::api::json_text(session)?;
         self.write_sealed(SESSION_KEY, text.as_bytes()).await
+    }
+
+    /// Keeps the account's villages as the server last named them in the login's profile.
+    pub async fn remember_villages(&self, villages: &[VillageName]) -> Result<(), AppError> {
+        if let Some(mut session) = self.session().await? {
+            session.user.villages = villages.to_vec();
+            self.save_session(&session).await?;
+        }
+        Ok(())
     }
 
     /// Forgets the login's token (logout, disabled account); the profile stays for the next

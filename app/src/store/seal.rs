@@ -140,10 +140,16 @@ pub async fn derive_kek(
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
-    let failed =
-        |e: JsValue| AppError::Storage(format!("无法生成密钥（{}）", crate::error::js_text(&e)));
+    // Worded for the worker: the likeliest cause is the app opened over plain HTTP, where
+    // browsers offer no WebCrypto (nor a service worker).
+    let unavailable = |cause: String| {
+        AppError::Login(format!(
+            "本机无法生成密钥，不能解锁：请通过 https:// 地址打开本应用（{cause}）"
+        ))
+    };
+    let failed = |e: JsValue| unavailable(crate::error::js_text(&e));
     let subtle = web_sys::window()
-        .ok_or_else(|| AppError::Storage("no window".into()))?
+        .ok_or_else(|| unavailable("window".into()))?
         .crypto()
         .map_err(failed)?
         .subtle();
@@ -179,7 +185,7 @@ pub async fn derive_kek(
     Uint8Array::new(&bits)
         .to_vec()
         .try_into()
-        .map_err(|_| AppError::Storage("密钥长度不对".into()))
+        .map_err(|_| unavailable("deriveBits".into()))
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use crate::store::DeviceStore;
 use crate::store::device::DeviceDb;
 use crate::store::index::PersonSummary;
 use crate::unlock::{self, Unlocked};
-use login::{Login, Relogin};
+use login::{Login, Purpose};
 use sync_bar::SyncBar;
 
 /// Which screen is open. Not in the URL: the app is one page that must open offline, and a
@@ -64,8 +64,10 @@ pub struct Ctx {
     pub returned: RwSignal<Vec<ReturnedRecord>>,
     /// Bumped to ask the sync bar for a sync now (the logout dialog's 先同步).
     pub sync_requests: RwSignal<u64>,
-    /// The server disabled the account: locks the app and seals the records, saying why.
-    pub seal_disabled: Callback<String>,
+    /// The phone's own database (keyring), for a login in the open app and for sealing.
+    pub device: StoredValue<DeviceDb, LocalStorage>,
+    /// Back to the locked screen (after logout, or sealing: `Some(why)` is shown there).
+    pub lock: Callback<Option<String>>,
 }
 
 impl Ctx {
@@ -126,39 +128,26 @@ const TITLE: &str = if cfg!(feature = "office") {
 #[component]
 pub fn App(device: DeviceDb, last_user: Option<String>) -> impl IntoView {
     let device = StoredValue::new_local(device);
+    // The locked screen offers whoever unlocked last.
     let last_user = StoredValue::new(last_user);
-    // What the locked screen opened, handed to the workspace.
-    let unlocked = StoredValue::new_local(None::<Unlocked>);
-    // Bumped at each unlock and each lock: the view below is rebuilt.
-    let opened = RwSignal::new(false);
+    let open = RwSignal::new_local(None::<Unlocked>);
     let notice = RwSignal::new(None::<String>);
-    let on_unlock = Callback::new(move |()| {
-        // The next locked screen offers whoever unlocked last.
-        let who = unlocked.with_value(|u| u.as_ref().map(|u| u.store.username().to_owned()));
-        if who.is_some() {
-            last_user.set_value(who);
-        }
-        notice.set(None);
-        opened.set(true);
-    });
-    let on_lock = Callback::new(move |why: Option<String>| {
-        unlocked.set_value(None);
+    let lock = Callback::new(move |why: Option<String>| {
         notice.set(why);
-        opened.set(false);
+        open.set(None);
     });
     view! {
-        {move || {
-            if opened.get() && let Some(Unlocked { store, session }) = unlocked.try_update_value(Option::take).flatten() {
+        {move || match open.get() {
+            Some(Unlocked { store, session }) => {
+                last_user.set_value(Some(store.username().to_owned()));
                 let store = StoredValue::new_local(store);
-                unlocked.set_value(None);
-                view! { <Workspace device store session on_lock /> }.into_any()
-            } else {
-                view! {
-                    <header class="app-header"><h1>{TITLE}</h1></header>
-                    <Login device last_user=last_user.get_value() notice=notice.get_untracked() on_unlock unlocked />
-                }
-                .into_any()
+                view! { <Workspace device store session lock /> }.into_any()
             }
+            None => view! {
+                <header class="app-header"><h1>{TITLE}</h1></header>
+                <Login device last_user=last_user.get_value() notice=notice.get_untracked() purpose=Purpose::Unlock(open) />
+            }
+            .into_any(),
         }}
     }
 }
@@ -169,7 +158,7 @@ fn Workspace(
     device: StoredValue<DeviceDb, LocalStorage>,
     store: StoredValue<DeviceStore, LocalStorage>,
     session: LoginResponse,
-    on_lock: Callback<Option<String>>,
+    lock: Callback<Option<String>>,
 ) -> impl IntoView {
     let session = RwSignal::new(session);
     let ctx = Ctx {
@@ -179,15 +168,8 @@ fn Workspace(
         revision: RwSignal::new(0),
         returned: RwSignal::new(Vec::new()),
         sync_requests: RwSignal::new(0),
-        seal_disabled: Callback::new(move |why: String| {
-            let (device, store) = (device.get_value(), store.get_value());
-            spawn_local(async move {
-                // Failing to mark the keyring still locks the app now; the server refuses the
-                // account anyway.
-                let _ = unlock::seal_disabled(&device, store).await;
-                on_lock.run(Some(why));
-            });
-        }),
+        device,
+        lock,
     };
     provide_context(ctx);
     spawn_local(async move {
@@ -200,7 +182,6 @@ fn Workspace(
         relogin.set(false);
         session.set(fresh);
     });
-    let token = Signal::derive(move || session.with(|s| s.token.clone()));
     let tab = move |target: Screen, label: &'static str, id: &'static str| {
         let current = target.clone();
         view! {
@@ -240,7 +221,7 @@ fn Workspace(
         <header class="app-header">
             <h1>{TITLE}</h1>
             <span class="who">{ctx.profile.with_value(|p| p.display_name.clone())}</span>
-            <LogOut token on_lock />
+            <LogOut session />
         </header>
         <SyncBar relogin />
         {test_trap}
@@ -255,7 +236,7 @@ fn Workspace(
         <main>
             <Show when=move || relogin.get()>
                 <p class="problem" role="alert">"登录已过期：记录仍保存在本机，重新登录后即可上传。"</p>
-                <Relogin device store on_login=relogged />
+                <Login device last_user=None notice=None purpose=Purpose::Renew(store, relogged) />
             </Show>
             <returned::ReturnedNote />
             {move || match ctx.screen.get() {
@@ -272,7 +253,7 @@ fn Workspace(
                 Screen::Visit(id) => view! { <visits::VisitForm id /> }.into_any(),
                 #[cfg(feature = "office")]
                 Screen::Office(page) => {
-                    crate::office::page(page, token.get_untracked(), store.get_value().device_id().to_owned())
+                    crate::office::page(page, session.with_untracked(|s| s.token.clone()), store.get_value().device_id().to_owned())
                 }
             }}
         </main>
@@ -282,14 +263,14 @@ fn Workspace(
 /// 退出: with records still waiting to upload it says how many and offers to sync first; they
 /// stay sealed on the device for their owner either way.
 #[component]
-fn LogOut(token: Signal<String>, on_lock: Callback<Option<String>>) -> impl IntoView {
+fn LogOut(session: RwSignal<LoginResponse>) -> impl IntoView {
     let ctx = ctx();
     let waiting = RwSignal::new(None::<usize>);
     let leave = move || {
-        let (store, token) = (ctx.store(), token.get_untracked());
+        let (store, token) = (ctx.store(), session.with_untracked(|s| s.token.clone()));
         spawn_local(async move {
             unlock::log_out(store, &token).await;
-            on_lock.run(None);
+            ctx.lock.run(None);
         });
     };
     let ask = move |_| {

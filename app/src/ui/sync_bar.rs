@@ -10,16 +10,16 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingan_shared::sync::replica::{Next, Replica, SyncError};
+use pingan_shared::sync::replica::{Next, Replica};
 
 use wasm_bindgen_futures::JsFuture;
 
-use crate::error::AppError;
 use crate::store::{DeviceStore, PendingRecord};
 use crate::sync::sync_now;
 use crate::ui::form::format_time;
 use crate::ui::returned::ReturnedList;
 use crate::ui::{Ctx, ctx, load, open_record};
+use crate::unlock;
 
 const LAST_SYNC_KEY: &str = "pingan.last_sync_ms";
 /// While online, look for others' changes this often.
@@ -52,7 +52,7 @@ fn run_sync(syncer: Syncer) {
             .flatten()
             .unwrap_or_else(|| Replica::new(syncer.store.clone()));
         let status = syncer.status;
-        let (outcome, moved) = sync_now(&mut replica, |so_far| {
+        let (outcome, villages) = sync_now(&mut replica, |so_far| {
             status.set(Some(format!(
                 "正在同步… 已上传 {} 条，已下载 {} 条",
                 so_far.uploaded, so_far.downloaded
@@ -60,22 +60,24 @@ fn run_sync(syncer: Syncer) {
         })
         .await;
         syncer.replica.set_value(Some(replica));
-        if let Some(villages) = moved {
-            // An admin moved the worker: the forms offer the new villages from now on.
+        if let Some(villages) = villages
+            && syncer.ctx.profile.with_value(|p| p.villages != villages)
+        {
+            // An admin moved the worker: the forms offer the new villages from now on, and
+            // the next unlock too. Failing to keep them only shows the old list until then.
+            let _ = syncer.store.remember_villages(&villages).await;
             syncer.ctx.profile.update_value(|p| p.villages = villages);
         }
-        if let Some(SyncError::Transport(AppError::Server {
-            status: 401,
-            message,
-        })) = &outcome.error
-            && message.contains(pingan_shared::sync::protocol::ACCOUNT_DISABLED)
-        {
+        if outcome.next == Next::Sealed {
             // The account was disabled at the township: the records are sealed until an
             // online login works again.
-            syncer
-                .ctx
-                .seal_disabled
-                .run("该账号已被停用，本机上的记录已加密封存。请联系镇综治办。".to_owned());
+            let (ctx, store) = (syncer.ctx, syncer.store.clone());
+            // Failing to mark the keyring still locks the app now; the server refuses the
+            // account anyway.
+            let _ = unlock::seal_disabled(&ctx.device.get_value(), store).await;
+            ctx.lock.run(Some(
+                "该账号已被停用，本机上的记录已加密封存。请联系镇综治办。".to_owned(),
+            ));
             return;
         }
         let stored = outcome.stored;
@@ -111,7 +113,7 @@ fn run_sync(syncer: Syncer) {
                 text.push_str("；请重新登录后再同步，未同步的记录仍在本机");
                 syncer.relogin.set(true);
             }
-            Next::Done | Next::Continue => {}
+            Next::Done | Next::Continue | Next::Sealed => {}
         }
         if let (None, Some(returned)) = (&outcome.error, outcome.returned) {
             super::returned::remember(returned, syncer.ctx);

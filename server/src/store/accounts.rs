@@ -6,8 +6,33 @@
 /// Implements the account queries on a store with a `pool` and its write transaction with a
 /// `tx`. The caller's module must `use sqlx::Row`.
 macro_rules! account_queries {
-    ($store:ty, $tx:ty) => {
+    ($store:ty, $tx:ty, $db:ty) => {
         impl $store {
+            /// Gives `username` these villages, each of which must exist, in `tx`.
+            async fn assign_villages(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                username: &str,
+                villages: &[String],
+            ) -> Result<(), $crate::store::StoreError> {
+                for village in villages {
+                    let known: Option<String> = sqlx::query_scalar("SELECT id FROM villages WHERE id = $1")
+                        .bind(village)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    if known.is_none() {
+                        return Err($crate::store::StoreError::UnknownVillage(village.clone()));
+                    }
+                    sqlx::query(
+                        "INSERT INTO user_villages (username, village_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(username)
+                    .bind(village)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
             pub async fn add_village(&self, village: &$crate::accounts::Village) -> Result<(), $crate::store::StoreError> {
                 let result = sqlx::query(
                     "INSERT INTO villages (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
@@ -59,20 +84,7 @@ macro_rules! account_queries {
                 if inserted.rows_affected() == 0 {
                     return Err($crate::store::StoreError::UserExists(user.username.clone()));
                 }
-                for village in &user.villages {
-                    let known: Option<String> = sqlx::query_scalar("SELECT id FROM villages WHERE id = $1")
-                        .bind(village)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if known.is_none() {
-                        return Err($crate::store::StoreError::UnknownVillage(village.clone()));
-                    }
-                    sqlx::query("INSERT INTO user_villages (username, village_id) VALUES ($1, $2)")
-                        .bind(&user.username)
-                        .bind(village)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                Self::assign_villages(&mut tx, &user.username, &user.villages).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -136,22 +148,7 @@ macro_rules! account_queries {
                     .bind(username)
                     .execute(&mut *tx)
                     .await?;
-                for village in villages {
-                    let known: Option<String> = sqlx::query_scalar("SELECT id FROM villages WHERE id = $1")
-                        .bind(village)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if known.is_none() {
-                        return Err($crate::store::StoreError::UnknownVillage(village.clone()));
-                    }
-                    sqlx::query(
-                        "INSERT INTO user_villages (username, village_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(username)
-                    .bind(village)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::assign_villages(&mut tx, username, villages).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -17,7 +17,7 @@ use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::Authorship;
 use pingan_shared::records::household::Household;
 use pingan_shared::sync::memory::MemoryStorage;
-use pingan_shared::sync::protocol::{self, SyncRequest, SyncResponse, UNKNOWN_POSITION};
+use pingan_shared::sync::protocol::{self, SyncRequest, SyncResponse};
 use pingan_shared::sync::replica::{Failure, Replica, Transport};
 
 /// How long a server gets to start (migrations included) or to stop.
@@ -321,11 +321,7 @@ impl Transport for Http<'_> {
             .map_err(|e| (Failure::Network, e.to_string()))?;
         if status != 200 {
             let text = String::from_utf8_lossy(&body).into_owned();
-            let failure = match status {
-                401 => Failure::Unauthorized,
-                400 if text.contains(UNKNOWN_POSITION) => Failure::UnknownPosition,
-                _ => Failure::Server(status),
-            };
+            let failure = Failure::from_answer(status, &text);
             return Err((failure, format!("{status} {text}")));
         }
         let response: SyncResponse = protocol::decode("sync response", &body)

@@ -17,7 +17,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Executor, PgPool, Postgres, Row};
 
-super::accounts::account_queries!(PostgresStore, WriteTransaction);
+super::accounts::account_queries!(PostgresStore, WriteTransaction, sqlx::Postgres);
 
 super::crashes::crash_queries!(PostgresStore);
 super::reviews::review_queries!(PostgresStore);

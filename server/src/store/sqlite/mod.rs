@@ -23,7 +23,7 @@ mod backup;
 
 pub use backup::{BackupSummary, RestoreOutcome, backup, restore};
 
-super::accounts::account_queries!(SqliteStore, WriteTransaction);
+super::accounts::account_queries!(SqliteStore, WriteTransaction, sqlx::Sqlite);
 
 super::crashes::crash_queries!(SqliteStore);
 super::reviews::review_queries!(SqliteStore);

@@ -43,7 +43,8 @@ use automerge::{ActorId, ChangeHash};
 use serde_bytes::ByteBuf;
 
 use super::protocol::{
-    DocumentChanges, Position, Rejected, SavedDocument, SyncRequest, SyncResponse,
+    ACCOUNT_DISABLED, DocumentChanges, Position, Rejected, SavedDocument, SyncRequest,
+    SyncResponse, UNKNOWN_POSITION,
 };
 use super::storage::{DeviceStorage, PageWrite, Refusal, StorageError, SyncState};
 use crate::document::{self, DocumentError};
@@ -68,6 +69,9 @@ pub enum Next {
     /// The server does not accept this device's credentials: unsynced work waits on the
     /// device until the worker logs in again.
     LogIn,
+    /// An admin disabled the account: logging in again cannot help. The phone seals the
+    /// worker's records (they stay, unreadable) until an online login succeeds again.
+    Sealed,
 }
 
 /// How an exchange with the server failed.
@@ -77,12 +81,27 @@ pub enum Failure {
     Network,
     /// 401: token missing, expired or revoked.
     Unauthorized,
+    /// 401 `account_disabled`: an admin disabled the account.
+    AccountDisabled,
     /// 400 `unknown_position`: the server never issued the position sent; start over.
     UnknownPosition,
     /// Any other error status, or an answer that could not be read.
     Server(u16),
     /// The device could not read or store what it has: its storage failed.
     Device,
+}
+
+impl Failure {
+    /// How an error answer of the sync endpoint failed the exchange, from its status and body
+    /// (docs/sync-protocol.md, errors): one reading for every transport.
+    pub fn from_answer(status: u16, body: &str) -> Self {
+        match status {
+            401 if body.contains(ACCOUNT_DISABLED) => Failure::AccountDisabled,
+            401 => Failure::Unauthorized,
+            400 if body.contains(UNKNOWN_POSITION) => Failure::UnknownPosition,
+            _ => Failure::Server(status),
+        }
+    }
 }
 
 /// Counts of what stored pages brought, for the status line.
@@ -247,6 +266,7 @@ impl<S: DeviceStorage> Replica<S> {
         self.in_flight.0.clear();
         match failure {
             Failure::Unauthorized => Next::LogIn,
+            Failure::AccountDisabled => Next::Sealed,
             Failure::UnknownPosition if self.start_over().await.is_ok() => Next::Continue,
             _ => {
                 self.consecutive_failures = self.consecutive_failures.saturating_add(1);

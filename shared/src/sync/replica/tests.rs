@@ -341,6 +341,29 @@ fn retries_back_off_to_a_ceiling_and_reset_after_success() {
 }
 
 #[test]
+fn a_disabled_account_seals_the_device_instead_of_asking_for_a_login() {
+    assert_eq!(
+        ready(phone().on_failure(Failure::AccountDisabled)),
+        Next::Sealed
+    );
+}
+
+#[test]
+fn error_answers_are_read_the_same_by_every_transport() {
+    let disabled = r#"{"error":"account_disabled","message":"this account is disabled"}"#;
+    assert_eq!(
+        Failure::from_answer(401, disabled),
+        Failure::AccountDisabled
+    );
+    let ended = r#"{"error":"unauthorized","message":"this login was ended; log in again"}"#;
+    assert_eq!(Failure::from_answer(401, ended), Failure::Unauthorized);
+    let unknown = r#"{"error":"unknown_position","message":"…"}"#;
+    assert_eq!(Failure::from_answer(400, unknown), Failure::UnknownPosition);
+    assert_eq!(Failure::from_answer(400, "{}"), Failure::Server(400));
+    assert_eq!(Failure::from_answer(503, ""), Failure::Server(503));
+}
+
+#[test]
 fn an_expired_login_stops_retrying_until_the_worker_logs_in() {
     assert_eq!(
         ready(phone().on_failure(Failure::Unauthorized)),
