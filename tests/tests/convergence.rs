@@ -7,12 +7,10 @@
 //! document, nothing any device made is lost, and every position equals the server's newest
 //! feed entry (no page skipped).
 
-use std::collections::{BTreeMap, BTreeSet};
 
 use pingan_shared::document;
 use pingan_shared::sync::memory::Fault;
-use pingan_shared::sync::protocol::Position;
-use pingan_tests::{Device, TestServer, post_sync};
+use pingan_tests::{Device, TestServer, assert_converged, post_sync};
 use proptest::prelude::*;
 
 const DEVICES: u8 = 20;
@@ -180,48 +178,7 @@ async fn run(steps: Vec<Step>) {
         }
     }
 
-    let newest = server.store.feed_head().await.unwrap();
-    let mut master: BTreeMap<String, (String, Vec<automerge::ChangeHash>)> = BTreeMap::new();
-    for stored in server.store.documents_of_type("household").await.unwrap() {
-        let mut doc = document::load(&stored.data).unwrap();
-        master.insert(stored.id, (stored.village, doc.get_heads()));
-    }
-    for (number, device) in devices.iter_mut().enumerate() {
-        let village = village_of(number as u8);
-        let expected: BTreeSet<String> = master
-            .iter()
-            .filter(|(_, (v, _))| v == village)
-            .map(|(id, _)| id.clone())
-            .collect();
-        let held: BTreeSet<String> = device.document_ids().into_iter().collect();
-        assert_eq!(
-            held, expected,
-            "device {number} in {village} holds exactly its village's documents"
-        );
-        for id in &expected {
-            assert_eq!(
-                device.heads(id).as_ref(),
-                Some(&master[id].1),
-                "device {number}, document {id}"
-            );
-        }
-        assert_eq!(
-            device.unacknowledged_documents(),
-            0,
-            "device {number} has nothing left to send"
-        );
-        assert_eq!(
-            device.storage().stored_position(),
-            Position::Feed { seq: newest },
-            "device {number} has every page"
-        );
-    }
-    for (id, made) in &made_by_devices {
-        assert!(
-            master.contains_key(id),
-            "household {id} made on device {made} is lost"
-        );
-    }
+    assert_converged(&server.store, &mut devices, &made_by_devices).await;
 }
 
 proptest! {

@@ -7,13 +7,11 @@
 //! Rounds are bounded for CI; a longer run: `PINGAN_LINK_ROUNDS=40 cargo test -p pingan-tests
 //! --test faulty_link -- --nocapture`.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use pingan_shared::document::{self, DocumentId};
-use pingan_shared::sync::protocol::Position;
+use pingan_shared::document::DocumentId;
 use pingan_tests::proxy::{FaultyLink, LinkProfile};
-use pingan_tests::{Device, TestServer};
+use pingan_tests::{Device, TestServer, assert_converged};
 
 const VILLAGES: [&str; 2] = ["xingfu", "heping"];
 /// The phone gives up on a request after this long (a stalled connection costs this much).
@@ -69,40 +67,7 @@ async fn run(profile: LinkProfile, devices: u8, seed: u64) -> pingan_tests::prox
             phone.sync(server.addr).await.unwrap();
         }
     }
-    let newest = server.store.feed_head().await.unwrap();
-    let mut master = BTreeMap::new();
-    for stored in server.store.documents_of_type("household").await.unwrap() {
-        let mut doc = document::load(&stored.data).unwrap();
-        master.insert(stored.id, (stored.village, doc.get_heads()));
-    }
-    for (id, n) in &made {
-        assert!(
-            master.contains_key(id.as_str()),
-            "household {id} of device {n} lost"
-        );
-    }
-    for (n, phone) in phones.iter_mut().enumerate() {
-        let village = phone.village.clone();
-        let expected: Vec<&String> = master
-            .iter()
-            .filter(|(_, (v, _))| *v == village)
-            .map(|(id, _)| id)
-            .collect();
-        assert_eq!(phone.document_ids().len(), expected.len(), "device {n}");
-        for id in expected {
-            assert_eq!(
-                phone.heads(id).as_ref(),
-                Some(&master[id].1),
-                "device {n}, {id}"
-            );
-        }
-        assert_eq!(phone.unacknowledged_documents(), 0, "device {n}");
-        assert_eq!(
-            phone.storage().stored_position(),
-            Position::Feed { seq: newest },
-            "device {n}"
-        );
-    }
+    assert_converged(&server.store, &mut phones, &made).await;
     stats
 }
 

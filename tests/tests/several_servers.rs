@@ -8,12 +8,10 @@
 //! PostgreSQL is found at `PINGAN_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/`);
 //! without it the test is skipped with a note, except under `CI=true`.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use pingan_shared::document::{self, DocumentId};
-use pingan_shared::sync::protocol::Position;
-use pingan_tests::{Device, TestServer};
+use pingan_shared::document::DocumentId;
+use pingan_tests::{Device, TestServer, assert_converged};
 use sqlx::Connection;
 
 const SERVERS: usize = 3;
@@ -144,44 +142,8 @@ async fn three_servers_on_one_postgres_database_converge_and_skip_no_change() {
     }
 
     let store = &servers[1].store;
+    assert_converged(store, &mut devices, &made).await;
     let newest = store.feed_head().await.unwrap();
-    let mut master = BTreeMap::new();
-    for stored in store.documents_of_type("household").await.unwrap() {
-        let mut doc = document::load(&stored.data).unwrap();
-        master.insert(stored.id, (stored.village, doc.get_heads()));
-    }
-    for (id, number) in &made {
-        assert!(
-            master.contains_key(id),
-            "household {id} made on device {number} is lost"
-        );
-    }
-    for (number, device) in devices.iter_mut().enumerate() {
-        let village = village_of(number as u8);
-        let expected: BTreeSet<String> = master
-            .iter()
-            .filter(|(_, (v, _))| v == village)
-            .map(|(id, _)| id.clone())
-            .collect();
-        let held: BTreeSet<String> = device.document_ids().into_iter().collect();
-        assert_eq!(
-            held, expected,
-            "device {number} holds exactly its village's documents"
-        );
-        for id in &expected {
-            assert_eq!(
-                device.heads(id).as_ref(),
-                Some(&master[id].1),
-                "device {number}, {id}"
-            );
-        }
-        assert_eq!(device.unacknowledged_documents(), 0, "device {number}");
-        assert_eq!(
-            device.storage().stored_position(),
-            Position::Feed { seq: newest },
-            "device {number} has every page"
-        );
-    }
     // Every change numbered once: the feed has no gaps and no number twice.
     let feed = store
         .feed_page(0, &pingan_server::store::Scope::Township, "nobody", 100_000)
