@@ -176,7 +176,7 @@ async fn wrapped_entry(
         rounds: PBKDF2_ROUNDS,
         wrapped: seal::wrap(&kek, username, key)?.into(),
         failed_tries: 0,
-        next_try_at_ms: 0.0,
+        next_try_at_ms: 0,
         disabled: false,
     })
 }

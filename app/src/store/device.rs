@@ -1,9 +1,11 @@
 //! The device's own database (IndexedDB `pingan-device`): what belongs to the phone, not to a
 //! worker. Nothing in it is personal data.
 //!
-//! - `device`: the installation's id on the wire, and the last user who unlocked (the login
-//!   screen offers that name).
-//! - `keyring`: per worker who has logged in here, the salt and rounds of their password key,
+//! One object store, `device`, with fixed keys:
+//! - `device_id`: the installation's id on the wire; `last_user`: who unlocked last (the
+//!   login screen offers that name);
+//! - `keyring:<username>`: per worker who has logged in here, packed: the salt and rounds of
+//!   their password key,
 //!   their data key wrapped under it (which is also the offline password check: a wrong
 //!   password does not open it), failed unlock tries and when the next try is allowed, and
 //!   whether the server said the account is disabled (the records then stay sealed until an
@@ -14,14 +16,17 @@
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use serde::{Deserialize, Serialize};
+use js_sys::Uint8Array;
 use serde_bytes::ByteBuf;
+use wasm_bindgen::{JsCast, JsValue};
 
+use super::pack::Packed;
 use crate::error::AppError;
 
 const DATABASE: &str = "pingan-device";
 const DEVICE: &str = "device";
-const KEYRING: &str = "keyring";
+/// A worker's keyring entry is kept under this prefix and their username.
+const KEYRING_PREFIX: &str = "keyring:";
 const DEVICE_ID_KEY: &str = "device_id";
 const LAST_USER_KEY: &str = "last_user";
 
@@ -30,8 +35,8 @@ pub const FREE_TRIES: u32 = 3;
 const FIRST_WAIT_MS: f64 = 30_000.0;
 const MAX_WAIT_MS: f64 = 15.0 * 60_000.0;
 
-/// One worker's key on this device.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One worker's key on this device, kept packed (`super::pack`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeyringEntry {
     pub username: String,
     pub salt: ByteBuf,
@@ -40,10 +45,19 @@ pub struct KeyringEntry {
     pub wrapped: ByteBuf,
     pub failed_tries: u32,
     /// Milliseconds since the epoch before which no unlock is tried.
-    pub next_try_at_ms: f64,
+    pub next_try_at_ms: i64,
     /// The server answered `account_disabled`: no offline unlock until an online login works.
     pub disabled: bool,
 }
+crate::packed!(KeyringEntry {
+    username,
+    salt,
+    rounds,
+    wrapped,
+    failed_tries,
+    next_try_at_ms,
+    disabled
+});
 
 impl KeyringEntry {
     /// Counts a wrong password; from the [`FREE_TRIES`]th on, the next try waits 30 s, then
@@ -53,18 +67,18 @@ impl KeyringEntry {
         if self.failed_tries >= FREE_TRIES {
             let doublings = (self.failed_tries - FREE_TRIES).min(10);
             self.next_try_at_ms =
-                now_ms + (FIRST_WAIT_MS * f64::from(1u32 << doublings)).min(MAX_WAIT_MS);
+                (now_ms + (FIRST_WAIT_MS * f64::from(1u32 << doublings)).min(MAX_WAIT_MS)) as i64;
         }
     }
 
     pub fn succeeded(&mut self) {
         self.failed_tries = 0;
-        self.next_try_at_ms = 0.0;
+        self.next_try_at_ms = 0;
     }
 
     /// Whole seconds until the next try is allowed; 0 when it is.
     pub fn wait_seconds(&self, now_ms: f64) -> u64 {
-        ((self.next_try_at_ms - now_ms).max(0.0) / 1000.0).ceil() as u64
+        ((self.next_try_at_ms as f64 - now_ms).max(0.0) / 1000.0).ceil() as u64
     }
 }
 
@@ -81,33 +95,22 @@ impl DeviceDb {
             .with_version(1u8)
             .with_on_upgrade_needed(|_, db| {
                 db.create_object_store(DEVICE).build()?;
-                db.create_object_store(KEYRING)
-                    .with_key_path("username".into())
-                    .build()?;
                 Ok(())
             })
             .await?;
-        let tx = db
-            .transaction(DEVICE)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let store = tx.object_store(DEVICE)?;
-        let existing: Option<String> = store.get(DEVICE_ID_KEY).serde()?.await?;
-        let device_id = match existing {
+        let mut device = Self {
+            db,
+            device_id: String::new(),
+        };
+        device.device_id = match device.get(DEVICE_ID_KEY).await?.and_then(|v| v.as_string()) {
             Some(id) => id,
             None => {
                 let id = pingan_shared::document::hex(&super::seal::random::<16>()?);
-                store
-                    .put(&id)
-                    .with_key(DEVICE_ID_KEY.to_owned())
-                    .serde()?
-                    .await?;
+                device.put(DEVICE_ID_KEY, JsValue::from_str(&id)).await?;
                 id
             }
         };
-        drop(store);
-        tx.commit().await?;
-        Ok(Self { db, device_id })
+        Ok(device)
     }
 
     /// This installation's id, sent with every login and sync.
@@ -117,40 +120,54 @@ impl DeviceDb {
 
     /// Who unlocked this device last, to offer their name.
     pub async fn last_user(&self) -> Result<Option<String>, AppError> {
-        let tx = self.db.transaction(DEVICE).build()?;
-        Ok(tx.object_store(DEVICE)?.get(LAST_USER_KEY).serde()?.await?)
+        Ok(self.get(LAST_USER_KEY).await?.and_then(|v| v.as_string()))
     }
 
     pub async fn set_last_user(&self, username: &str) -> Result<(), AppError> {
+        self.put(LAST_USER_KEY, JsValue::from_str(username)).await
+    }
+
+    pub async fn entry(&self, username: &str) -> Result<Option<KeyringEntry>, AppError> {
+        let Some(raw) = self.get(&keyring_key(username)).await? else {
+            return Ok(None);
+        };
+        let bytes = raw
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| AppError::Storage(format!("{username} 的密钥记录格式不对")))?
+            .to_vec();
+        KeyringEntry::unpack(&bytes)
+            .map(Some)
+            .ok_or_else(|| AppError::Storage(format!("{username} 的密钥记录格式不对")))
+    }
+
+    pub async fn put_entry(&self, entry: &KeyringEntry) -> Result<(), AppError> {
+        let bytes = Uint8Array::from(entry.pack().as_slice());
+        self.put(&keyring_key(&entry.username), bytes.into()).await
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<JsValue>, AppError> {
+        let tx = self.db.transaction(DEVICE).build()?;
+        Ok(tx.object_store(DEVICE)?.get(key).primitive()?.await?)
+    }
+
+    async fn put(&self, key: &str, value: JsValue) -> Result<(), AppError> {
         let tx = self
             .db
             .transaction(DEVICE)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         tx.object_store(DEVICE)?
-            .put(username.to_owned())
-            .with_key(LAST_USER_KEY.to_owned())
-            .serde()?
+            .put(value)
+            .with_key(JsValue::from_str(key))
+            .primitive()?
             .await?;
         tx.commit().await?;
         Ok(())
     }
+}
 
-    pub async fn entry(&self, username: &str) -> Result<Option<KeyringEntry>, AppError> {
-        let tx = self.db.transaction(KEYRING).build()?;
-        Ok(tx.object_store(KEYRING)?.get(username).serde()?.await?)
-    }
-
-    pub async fn put_entry(&self, entry: &KeyringEntry) -> Result<(), AppError> {
-        let tx = self
-            .db
-            .transaction(KEYRING)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        tx.object_store(KEYRING)?.put(entry).serde()?.await?;
-        tx.commit().await?;
-        Ok(())
-    }
+fn keyring_key(username: &str) -> String {
+    format!("{KEYRING_PREFIX}{username}")
 }
 
 #[cfg(test)]
@@ -164,7 +181,7 @@ mod tests {
             rounds: 1,
             wrapped: ByteBuf::new(),
             failed_tries: 0,
-            next_try_at_ms: 0.0,
+            next_try_at_ms: 0,
             disabled: false,
         }
     }

@@ -35,7 +35,6 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
-use js_sys::Uint8Array;
 use pingan_shared::document;
 use pingan_shared::records::{Record, RecordType};
 use pingan_shared::review::ReturnedRecord;
@@ -43,12 +42,12 @@ use pingan_shared::session::{LoginResponse, VillageName};
 use pingan_shared::statistics::china_date;
 use pingan_shared::sync::protocol;
 use pingan_shared::validation::FieldError;
-use serde_bytes::ByteBuf;
 use wasm_bindgen::JsValue;
 
 use crate::error::AppError;
 use index::{PersonSummary, Summary};
-use rows::{DocumentRow, bytes_of, document_row, open_row, open_summary, put_summary};
+use pack::Packed;
+use rows::{DocumentRow, document_row, open_row, open_summary, put_summary};
 use seal::Sealer;
 use writer::new_id;
 
@@ -155,10 +154,8 @@ impl DeviceStore {
     /// Rebuilds every index store from the documents when the index is older than this code.
     async fn ensure_index(&self) -> Result<(), AppError> {
         let tx = self.write_transaction()?;
-        let state = tx.object_store(STATE)?;
-        let version: Option<u32> = state.get(INDEX_VERSION_KEY).serde()?.await?;
-        if version == Some(index::INDEX_VERSION) {
-            drop(state);
+        let version = rows::state(&tx, INDEX_VERSION_KEY).await?;
+        if version.as_deref() == Some(&index::INDEX_VERSION.to_le_bytes()[..]) {
             tx.commit().await?;
             return Ok(());
         }
@@ -180,29 +177,22 @@ impl DeviceStore {
                 put_summary(&tx, &self.sealer, &summary)?;
             }
         }
-        state
-            .put(index::INDEX_VERSION)
-            .with_key(INDEX_VERSION_KEY.to_owned())
-            .serde()?
-            .await?;
-        drop(state);
+        rows::put_state(&tx, INDEX_VERSION_KEY, &index::INDEX_VERSION.to_le_bytes())?;
         tx.commit().await?;
         Ok(())
     }
 
     /// The login kept for this worker (its token empty after a logout), if any.
     pub async fn session(&self) -> Result<Option<LoginResponse>, AppError> {
-        // JSON, read by the code that reads the login answer: no second decoder for it.
         match self.read_sealed(SESSION_KEY).await? {
-            Some(text) => crate::api::from_json_text(&String::from_utf8_lossy(&text)).map(Some),
+            Some(bytes) => rows::unpack(SESSION_KEY, &bytes).map(Some),
             None => Ok(None),
         }
     }
 
     /// Keeps a fresh login.
     pub async fn save_session(&self, session: &LoginResponse) -> Result<(), AppError> {
-        let text = crate::api::json_text(session)?;
-        self.write_sealed(SESSION_KEY, text.as_bytes()).await
+        self.write_sealed(SESSION_KEY, &session.pack()).await
     }
 
     /// Keeps the account's villages as the server last named them in the login's profile.
@@ -241,8 +231,9 @@ impl DeviceStore {
 
     async fn read_sealed(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
         let tx = self.db.transaction(STATE).build()?;
-        let raw: Option<JsValue> = tx.object_store(STATE)?.get(key).primitive()?.await?;
-        raw.map(|raw| self.sealer.open(key, &bytes_of(&raw)?))
+        rows::state(&tx, key)
+            .await?
+            .map(|sealed| self.sealer.open(key, &sealed))
             .transpose()
     }
 
@@ -254,11 +245,7 @@ impl DeviceStore {
             .with_mode(TransactionMode::Readwrite)
             .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
             .build()?;
-        tx.object_store(STATE)?
-            .put(JsValue::from(Uint8Array::from(sealed.as_slice())))
-            .with_key(JsValue::from_str(key))
-            .primitive()?
-            .await?;
+        rows::put_state(&tx, key, &sealed)?;
         tx.commit().await?;
         Ok(())
     }
@@ -438,23 +425,16 @@ async fn load_or_create_actor(db: &Database) -> Result<ActorId, AppError> {
         .transaction(STATE)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
-    let store = tx.object_store(STATE)?;
-    let existing: Option<ByteBuf> = store.get(ACTOR_KEY).serde()?.await?;
-    let actor = match existing {
+    let actor = match rows::state(&tx, ACTOR_KEY).await? {
         Some(actor) => actor,
         None => {
             // The server binds an actor to the first user who signs with it: each worker on a
             // shared phone signs with their own.
-            let actor = ByteBuf::from(seal::random::<16>()?.to_vec());
-            store
-                .put(&actor)
-                .with_key(ACTOR_KEY.to_owned())
-                .serde()?
-                .await?;
+            let actor = seal::random::<16>()?.to_vec();
+            rows::put_state(&tx, ACTOR_KEY, &actor)?;
             actor
         }
     };
-    drop(store);
     tx.commit().await?;
     Ok(ActorId::from(actor.as_slice()))
 }

@@ -15,8 +15,13 @@ use serde_bytes::ByteBuf;
 #[derive(Default)]
 pub struct Packer(Vec<u8>);
 
-/// Reads fields back; `None` from any read means the bytes are not what was packed.
-pub struct Unpacker<'a>(&'a [u8]);
+/// Reads fields back. A read that finds no such field gives an empty value and marks the
+/// whole read failed: a struct's reader is then a straight list of reads, with no early
+/// return (and no code to drop the fields read before it) after each.
+pub struct Unpacker<'a> {
+    rest: &'a [u8],
+    failed: bool,
+}
 
 impl Packer {
     pub fn into_bytes(self) -> Vec<u8> {
@@ -43,46 +48,71 @@ impl Packer {
 
 impl<'a> Unpacker<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
-        Self(bytes)
+        Self {
+            rest: bytes,
+            failed: false,
+        }
     }
 
-    /// Everything read: trailing bytes mean another layout.
+    /// Every read found its field and nothing is left over (trailing bytes mean another
+    /// layout).
     pub fn finished(&self) -> bool {
-        self.0.is_empty()
+        !self.failed && self.rest.is_empty()
     }
 
-    fn number(&mut self) -> Option<u64> {
+    /// Marks the read failed and gives `empty` in place of the missing field.
+    fn fail<T>(&mut self, empty: T) -> T {
+        self.failed = true;
+        empty
+    }
+
+    fn number(&mut self) -> u64 {
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
-            let (&byte, rest) = self.0.split_first()?;
-            self.0 = rest;
+            let Some((&byte, rest)) = self.rest.split_first() else {
+                break;
+            };
+            self.rest = rest;
             n |= u64::from(byte & 0x7f) << shift;
             if byte < 0x80 {
-                return Some(n);
+                return n;
             }
         }
-        None
+        self.fail(0)
     }
 
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let len = usize::try_from(self.number()?).ok()?;
-        let (bytes, rest) = self.0.split_at_checked(len)?;
-        self.0 = rest;
-        Some(bytes)
+    fn bytes(&mut self) -> &'a [u8] {
+        let len = self.number();
+        match usize::try_from(len)
+            .ok()
+            .and_then(|len| self.rest.split_at_checked(len))
+        {
+            Some((bytes, rest)) => {
+                self.rest = rest;
+                bytes
+            }
+            None => self.fail(&[]),
+        }
+    }
+
+    /// A number that must fit `T`.
+    fn small<T: TryFrom<u64> + Default>(&mut self) -> T {
+        let n = self.number();
+        T::try_from(n).unwrap_or_else(|_| self.fail(T::default()))
     }
 }
 
 /// A field type that can be packed.
 pub trait Field: Sized {
     fn put(&self, p: &mut Packer);
-    fn take(u: &mut Unpacker<'_>) -> Option<Self>;
+    fn take(u: &mut Unpacker<'_>) -> Self;
 }
 
 impl Field for u64 {
     fn put(&self, p: &mut Packer) {
         p.number(*self);
     }
-    fn take(u: &mut Unpacker<'_>) -> Option<Self> {
+    fn take(u: &mut Unpacker<'_>) -> Self {
         u.number()
     }
 }
@@ -91,8 +121,26 @@ impl Field for usize {
     fn put(&self, p: &mut Packer) {
         p.number(*self as u64);
     }
-    fn take(u: &mut Unpacker<'_>) -> Option<Self> {
-        usize::try_from(u.number()?).ok()
+    fn take(u: &mut Unpacker<'_>) -> Self {
+        u.small()
+    }
+}
+
+impl Field for u32 {
+    fn put(&self, p: &mut Packer) {
+        p.number(u64::from(*self));
+    }
+    fn take(u: &mut Unpacker<'_>) -> Self {
+        u.small()
+    }
+}
+
+impl Field for u8 {
+    fn put(&self, p: &mut Packer) {
+        p.number(u64::from(*self));
+    }
+    fn take(u: &mut Unpacker<'_>) -> Self {
+        u.small()
     }
 }
 
@@ -101,9 +149,9 @@ impl Field for i64 {
     fn put(&self, p: &mut Packer) {
         p.number(((*self << 1) ^ (*self >> 63)) as u64);
     }
-    fn take(u: &mut Unpacker<'_>) -> Option<Self> {
-        let n = u.number()?;
-        Some((n >> 1) as i64 ^ -((n & 1) as i64))
+    fn take(u: &mut Unpacker<'_>) -> Self {
+        let n = u.number();
+        (n >> 1) as i64 ^ -((n & 1) as i64)
     }
 }
 
@@ -111,11 +159,11 @@ impl Field for bool {
     fn put(&self, p: &mut Packer) {
         p.number(u64::from(*self));
     }
-    fn take(u: &mut Unpacker<'_>) -> Option<Self> {
-        match u.number()? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
+    fn take(u: &mut Unpacker<'_>) -> Self {
+        match u.number() {
+            0 => false,
+            1 => true,
+            _ => u.fail(false),
         }
     }
 }
@@ -124,8 +172,9 @@ impl Field for String {
     fn put(&self, p: &mut Packer) {
         p.bytes(self.as_bytes());
     }
-    fn take(u: &mut Unpacker<'_>) -> Option<Self> {
-        String::from_utf8(u.bytes()?.to_vec()).ok()
+    fn take(u: &mut Unpacker<'_>) -> Self {
+        let bytes = u.bytes();
+        String::from_utf8(bytes.to_vec()).unwrap_or_else(|_| u.fail(String::new()))
     }
 }
 
@@ -133,17 +182,8 @@ impl Field for ByteBuf {
     fn put(&self, p: &mut Packer) {
         p.bytes(self);
     }
-    fn take(u: &mut Unpacker<'_>) -> Option<Self> {
-        Some(ByteBuf::from(u.bytes()?.to_vec()))
-    }
-}
-
-impl Field for u8 {
-    fn put(&self, p: &mut Packer) {
-        p.number(u64::from(*self));
-    }
-    fn take(u: &mut Unpacker<'_>) -> Option<Self> {
-        u8::try_from(u.number()?).ok()
+    fn take(u: &mut Unpacker<'_>) -> Self {
+        ByteBuf::from(u.bytes().to_vec())
     }
 }
 
@@ -157,11 +197,11 @@ impl<T: Field> Field for Option<T> {
             }
         }
     }
-    fn take(u: &mut Unpacker<'_>) -> Option<Self> {
-        match u.number()? {
-            0 => Some(None),
-            1 => Some(Some(T::take(u)?)),
-            _ => None,
+    fn take(u: &mut Unpacker<'_>) -> Self {
+        match u.number() {
+            0 => None,
+            1 => Some(T::take(u)),
+            _ => u.fail(None),
         }
     }
 }
@@ -173,11 +213,11 @@ impl<T: Field> Field for Vec<T> {
             item.put(p);
         }
     }
-    fn take(u: &mut Unpacker<'_>) -> Option<Self> {
-        let len = usize::try_from(u.number()?).ok()?;
+    fn take(u: &mut Unpacker<'_>) -> Self {
+        let len: usize = u.small();
         // Each item takes at least a byte: a length beyond the bytes left is corrupt.
-        if len > u.0.len() {
-            return None;
+        if len > u.rest.len() {
+            return u.fail(Vec::new());
         }
         (0..len).map(|_| T::take(u)).collect()
     }
@@ -186,7 +226,7 @@ impl<T: Field> Field for Vec<T> {
 /// A struct packed as its fields in order.
 pub trait Packed: Sized {
     fn put_fields(&self, p: &mut Packer);
-    fn take_fields(u: &mut Unpacker<'_>) -> Option<Self>;
+    fn take_fields(u: &mut Unpacker<'_>) -> Self;
 
     fn pack(&self) -> Vec<u8> {
         let mut p = Packer::default();
@@ -196,12 +236,27 @@ pub trait Packed: Sized {
 
     fn unpack(bytes: &[u8]) -> Option<Self> {
         let mut u = Unpacker::new(bytes);
-        let value = Self::take_fields(&mut u)?;
+        let value = Self::take_fields(&mut u);
         u.finished().then_some(value)
     }
 }
 
-/// `packed!(Type { field, … })`: packs the named fields in that order.
+/// One field's value alone (a list of village ids).
+pub fn pack_field<T: Field>(value: &T) -> Vec<u8> {
+    let mut p = Packer::default();
+    value.put(&mut p);
+    p.into_bytes()
+}
+
+/// What [`pack_field`] packed.
+pub fn unpack_field<T: Field>(bytes: &[u8]) -> Option<T> {
+    let mut u = Unpacker::new(bytes);
+    let value = T::take(&mut u);
+    u.finished().then_some(value)
+}
+
+/// `packed!(Type { field, … })`: packs the named fields in that order; the struct can then
+/// be a field of another.
 #[macro_export]
 macro_rules! packed {
     ($ty:ty { $($field:ident),* $(,)? }) => {
@@ -209,12 +264,35 @@ macro_rules! packed {
             fn put_fields(&self, p: &mut $crate::store::pack::Packer) {
                 $( $crate::store::pack::Field::put(&self.$field, p); )*
             }
-            fn take_fields(u: &mut $crate::store::pack::Unpacker<'_>) -> Option<Self> {
-                Some(Self { $( $field: $crate::store::pack::Field::take(u)?, )* })
+            fn take_fields(u: &mut $crate::store::pack::Unpacker<'_>) -> Self {
+                Self { $( $field: $crate::store::pack::Field::take(u), )* }
+            }
+        }
+
+        impl $crate::store::pack::Field for $ty {
+            fn put(&self, p: &mut $crate::store::pack::Packer) {
+                $crate::store::pack::Packed::put_fields(self, p);
+            }
+            fn take(u: &mut $crate::store::pack::Unpacker<'_>) -> Self {
+                <$ty as $crate::store::pack::Packed>::take_fields(u)
             }
         }
     };
 }
+
+// The kept login (`DeviceStore::session`).
+crate::packed!(pingan_shared::session::VillageName { id, name });
+crate::packed!(pingan_shared::session::Profile {
+    username,
+    display_name,
+    role,
+    villages
+});
+crate::packed!(pingan_shared::session::LoginResponse {
+    token,
+    expires_at_ms,
+    user
+});
 
 #[cfg(test)]
 mod tests {

@@ -11,10 +11,10 @@ use pingan_shared::records::RecordType;
 use serde_bytes::ByteBuf;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::DOCUMENTS;
 use super::index::{self, AnySummary, SyncFlags};
 use super::pack::Packed;
 use super::seal::Sealer;
+use super::{DOCUMENTS, STATE};
 use crate::error::AppError;
 
 /// A document row's contents, inside its box.
@@ -104,7 +104,7 @@ pub(super) async fn document_row(
         .ok_or_else(|| AppError::Document(format!("记录 {id} 不在本机")))
 }
 
-fn unpack<T: Packed>(id: &str, bytes: &[u8]) -> Result<T, AppError> {
+pub(super) fn unpack<T: Packed>(id: &str, bytes: &[u8]) -> Result<T, AppError> {
     T::unpack(bytes).ok_or_else(|| AppError::Document(format!("记录 {id} 的本机数据格式不对")))
 }
 
@@ -200,4 +200,22 @@ pub(super) fn heads_in(heads: &[ByteBuf]) -> Vec<ChangeHash> {
 /// Heads compared as sets (see `pingan_shared::sync::storage::same_heads`).
 fn same_heads(a: &[ByteBuf], b: &[ByteBuf]) -> bool {
     a.len() == b.len() && a.iter().all(|head| b.contains(head))
+}
+
+/// A value of the `state` store: bytes, as [`put_state`] keeps them.
+pub(super) async fn state(tx: &Transaction<'_>, key: &str) -> Result<Option<Vec<u8>>, AppError> {
+    let raw: Option<JsValue> = tx.object_store(STATE)?.get(key).primitive()?.await?;
+    raw.map(|raw| bytes_of(&raw)).transpose()
+}
+
+/// Sends a `state` value's write (see `Writer::put` on not waiting).
+pub(super) fn put_state(tx: &Transaction<'_>, key: &str, bytes: &[u8]) -> Result<(), AppError> {
+    let value = JsValue::from(Uint8Array::from(bytes));
+    drop(
+        tx.object_store(STATE)?
+            .put(value)
+            .with_key(JsValue::from_str(key))
+            .primitive()?,
+    );
+    Ok(())
 }

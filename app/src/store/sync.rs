@@ -11,7 +11,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
 use pingan_shared::document;
 use pingan_shared::records::RecordType;
-use pingan_shared::sync::protocol::Position;
+use pingan_shared::sync::protocol::{self, Position};
 use pingan_shared::sync::storage::{
     DeviceStorage, PageWrite, Refusal, StorageError, StoredDocument, SyncState,
 };
@@ -19,9 +19,10 @@ use serde_bytes::ByteBuf;
 use wasm_bindgen::JsValue;
 
 use super::index;
+use super::pack::{pack_field, unpack_field};
 use super::rows::{
-    DocumentRow, document_row, heads_in, heads_out, open_summary, put_document_row, put_summary,
-    read_document_row,
+    DocumentRow, document_row, heads_in, heads_out, open_summary, put_document_row, put_state,
+    put_summary, read_document_row, state,
 };
 use super::seal::Sealer;
 use super::{DOCUMENTS, DeviceStore, STATE};
@@ -44,12 +45,12 @@ impl DeviceStorage for DeviceStore {
     async fn position(&self) -> Result<Position, StorageError> {
         let read = async {
             let tx = self.db.transaction(STATE).build()?;
-            let position: Option<Position> = tx
-                .object_store(STATE)?
-                .get(POSITION_KEY.to_owned())
-                .serde()?
-                .await?;
-            Ok::<_, AppError>(position.unwrap_or_default())
+            // CBOR, as the position travels: no other code to read it.
+            match state(&tx, POSITION_KEY).await? {
+                Some(bytes) => protocol::decode("position", &bytes)
+                    .map_err(|e| AppError::Storage(e.to_string())),
+                None => Ok(Position::Start),
+            }
         };
         read.await.map_err(storage_error)
     }
@@ -72,12 +73,11 @@ impl DeviceStorage for DeviceStore {
     async fn villages(&self) -> Result<Vec<String>, StorageError> {
         let read = async {
             let tx = self.db.transaction(STATE).build()?;
-            let villages: Option<Vec<String>> = tx
-                .object_store(STATE)?
-                .get(VILLAGES_KEY.to_owned())
-                .serde()?
-                .await?;
-            Ok::<_, AppError>(villages.unwrap_or_default())
+            match state(&tx, VILLAGES_KEY).await? {
+                Some(bytes) => unpack_field(&bytes)
+                    .ok_or_else(|| AppError::Storage("本机保存的村名单格式不对".into())),
+                None => Ok(Vec::new()),
+            }
         };
         read.await.map_err(storage_error)
     }
@@ -167,12 +167,7 @@ impl PageWrite for IdbPage<'_> {
 
     async fn put_position(&mut self, position: &Position) -> Result<(), StorageError> {
         let write = async {
-            self.tx
-                .object_store(STATE)?
-                .put(position)
-                .with_key(POSITION_KEY.to_owned())
-                .serde()?
-                .await?;
+            put_state(&self.tx, POSITION_KEY, &protocol::encode(position))?;
             Ok::<_, AppError>(())
         };
         write.await.map_err(storage_error)
@@ -209,12 +204,7 @@ impl PageWrite for IdbPage<'_> {
                     forgotten += 1;
                 }
             }
-            self.tx
-                .object_store(STATE)?
-                .put(villages.to_vec())
-                .with_key(VILLAGES_KEY.to_owned())
-                .serde()?
-                .await?;
+            put_state(&self.tx, VILLAGES_KEY, &pack_field(&villages.to_vec()))?;
             Ok::<_, AppError>(forgotten)
         };
         write.await.map_err(storage_error)
