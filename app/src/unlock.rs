@@ -11,9 +11,9 @@ use pingan_shared::session::{LoginRequest, LoginResponse};
 
 use crate::api;
 use crate::error::AppError;
-use crate::store::device::{DeviceDb, KeyringEntry};
+use crate::store::DeviceStore;
+use crate::store::device::{Device, KeyringEntry};
 use crate::store::seal::{self, KEY_BYTES, PBKDF2_ROUNDS, Sealer};
-use crate::store::{self, DeviceStore};
 
 /// A worker's records, open, and their login (its token empty until an online login).
 #[derive(Clone)]
@@ -27,23 +27,18 @@ const DISABLED: &str = "该账号已停用，本机上的记录已封存。请�
 
 /// Logs `username` in: offline against the device's keyring when they have logged in here
 /// before, online (and setting up their sealed records) the first time.
-pub async fn log_in(
-    device: &DeviceDb,
-    username: &str,
-    password: &str,
-) -> Result<Unlocked, AppError> {
+pub async fn log_in(device: &Device, username: &str, password: &str) -> Result<Unlocked, AppError> {
     let now = js_sys::Date::now();
-    let unlocked = match device.entry(username).await? {
+    let unlocked = match device.entry(username)? {
         None => first_login(device, username, password).await?,
-        Some(entry) if entry.disabled => {
+        Some(mut entry) if entry.disabled => {
             // Only the server can lift the seal: a login that succeeds means re-enabled.
-            let fresh = online(device, username, password)
+            online(device, username, password)
                 .await
                 .map_err(|_| AppError::Login(DISABLED.into()))?;
-            let mut entry = entry;
             entry.disabled = false;
-            device.put_entry(&entry).await?;
-            open_with_password(device, entry, password, Some(fresh), now).await?
+            device.put_entry(&entry)?;
+            open_with_password(device, entry, password, now).await?
         }
         Some(entry) => {
             let wait = entry.wait_seconds(now);
@@ -52,34 +47,29 @@ pub async fn log_in(
                     "密码错误次数过多，请 {wait} 秒后再试"
                 )));
             }
-            open_with_password(device, entry, password, None, now).await?
+            open_with_password(device, entry, password, now).await?
         }
     };
-    device.set_last_user(username).await?;
+    device.set_last_user(username)?;
     Ok(unlocked)
 }
 
 /// Unwraps the data key with `password` and opens the records. When the password does not
 /// open it, the server is asked: it may have been changed there.
 async fn open_with_password(
-    device: &DeviceDb,
+    device: &Device,
     mut entry: KeyringEntry,
     password: &str,
-    fresh: Option<LoginResponse>,
     now: f64,
 ) -> Result<Unlocked, AppError> {
     let username = entry.username.clone();
     let kek = seal::derive_kek(password, &entry.salt, entry.rounds).await?;
     let Some(key) = seal::unwrap(&kek, &username, &entry.wrapped) else {
-        let online = match fresh {
-            Some(fresh) => Ok(fresh),
-            None => online(device, &username, password).await,
-        };
-        return match online {
+        return match online(device, &username, password).await {
             Ok(fresh) => password_changed(device, &username, password, fresh).await,
             Err(error) => {
                 entry.failed(now);
-                device.put_entry(&entry).await?;
+                device.put_entry(&entry)?;
                 Err(match error {
                     AppError::Network(_) => {
                         AppError::Login(format!("{WRONG_PASSWORD}（本机离线核对）"))
@@ -89,21 +79,24 @@ async fn open_with_password(
             }
         };
     };
-    entry.succeeded();
-    device.put_entry(&entry).await?;
+    if entry.failed_tries > 0 {
+        entry.succeeded();
+        device.put_entry(&entry)?;
+    }
     let store = DeviceStore::open(device.device_id(), &username, Sealer::new(key)).await?;
     let kept = store.session().await?;
-    let session = match (fresh, kept) {
-        (Some(fresh), _) => fresh,
-        (None, Some(kept)) if usable(&kept, now) => kept,
-        // The token lapsed or was dropped at logout: try for a fresh one while the password is
-        // at hand; with no signal the worker works on, and uploads after the next login.
-        (None, kept) => match online(device, &username, password).await {
-            Ok(fresh) => fresh,
-            Err(_) => kept.ok_or_else(|| AppError::Login("请联网登录一次".into()))?,
-        },
+    if let Some(session) = kept.clone().filter(|kept| usable(kept, now)) {
+        return Ok(Unlocked { store, session });
+    }
+    // The token lapsed or was dropped at logout: try for a fresh one while the password is at
+    // hand; with no signal the worker works on, and uploads after the next login.
+    let session = match online(device, &username, password).await {
+        Ok(fresh) => {
+            store.save_session(&fresh).await?;
+            fresh
+        }
+        Err(_) => kept.ok_or_else(|| AppError::Login("请联网登录一次".into()))?,
     };
-    store.save_session(&session).await?;
     Ok(Unlocked { store, session })
 }
 
@@ -112,23 +105,26 @@ async fn open_with_password(
 /// they upload, and the next login with the new password starts afresh here. With nothing
 /// waiting, the old records are dropped (the download brings them back) and a new key made.
 async fn password_changed(
-    device: &DeviceDb,
+    device: &Device,
     username: &str,
     password: &str,
     fresh: LoginResponse,
 ) -> Result<Unlocked, AppError> {
-    let waiting = store::unsynced_count(username).await?;
+    let old = DeviceStore::open_locked(device.device_id(), username).await?;
+    let waiting = old.unsynced_count().await?;
     if waiting > 0 {
+        old.close();
         return Err(AppError::Login(format!(
             "密码已在服务器上更改。本机还有 {waiting} 条未上传的记录是用旧密码加密的：请先用旧密码登录，同步后再用新密码登录。"
         )));
     }
-    store::delete_records(username).await?;
+    old.clear().await?;
+    old.close();
     set_up(device, username, password, fresh).await
 }
 
 async fn first_login(
-    device: &DeviceDb,
+    device: &Device,
     username: &str,
     password: &str,
 ) -> Result<Unlocked, AppError> {
@@ -145,15 +141,13 @@ async fn first_login(
 
 /// A new data key for `username`, wrapped under `password`, and their (empty) records.
 async fn set_up(
-    device: &DeviceDb,
+    device: &Device,
     username: &str,
     password: &str,
     fresh: LoginResponse,
 ) -> Result<Unlocked, AppError> {
     let key: [u8; KEY_BYTES] = seal::random()?;
-    device
-        .put_entry(&wrapped_entry(username, password, &key).await?)
-        .await?;
+    device.put_entry(&wrapped_entry(username, password, &key).await?)?;
     let store = DeviceStore::open(device.device_id(), username, Sealer::new(key)).await?;
     store.save_session(&fresh).await?;
     Ok(Unlocked {
@@ -184,15 +178,13 @@ async fn wrapped_entry(
 /// A login in the open app, when the token lapsed: the server checks the password, and the
 /// data key is wrapped again under it (so a password changed on the server takes over here).
 pub async fn log_in_again(
-    device: &DeviceDb,
+    device: &Device,
     store: &DeviceStore,
     password: &str,
 ) -> Result<LoginResponse, AppError> {
     let username = store.username();
     let fresh = online(device, username, password).await?;
-    device
-        .put_entry(&wrapped_entry(username, password, store.sealer().key()).await?)
-        .await?;
+    device.put_entry(&wrapped_entry(username, password, store.sealer().key()).await?)?;
     store.save_session(&fresh).await?;
     Ok(fresh)
 }
@@ -210,19 +202,19 @@ pub async fn log_out(store: DeviceStore, token: &str) {
 
 /// The server said the account is disabled: no more offline unlocks until an online login
 /// succeeds; the records stay, sealed.
-pub async fn seal_disabled(device: &DeviceDb, store: DeviceStore) -> Result<(), AppError> {
+pub async fn seal_disabled(device: &Device, store: DeviceStore) -> Result<(), AppError> {
     let username = store.username().to_owned();
     let _ = store.forget_token().await;
     store.close();
-    if let Some(mut entry) = device.entry(&username).await? {
+    if let Some(mut entry) = device.entry(&username)? {
         entry.disabled = true;
-        device.put_entry(&entry).await?;
+        device.put_entry(&entry)?;
     }
     Ok(())
 }
 
 async fn online(
-    device: &DeviceDb,
+    device: &Device,
     username: &str,
     password: &str,
 ) -> Result<LoginResponse, AppError> {

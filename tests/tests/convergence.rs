@@ -7,7 +7,6 @@
 //! document, nothing any device made is lost, and every position equals the server's newest
 //! feed entry (no page skipped).
 
-
 use pingan_shared::document;
 use pingan_shared::sync::memory::Fault;
 use pingan_tests::{Device, TestServer, assert_converged, post_sync};

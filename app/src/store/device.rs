@@ -1,34 +1,26 @@
-//! The device's own database (IndexedDB `pingan-device`): what belongs to the phone, not to a
-//! worker. Nothing in it is personal data.
+//! What belongs to the phone, not to a worker, kept in the origin's `localStorage` (nothing
+//! in it is personal data):
+//! - `pingan.device_id`: the installation's id on the wire;
+//! - `pingan.last_user`: who unlocked last (the login screen offers that name);
+//! - `pingan.keyring.<username>`: per worker who has logged in here, packed and in hex: the
+//!   salt and rounds of their password key, their data key wrapped under it (which is also
+//!   the offline password check: a wrong password does not open it), failed unlock tries and
+//!   when the next try is allowed, and whether the server said the account is disabled (the
+//!   records then stay sealed until an online login succeeds).
 //!
-//! One object store, `device`, with fixed keys:
-//! - `device_id`: the installation's id on the wire; `last_user`: who unlocked last (the
-//!   login screen offers that name);
-//! - `keyring:<username>`: per worker who has logged in here, packed: the salt and rounds of
-//!   their password key,
-//!   their data key wrapped under it (which is also the offline password check: a wrong
-//!   password does not open it), failed unlock tries and when the next try is allowed, and
-//!   whether the server said the account is disabled (the records then stay sealed until an
-//!   online login succeeds).
-//!
-//! Each worker's records live in their own database (`DeviceStore`, `pingan-user-<name>`).
+//! `localStorage` rather than IndexedDB: these few values are read and written whole, at
+//! login only, and synchronously; the browser keeps and clears them with the origin's
+//! IndexedDB. Each worker's records live in their own database (`DeviceStore`,
+//! `pingan-user-<name>`).
 
-use indexed_db_futures::database::Database;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
-use js_sys::Uint8Array;
 use serde_bytes::ByteBuf;
-use wasm_bindgen::{JsCast, JsValue};
 
 use super::pack::Packed;
 use crate::error::AppError;
 
-const DATABASE: &str = "pingan-device";
-const DEVICE: &str = "device";
-/// A worker's keyring entry is kept under this prefix and their username.
-const KEYRING_PREFIX: &str = "keyring:";
-const DEVICE_ID_KEY: &str = "device_id";
-const LAST_USER_KEY: &str = "last_user";
+const DEVICE_ID_KEY: &str = "pingan.device_id";
+const LAST_USER_KEY: &str = "pingan.last_user";
+const KEYRING_PREFIX: &str = "pingan.keyring.";
 
 /// Unlock tries allowed before each further try must wait.
 pub const FREE_TRIES: u32 = 3;
@@ -82,31 +74,28 @@ impl KeyringEntry {
     }
 }
 
-/// The device database, open.
+/// The phone's own settings.
 #[derive(Clone)]
-pub struct DeviceDb {
-    db: Database,
+pub struct Device {
+    storage: web_sys::Storage,
     device_id: String,
 }
 
-impl DeviceDb {
-    pub async fn open() -> Result<Self, AppError> {
-        let db = Database::open(DATABASE)
-            .with_version(1u8)
-            .with_on_upgrade_needed(|_, db| {
-                db.create_object_store(DEVICE).build()?;
-                Ok(())
-            })
-            .await?;
+impl Device {
+    /// Reads the phone's id, making one on the first start.
+    pub fn open() -> Result<Self, AppError> {
+        let storage = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .ok_or_else(|| AppError::Storage("浏览器不允许本应用保存设置".into()))?;
         let mut device = Self {
-            db,
+            storage,
             device_id: String::new(),
         };
-        device.device_id = match device.get(DEVICE_ID_KEY).await?.and_then(|v| v.as_string()) {
+        device.device_id = match device.get(DEVICE_ID_KEY) {
             Some(id) => id,
             None => {
                 let id = pingan_shared::document::hex(&super::seal::random::<16>()?);
-                device.put(DEVICE_ID_KEY, JsValue::from_str(&id)).await?;
+                device.set(DEVICE_ID_KEY, &id)?;
                 id
             }
         };
@@ -119,55 +108,47 @@ impl DeviceDb {
     }
 
     /// Who unlocked this device last, to offer their name.
-    pub async fn last_user(&self) -> Result<Option<String>, AppError> {
-        Ok(self.get(LAST_USER_KEY).await?.and_then(|v| v.as_string()))
+    pub fn last_user(&self) -> Option<String> {
+        self.get(LAST_USER_KEY)
     }
 
-    pub async fn set_last_user(&self, username: &str) -> Result<(), AppError> {
-        self.put(LAST_USER_KEY, JsValue::from_str(username)).await
+    pub fn set_last_user(&self, username: &str) -> Result<(), AppError> {
+        self.set(LAST_USER_KEY, username)
     }
 
-    pub async fn entry(&self, username: &str) -> Result<Option<KeyringEntry>, AppError> {
-        let Some(raw) = self.get(&keyring_key(username)).await? else {
+    pub fn entry(&self, username: &str) -> Result<Option<KeyringEntry>, AppError> {
+        let Some(text) = self.get(&format!("{KEYRING_PREFIX}{username}")) else {
             return Ok(None);
         };
-        let bytes = raw
-            .dyn_into::<Uint8Array>()
-            .map_err(|_| AppError::Storage(format!("{username} 的密钥记录格式不对")))?
-            .to_vec();
-        KeyringEntry::unpack(&bytes)
+        from_hex(&text)
+            .and_then(|bytes| KeyringEntry::unpack(&bytes))
             .map(Some)
             .ok_or_else(|| AppError::Storage(format!("{username} 的密钥记录格式不对")))
     }
 
-    pub async fn put_entry(&self, entry: &KeyringEntry) -> Result<(), AppError> {
-        let bytes = Uint8Array::from(entry.pack().as_slice());
-        self.put(&keyring_key(&entry.username), bytes.into()).await
+    pub fn put_entry(&self, entry: &KeyringEntry) -> Result<(), AppError> {
+        let key = format!("{KEYRING_PREFIX}{}", entry.username);
+        self.set(&key, &pingan_shared::document::hex(&entry.pack()))
     }
 
-    async fn get(&self, key: &str) -> Result<Option<JsValue>, AppError> {
-        let tx = self.db.transaction(DEVICE).build()?;
-        Ok(tx.object_store(DEVICE)?.get(key).primitive()?.await?)
+    fn get(&self, key: &str) -> Option<String> {
+        self.storage.get_item(key).ok().flatten()
     }
 
-    async fn put(&self, key: &str, value: JsValue) -> Result<(), AppError> {
-        let tx = self
-            .db
-            .transaction(DEVICE)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        tx.object_store(DEVICE)?
-            .put(value)
-            .with_key(JsValue::from_str(key))
-            .primitive()?
-            .await?;
-        tx.commit().await?;
-        Ok(())
+    fn set(&self, key: &str, value: &str) -> Result<(), AppError> {
+        self.storage
+            .set_item(key, value)
+            .map_err(|e| AppError::Storage(crate::error::js_text(&e)))
     }
 }
 
-fn keyring_key(username: &str) -> String {
-    format!("{KEYRING_PREFIX}{username}")
+/// The bytes `document::hex` wrote, or `None` for anything else.
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    text.len().is_multiple_of(2).then_some(())?;
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -184,6 +165,19 @@ mod tests {
             next_try_at_ms: 0,
             disabled: false,
         }
+    }
+
+    #[test]
+    fn a_kept_entry_reads_back_from_its_hex() {
+        let mut e = entry();
+        e.wrapped = ByteBuf::from(vec![0x00, 0x0f, 0xa5, 0xff]);
+        let text = pingan_shared::document::hex(&e.pack());
+        assert_eq!(
+            from_hex(&text).and_then(|b| KeyringEntry::unpack(&b)),
+            Some(e)
+        );
+        assert_eq!(from_hex("0g"), None);
+        assert_eq!(from_hex("abc"), None);
     }
 
     #[test]

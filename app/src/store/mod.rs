@@ -98,6 +98,19 @@ pub fn database_name(username: &str) -> String {
 impl DeviceStore {
     /// Opens (creating on first login) `username`'s records with their data key.
     pub async fn open(device_id: &str, username: &str, sealer: Sealer) -> Result<Self, AppError> {
+        let store = Self::open_boxes(device_id, username, sealer).await?;
+        store.ensure_index().await?;
+        Ok(store)
+    }
+
+    /// `username`'s records without their key, when the device can no longer open them (the
+    /// password changed on the server): only what lies outside the boxes can be read
+    /// ([`DeviceStore::unsynced_count`]), and everything can be dropped ([`DeviceStore::clear`]).
+    pub async fn open_locked(device_id: &str, username: &str) -> Result<Self, AppError> {
+        Self::open_boxes(device_id, username, Sealer::new(seal::random()?)).await
+    }
+
+    async fn open_boxes(device_id: &str, username: &str, sealer: Sealer) -> Result<Self, AppError> {
         let db = Database::open(&database_name(username))
             .with_version(DATABASE_VERSION)
             .with_on_upgrade_needed(|_, db| {
@@ -123,15 +136,13 @@ impl DeviceStore {
             })
             .await?;
         let actor = load_or_create_actor(&db).await?;
-        let store = Self {
+        Ok(Self {
             db,
             sealer: Rc::new(sealer),
             device_id: device_id.to_owned(),
             username: username.to_owned(),
             actor,
-        };
-        store.ensure_index().await?;
-        Ok(store)
+        })
     }
 
     pub fn device_id(&self) -> &str {
@@ -325,7 +336,7 @@ impl DeviceStore {
         let store = tx.object_store(S::STORE)?;
         let mut found = Vec::with_capacity(ids.len());
         for id in ids {
-            let raw: Option<JsValue> = store.get(id.as_str()).primitive()?.await?;
+            let raw: Option<JsValue> = store.get(JsValue::from_str(id)).primitive()?.await?;
             if let Some(raw) = raw {
                 found.push(open_row(&self.sealer, &raw)?);
             }
@@ -362,13 +373,9 @@ impl DeviceStore {
         let tx = self.db.transaction(index::ALL_STORES).build()?;
         let mut out = Vec::new();
         for record_type in RecordType::ALL {
-            let raw: Vec<JsValue> = tx
-                .object_store(index::store_for(record_type))?
-                .index(index::UNSYNCED_INDEX)?
-                .get_all()
-                .primitive()?
-                .await?
-                .collect::<Result<_, _>>()?;
+            let raw = self
+                .unsynced_rows(&tx, index::store_for(record_type))
+                .await?;
             for raw in &raw {
                 let summary = open_summary(&self.sealer, record_type, raw)?;
                 out.push(PendingRecord {
@@ -382,6 +389,41 @@ impl DeviceStore {
         Ok(out)
     }
 
+    /// How many records wait to upload, from the `unsynced` flags outside the boxes.
+    pub async fn unsynced_count(&self) -> Result<usize, AppError> {
+        let tx = self.db.transaction(index::ALL_STORES).build()?;
+        let mut count = 0;
+        for name in index::ALL_STORES {
+            count += self.unsynced_rows(&tx, name).await?.len();
+        }
+        Ok(count)
+    }
+
+    /// The raw rows of one index store waiting to upload (the sparse `unsynced` index).
+    async fn unsynced_rows(
+        &self,
+        tx: &Transaction<'_>,
+        store: &str,
+    ) -> Result<Vec<JsValue>, AppError> {
+        Ok(tx
+            .object_store(store)?
+            .index(index::UNSYNCED_INDEX)?
+            .get_all()
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Drops every record and all state: the data key that sealed them is lost.
+    pub async fn clear(&self) -> Result<(), AppError> {
+        let tx = self.write_transaction()?;
+        for name in [DOCUMENTS, STATE].into_iter().chain(index::ALL_STORES) {
+            tx.object_store(name)?.clear()?.await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     fn write_transaction(&self) -> Result<Transaction<'_>, AppError> {
         let mut stores = vec![DOCUMENTS, STATE];
         stores.extend(index::ALL_STORES);
@@ -392,32 +434,6 @@ impl DeviceStore {
             .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
             .build()?)
     }
-}
-
-/// How many records wait to upload in `username`'s database, read without their key (the
-/// `unsynced` flags are outside the boxes): for the login screen after a password change.
-pub async fn unsynced_count(username: &str) -> Result<u32, AppError> {
-    let db = Database::open(&database_name(username)).await?;
-    let names: Vec<String> = db.object_store_names().collect();
-    let mut count = 0;
-    if names.iter().any(|n| n == index::HOUSEHOLDS) {
-        let tx = db.transaction(index::ALL_STORES).build()?;
-        for name in index::ALL_STORES {
-            count += tx
-                .object_store(name)?
-                .index(index::UNSYNCED_INDEX)?
-                .count()
-                .await?;
-        }
-    }
-    db.close();
-    Ok(count)
-}
-
-/// Deletes `username`'s database (records sealed under a key nobody can open any more).
-pub async fn delete_records(username: &str) -> Result<(), AppError> {
-    Database::delete_by_name(&database_name(username))?.await?;
-    Ok(())
 }
 
 async fn load_or_create_actor(db: &Database) -> Result<ActorId, AppError> {

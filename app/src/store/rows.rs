@@ -89,7 +89,11 @@ pub(super) async fn read_document_row(
     sealer: &Sealer,
     id: &str,
 ) -> Result<Option<DocumentRow>, AppError> {
-    let raw: Option<JsValue> = tx.object_store(DOCUMENTS)?.get(id).primitive()?.await?;
+    let raw: Option<JsValue> = tx
+        .object_store(DOCUMENTS)?
+        .get(JsValue::from_str(id))
+        .primitive()?
+        .await?;
     raw.map(|raw| open_row(sealer, &raw)).transpose()
 }
 
@@ -204,7 +208,11 @@ fn same_heads(a: &[ByteBuf], b: &[ByteBuf]) -> bool {
 
 /// A value of the `state` store: bytes, as [`put_state`] keeps them.
 pub(super) async fn state(tx: &Transaction<'_>, key: &str) -> Result<Option<Vec<u8>>, AppError> {
-    let raw: Option<JsValue> = tx.object_store(STATE)?.get(key).primitive()?.await?;
+    let raw: Option<JsValue> = tx
+        .object_store(STATE)?
+        .get(JsValue::from_str(key))
+        .primitive()?
+        .await?;
     raw.map(|raw| bytes_of(&raw)).transpose()
 }
 

@@ -16,14 +16,14 @@
 //! Pure except [`derive_kek`]; the rest is tested natively below.
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::error::AppError;
 
 pub const KEY_BYTES: usize = 32;
-const NONCE_BYTES: usize = 24;
+const NONCE_BYTES: usize = 12;
 /// PBKDF2-SHA256 rounds for a new wrap (OWASP's 2023 figure; about half a second on a
 /// township's phone, paid at unlock only).
 pub const PBKDF2_ROUNDS: u32 = 600_000;
@@ -32,7 +32,7 @@ pub const PBKDF2_ROUNDS: u32 = 600_000;
 #[derive(Clone)]
 pub struct Sealer {
     key: [u8; KEY_BYTES],
-    cipher: XChaCha20Poly1305,
+    cipher: ChaCha20Poly1305,
     /// Keys the citizen-ID tags: a separate key derived from the data key, so a tag reveals
     /// nothing of the data key and the same ID tags differently for each worker.
     tag_key: [u8; KEY_BYTES],
@@ -40,7 +40,7 @@ pub struct Sealer {
 
 impl Sealer {
     pub fn new(key: [u8; KEY_BYTES]) -> Self {
-        let cipher = XChaCha20Poly1305::new(&key.into());
+        let cipher = ChaCha20Poly1305::new(&key.into());
         let tag_key = hmac_sha256(&key, b"pingan citizen-id tag key");
         Self {
             key,
@@ -79,7 +79,7 @@ pub fn wrap(
     key: &[u8; KEY_BYTES],
 ) -> Result<Vec<u8>, AppError> {
     seal_with(
-        &XChaCha20Poly1305::new(&(*kek).into()),
+        &ChaCha20Poly1305::new(&(*kek).into()),
         username.as_bytes(),
         key,
     )
@@ -88,7 +88,7 @@ pub fn wrap(
 /// The data key, or `None` when `kek` is not the one it was wrapped under (a wrong password).
 pub fn unwrap(kek: &[u8; KEY_BYTES], username: &str, wrapped: &[u8]) -> Option<[u8; KEY_BYTES]> {
     open_with(
-        &XChaCha20Poly1305::new(&(*kek).into()),
+        &ChaCha20Poly1305::new(&(*kek).into()),
         username.as_bytes(),
         wrapped,
     )?
@@ -103,10 +103,10 @@ pub fn random<const N: usize>() -> Result<[u8; N], AppError> {
     Ok(bytes)
 }
 
-fn seal_with(cipher: &XChaCha20Poly1305, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, AppError> {
+fn seal_with(cipher: &ChaCha20Poly1305, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, AppError> {
     let nonce: [u8; NONCE_BYTES] = random()?;
     let sealed = cipher
-        .encrypt(&XNonce::from(nonce), Payload { msg: plain, aad })
+        .encrypt(&Nonce::from(nonce), Payload { msg: plain, aad })
         .map_err(|_| AppError::Storage("加密失败".into()))?;
     let mut out = Vec::with_capacity(NONCE_BYTES + sealed.len());
     out.extend_from_slice(&nonce);
@@ -114,11 +114,11 @@ fn seal_with(cipher: &XChaCha20Poly1305, aad: &[u8], plain: &[u8]) -> Result<Vec
     Ok(out)
 }
 
-fn open_with(cipher: &XChaCha20Poly1305, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+fn open_with(cipher: &ChaCha20Poly1305, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
     let (nonce, body) = sealed.split_at_checked(NONCE_BYTES)?;
     let nonce: [u8; NONCE_BYTES] = nonce.try_into().ok()?;
     cipher
-        .decrypt(&XNonce::from(nonce), Payload { msg: body, aad })
+        .decrypt(&Nonce::from(nonce), Payload { msg: body, aad })
         .ok()
 }
 

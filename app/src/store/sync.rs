@@ -194,7 +194,7 @@ impl PageWrite for IdbPage<'_> {
                     {
                         continue;
                     }
-                    let id = summary.id().to_owned();
+                    let id = JsValue::from_str(summary.id());
                     store.delete(id.clone()).primitive()?.await?;
                     self.tx
                         .object_store(DOCUMENTS)?

@@ -8,7 +8,7 @@ use pingan_shared::session::LoginResponse;
 
 use crate::error::AppError;
 use crate::store::DeviceStore;
-use crate::store::device::DeviceDb;
+use crate::store::device::Device;
 use crate::unlock::{self, Unlocked};
 
 /// What the form is for.
@@ -25,7 +25,7 @@ pub enum Purpose {
 
 #[component]
 pub fn Login(
-    device: StoredValue<DeviceDb, LocalStorage>,
+    device: StoredValue<Device, LocalStorage>,
     /// The name offered on the locked screen.
     last_user: Option<String>,
     /// Why the app locked, when it did so itself (a disabled account).

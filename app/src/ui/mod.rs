@@ -21,7 +21,7 @@ use pingan_shared::session::{LoginResponse, Profile};
 
 use crate::error::AppError;
 use crate::store::DeviceStore;
-use crate::store::device::DeviceDb;
+use crate::store::device::Device;
 use crate::store::index::PersonSummary;
 use crate::unlock::{self, Unlocked};
 use login::{Login, Purpose};
@@ -62,15 +62,26 @@ pub struct Ctx {
     pub revision: RwSignal<u64>,
     /// Records the township office returned with a comment, as of the last sync.
     pub returned: RwSignal<Vec<ReturnedRecord>>,
-    /// Bumped to ask the sync bar for a sync now (the logout dialog's 先同步).
-    pub sync_requests: RwSignal<u64>,
+    /// The login's token, read when it is used (logout, the office's calls), never watched.
+    pub token: StoredValue<String>,
+    /// While 退出 waits for an answer: how many records have not uploaded (the sync bar asks,
+    /// offering 先同步).
+    pub logout_question: RwSignal<Option<String>>,
     /// The phone's own database (keyring), for a login in the open app and for sealing.
-    pub device: StoredValue<DeviceDb, LocalStorage>,
-    /// Back to the locked screen (after logout, or sealing: `Some(why)` is shown there).
-    pub lock: Callback<Option<String>>,
+    pub device: StoredValue<Device, LocalStorage>,
+    /// The open records; emptied to go back to the locked screen ([`Ctx::lock`]).
+    pub open: RwSignal<Option<Unlocked>, LocalStorage>,
+    /// What the locked screen says first, when the app locked itself.
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl Ctx {
+    /// Back to the locked screen (after logout, or sealing: `why` is shown there).
+    pub fn lock(&self, why: Option<String>) {
+        self.notice.set(why);
+        self.open.set(None);
+    }
+
     pub fn store(&self) -> DeviceStore {
         self.store.get_value()
     }
@@ -126,22 +137,18 @@ const TITLE: &str = if cfg!(feature = "office") {
 
 /// The app: the locked screen until a worker's records are open, then their workspace.
 #[component]
-pub fn App(device: DeviceDb, last_user: Option<String>) -> impl IntoView {
+pub fn App(device: Device, last_user: Option<String>) -> impl IntoView {
     let device = StoredValue::new_local(device);
     // The locked screen offers whoever unlocked last.
     let last_user = StoredValue::new(last_user);
     let open = RwSignal::new_local(None::<Unlocked>);
     let notice = RwSignal::new(None::<String>);
-    let lock = Callback::new(move |why: Option<String>| {
-        notice.set(why);
-        open.set(None);
-    });
     view! {
         {move || match open.get() {
             Some(Unlocked { store, session }) => {
                 last_user.set_value(Some(store.username().to_owned()));
                 let store = StoredValue::new_local(store);
-                view! { <Workspace device store session lock /> }.into_any()
+                view! { <Workspace device store session open notice /> }.into_any()
             }
             None => view! {
                 <header class="app-header"><h1>{TITLE}</h1></header>
@@ -155,21 +162,24 @@ pub fn App(device: DeviceDb, last_user: Option<String>) -> impl IntoView {
 /// The logged-in screens.
 #[component]
 fn Workspace(
-    device: StoredValue<DeviceDb, LocalStorage>,
+    device: StoredValue<Device, LocalStorage>,
     store: StoredValue<DeviceStore, LocalStorage>,
     session: LoginResponse,
-    lock: Callback<Option<String>>,
+    open: RwSignal<Option<Unlocked>, LocalStorage>,
+    notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let session = RwSignal::new(session);
+    let token = StoredValue::new(session.token);
     let ctx = Ctx {
         store,
-        profile: StoredValue::new(session.get_untracked().user),
-        screen: RwSignal::new(first_screen(&session.get_untracked().user)),
+        screen: RwSignal::new(first_screen(&session.user)),
+        profile: StoredValue::new(session.user),
         revision: RwSignal::new(0),
         returned: RwSignal::new(Vec::new()),
-        sync_requests: RwSignal::new(0),
+        token,
+        logout_question: RwSignal::new(None),
         device,
-        lock,
+        open,
+        notice,
     };
     provide_context(ctx);
     spawn_local(async move {
@@ -180,7 +190,7 @@ fn Workspace(
     let relogin = RwSignal::new(false);
     let relogged = Callback::new(move |fresh: LoginResponse| {
         relogin.set(false);
-        session.set(fresh);
+        token.set_value(fresh.token);
     });
     let tab = move |target: Screen, label: &'static str, id: &'static str| {
         let current = target.clone();
@@ -221,7 +231,7 @@ fn Workspace(
         <header class="app-header">
             <h1>{TITLE}</h1>
             <span class="who">{ctx.profile.with_value(|p| p.display_name.clone())}</span>
-            <LogOut session />
+            <button id="logout" type="button" class="link" on:click=move |_| ask_to_log_out(ctx)>"退出"</button>
         </header>
         <SyncBar relogin />
         {test_trap}
@@ -253,59 +263,38 @@ fn Workspace(
                 Screen::Visit(id) => view! { <visits::VisitForm id /> }.into_any(),
                 #[cfg(feature = "office")]
                 Screen::Office(page) => {
-                    crate::office::page(page, session.with_untracked(|s| s.token.clone()), store.get_value().device_id().to_owned())
+                    crate::office::page(page, token.get_value(), store.get_value().device_id().to_owned())
                 }
             }}
         </main>
     }
 }
 
-/// 退出: with records still waiting to upload it says how many and offers to sync first; they
-/// stay sealed on the device for their owner either way.
-#[component]
-fn LogOut(session: RwSignal<LoginResponse>) -> impl IntoView {
-    let ctx = ctx();
-    let waiting = RwSignal::new(None::<usize>);
-    let leave = move || {
-        let (store, token) = (ctx.store(), session.with_untracked(|s| s.token.clone()));
-        spawn_local(async move {
-            unlock::log_out(store, &token).await;
-            ctx.lock.run(None);
-        });
-    };
-    let ask = move |_| {
-        let store = ctx.store();
-        spawn_local(async move {
-            match store.pending().await.map(|p| p.len()) {
-                Ok(0) => leave(),
-                Ok(n) => waiting.set(Some(n)),
-                // Unknown: ask as if some were waiting rather than leave silently.
-                Err(_) => waiting.set(Some(0)),
-            }
-        });
-    };
-    view! {
-        <button id="logout" type="button" class="link" on:click=ask>"退出"</button>
-        {move || waiting.get().map(|n| {
-            let count = if n > 0 { format!("还有 {n} 条记录没有上传。") } else { "可能还有记录没有上传。".to_owned() };
-            view! {
-                <div id="logout-confirm" class="card dialog" role="alertdialog" aria-labelledby="logout-question">
-                    <p id="logout-question">{count}"退出后它们加密保存在本机，只有你本人再次登录后才能上传。"</p>
-                    <div class="actions">
-                        <button id="logout-sync" type="button" on:click=move |_| {
-                            waiting.set(None);
-                            ctx.sync_requests.update(|n| *n += 1);
-                        }>"先同步"</button>
-                        <button id="logout-anyway" type="button" class="secondary" on:click=move |_| {
-                            waiting.set(None);
-                            leave();
-                        }>"仍然退出"</button>
-                        <button id="logout-cancel" type="button" class="link" on:click=move |_| waiting.set(None)>"取消"</button>
-                    </div>
-                </div>
-            }
-        })}
-    }
+/// 退出: with records still waiting to upload the sync bar asks first, saying how many and
+/// offering to sync; they stay sealed on the device for their owner either way.
+fn ask_to_log_out(ctx: Ctx) {
+    let store = ctx.store();
+    spawn_local(async move {
+        match store.pending().await.map(|p| p.len()) {
+            Ok(0) => log_out(ctx),
+            Ok(n) => ctx
+                .logout_question
+                .set(Some(format!("还有 {n} 条记录没有上传。"))),
+            // Unknown: ask as if some were waiting rather than leave silently.
+            Err(_) => ctx
+                .logout_question
+                .set(Some("可能还有记录没有上传。".to_owned())),
+        }
+    });
+}
+
+/// Ends the login and locks the app (`unlock::log_out`).
+pub fn log_out(ctx: Ctx) {
+    let (store, token) = (ctx.store(), ctx.token.get_value());
+    spawn_local(async move {
+        unlock::log_out(store, &token).await;
+        ctx.lock(None);
+    });
 }
 
 /// Township staff open the office bundle on the review queue; everyone else on households.

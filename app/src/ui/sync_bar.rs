@@ -2,7 +2,8 @@
 //! progress, and the button to sync now. Sync also runs by itself when the connection comes
 //! back, every minute while online, and after a failure with growing pauses.
 //!
-//! Below it, when they apply: the records the server refused, each with its reason and a
+//! Below it, when they apply: the question 退出 asks while records wait to upload (先同步 /
+//! 仍然退出 / 取消); the records the server refused, each with its reason and a
 //! button that opens it for correction; and a warning while unsynced work sits on a device
 //! whose storage the browser may evict (persistent storage is asked for after login).
 
@@ -18,17 +19,16 @@ use crate::store::{DeviceStore, PendingRecord};
 use crate::sync::sync_now;
 use crate::ui::form::format_time;
 use crate::ui::returned::ReturnedList;
-use crate::ui::{Ctx, ctx, load, open_record};
+use crate::ui::{Ctx, ctx, load, log_out, open_record};
 use crate::unlock;
 
 const LAST_SYNC_KEY: &str = "pingan.last_sync_ms";
 /// While online, look for others' changes this often.
 const POLL_EVERY: Duration = Duration::from_secs(60);
 
-/// Everything a sync run touches; cheap to copy into timers and event handlers.
-#[derive(Clone)]
+/// Everything a sync run touches: handles only, copied into timers and event handlers.
+#[derive(Clone, Copy)]
 struct Syncer {
-    store: DeviceStore,
     ctx: Ctx,
     relogin: RwSignal<bool>,
     online: RwSignal<bool>,
@@ -50,7 +50,7 @@ fn run_sync(syncer: Syncer) {
             .replica
             .try_update_value(Option::take)
             .flatten()
-            .unwrap_or_else(|| Replica::new(syncer.store.clone()));
+            .unwrap_or_else(|| Replica::new(syncer.ctx.store()));
         let status = syncer.status;
         let (outcome, villages) = sync_now(&mut replica, |so_far| {
             status.set(Some(format!(
@@ -65,17 +65,17 @@ fn run_sync(syncer: Syncer) {
         {
             // An admin moved the worker: the forms offer the new villages from now on, and
             // the next unlock too. Failing to keep them only shows the old list until then.
-            let _ = syncer.store.remember_villages(&villages).await;
+            let _ = syncer.ctx.store().remember_villages(&villages).await;
             syncer.ctx.profile.update_value(|p| p.villages = villages);
         }
         if outcome.next == Next::Sealed {
             // The account was disabled at the township: the records are sealed until an
             // online login works again.
-            let (ctx, store) = (syncer.ctx, syncer.store.clone());
+            let (ctx, store) = (syncer.ctx, syncer.ctx.store());
             // Failing to mark the keyring still locks the app now; the server refuses the
             // account anyway.
             let _ = unlock::seal_disabled(&ctx.device.get_value(), store).await;
-            ctx.lock.run(Some(
+            ctx.lock(Some(
                 "该账号已被停用，本机上的记录已加密封存。请联系镇综治办。".to_owned(),
             ));
             return;
@@ -99,7 +99,7 @@ fn run_sync(syncer: Syncer) {
         match outcome.next {
             Next::RetryAfter(ms) => {
                 text.push_str(&format!("；{} 秒后自动重试", ms / 1000));
-                let again = syncer.clone();
+                let again = syncer;
                 set_timeout(
                     move || {
                         if again.online.get_untracked() {
@@ -133,7 +133,6 @@ fn run_sync(syncer: Syncer) {
 pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
     let ctx = ctx();
     let syncer = Syncer {
-        store: ctx.store(),
         ctx,
         relogin,
         online: RwSignal::new(navigator_online()),
@@ -165,17 +164,17 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
     };
 
     {
-        let on_online_syncer = syncer.clone();
+        let on_online_syncer = syncer;
         let on_online = window_event_listener(leptos::ev::online, move |_| {
             online.set(true);
-            run_sync(on_online_syncer.clone());
+            run_sync(on_online_syncer);
         });
         let on_offline = window_event_listener(leptos::ev::offline, move |_| online.set(false));
-        let poll_syncer = syncer.clone();
+        let poll_syncer = syncer;
         let poll = set_interval_with_handle(
             move || {
                 if online.get_untracked() {
-                    run_sync(poll_syncer.clone());
+                    run_sync(poll_syncer);
                 }
             },
             POLL_EVERY,
@@ -190,18 +189,7 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
         });
     }
     if online.get_untracked() {
-        run_sync(syncer.clone());
-    }
-    {
-        // The logout dialog's 先同步.
-        let asked = syncer.clone();
-        Effect::new(move |previous: Option<u64>| {
-            let now = ctx.sync_requests.get();
-            if previous.is_some_and(|p| p != now) {
-                run_sync(asked.clone());
-            }
-            now
-        });
+        run_sync(syncer);
     }
 
     view! {
@@ -218,7 +206,7 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
                 id="sync-now"
                 type="button"
                 disabled=move || syncing.get()
-                on:click=move |_| run_sync(syncer.clone())
+                on:click=move |_| run_sync(syncer)
             >
                 "立即同步"
             </button>
@@ -234,6 +222,24 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
                     }
                 })
         }}
+        {move || ctx.logout_question.get().map(|question| {
+            view! {
+                <div id="logout-confirm" class="card dialog" role="alertdialog" aria-labelledby="logout-question">
+                    <p id="logout-question">{question}"退出后它们加密保存在本机，只有你本人再次登录后才能上传。"</p>
+                    <div class="actions">
+                        <button id="logout-sync" type="button" on:click=move |_| {
+                            ctx.logout_question.set(None);
+                            run_sync(syncer);
+                        }>"先同步"</button>
+                        <button id="logout-anyway" type="button" class="secondary" on:click=move |_| {
+                            ctx.logout_question.set(None);
+                            log_out(ctx);
+                        }>"仍然退出"</button>
+                        <button id="logout-cancel" type="button" class="link" on:click=move |_| ctx.logout_question.set(None)>"取消"</button>
+                    </div>
+                </div>
+            }
+        })}
         <ReturnedList />
         {move || {
             let refused = refused();
