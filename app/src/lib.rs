@@ -57,14 +57,8 @@ pub fn start() {
     console_error_panic_hook::set_once();
     // Not leptos::task::spawn_local: Leptos sets up its executor only when mounting.
     wasm_bindgen_futures::spawn_local(async {
-        let opened = store::device::Device::open().map(|device| {
-            let last_user = device.last_user();
-            (device, last_user)
-        });
-        match opened {
-            Ok((device, last_user)) => {
-                leptos::mount::mount_to_body(move || ui::App(ui::AppProps { device, last_user }))
-            }
+        match store::device::Device::open().await {
+            Ok(device) => leptos::mount::mount_to_body(move || ui::App(ui::AppProps { device })),
             Err(error) => leptos::mount::mount_to_body(move || {
                 ui::StorageUnavailable(ui::StorageUnavailableProps { error })
             }),

@@ -29,7 +29,7 @@ const DISABLED: &str = "该账号已停用，本机上的记录已封存。请�
 /// before, online (and setting up their sealed records) the first time.
 pub async fn log_in(device: &Device, username: &str, password: &str) -> Result<Unlocked, AppError> {
     let now = js_sys::Date::now();
-    let unlocked = match device.entry(username)? {
+    let unlocked = match device.entry(username).await? {
         None => first_login(device, username, password).await?,
         Some(mut entry) if entry.disabled => {
             // Only the server can lift the seal: a login that succeeds means re-enabled.
@@ -37,7 +37,7 @@ pub async fn log_in(device: &Device, username: &str, password: &str) -> Result<U
                 .await
                 .map_err(|_| AppError::Login(DISABLED.into()))?;
             entry.disabled = false;
-            device.put_entry(&entry)?;
+            device.put_entry(&entry).await?;
             open_with_password(device, entry, password, now).await?
         }
         Some(entry) => {
@@ -50,7 +50,7 @@ pub async fn log_in(device: &Device, username: &str, password: &str) -> Result<U
             open_with_password(device, entry, password, now).await?
         }
     };
-    device.set_last_user(username)?;
+    device.set_last_user(username).await?;
     Ok(unlocked)
 }
 
@@ -69,7 +69,7 @@ async fn open_with_password(
             Ok(fresh) => password_changed(device, &username, password, fresh).await,
             Err(error) => {
                 entry.failed(now);
-                device.put_entry(&entry)?;
+                device.put_entry(&entry).await?;
                 Err(match error {
                     AppError::Network(_) => {
                         AppError::Login(format!("{WRONG_PASSWORD}（本机离线核对）"))
@@ -81,7 +81,7 @@ async fn open_with_password(
     };
     if entry.failed_tries > 0 {
         entry.succeeded();
-        device.put_entry(&entry)?;
+        device.put_entry(&entry).await?;
     }
     let store = DeviceStore::open(device.device_id(), &username, Sealer::new(key)).await?;
     let kept = store.session().await?;
@@ -147,7 +147,9 @@ async fn set_up(
     fresh: LoginResponse,
 ) -> Result<Unlocked, AppError> {
     let key: [u8; KEY_BYTES] = seal::random()?;
-    device.put_entry(&wrapped_entry(username, password, &key).await?)?;
+    device
+        .put_entry(&wrapped_entry(username, password, &key).await?)
+        .await?;
     let store = DeviceStore::open(device.device_id(), username, Sealer::new(key)).await?;
     store.save_session(&fresh).await?;
     Ok(Unlocked {
@@ -184,7 +186,9 @@ pub async fn log_in_again(
 ) -> Result<LoginResponse, AppError> {
     let username = store.username();
     let fresh = online(device, username, password).await?;
-    device.put_entry(&wrapped_entry(username, password, store.sealer().key()).await?)?;
+    device
+        .put_entry(&wrapped_entry(username, password, store.sealer().key()).await?)
+        .await?;
     store.save_session(&fresh).await?;
     Ok(fresh)
 }
@@ -206,9 +210,9 @@ pub async fn seal_disabled(device: &Device, store: DeviceStore) -> Result<(), Ap
     let username = store.username().to_owned();
     let _ = store.forget_token().await;
     store.close();
-    if let Some(mut entry) = device.entry(&username)? {
+    if let Some(mut entry) = device.entry(&username).await? {
         entry.disabled = true;
-        device.put_entry(&entry)?;
+        device.put_entry(&entry).await?;
     }
     Ok(())
 }

@@ -1,26 +1,30 @@
-//! What belongs to the phone, not to a worker, kept in the origin's `localStorage` (nothing
-//! in it is personal data):
-//! - `pingan.device_id`: the installation's id on the wire;
-//! - `pingan.last_user`: who unlocked last (the login screen offers that name);
-//! - `pingan.keyring.<username>`: per worker who has logged in here, packed and in hex: the
-//!   salt and rounds of their password key, their data key wrapped under it (which is also
-//!   the offline password check: a wrong password does not open it), failed unlock tries and
-//!   when the next try is allowed, and whether the server said the account is disabled (the
-//!   records then stay sealed until an online login succeeds).
+//! The phone's own database (IndexedDB `pingan-device`): what belongs to the phone, not to a
+//! worker; nothing in it is personal data. It has a worker database's shape
+//! (`super::open_database`) and uses only its `state` store, with fixed keys:
+//! - `device_id`: the installation's id on the wire; `last_user`: who unlocked last (the
+//!   login screen offers that name);
+//! - `keyring:<username>`: per worker who has logged in here, packed: the salt and rounds of
+//!   their password key, their data key wrapped under it (which is also the offline password
+//!   check: a wrong password does not open it), failed unlock tries and when the next try is
+//!   allowed, and whether the server said the account is disabled (the records then stay
+//!   sealed until an online login succeeds).
 //!
-//! `localStorage` rather than IndexedDB: these few values are read and written whole, at
-//! login only, and synchronously; the browser keeps and clears them with the origin's
-//! IndexedDB. Each worker's records live in their own database (`DeviceStore`,
-//! `pingan-user-<name>`).
+//! IndexedDB with strict durability, not `localStorage`: Chromium writes `localStorage` to
+//! disk lazily, and a phone killed right after a first login lost its keyring — and with it
+//! every record sealed under that key (the browser test that kills Chromium found it).
+//! Each worker's records live in their own database (`DeviceStore`, `pingan-user-<name>`).
 
+use indexed_db_futures::database::Database;
 use serde_bytes::ByteBuf;
 
 use super::pack::Packed;
+use super::{open_database, read_state, write_state};
 use crate::error::AppError;
 
-const DEVICE_ID_KEY: &str = "pingan.device_id";
-const LAST_USER_KEY: &str = "pingan.last_user";
-const KEYRING_PREFIX: &str = "pingan.keyring.";
+const DATABASE: &str = "pingan-device";
+const DEVICE_ID_KEY: &str = "device_id";
+const LAST_USER_KEY: &str = "last_user";
+const KEYRING_PREFIX: &str = "keyring:";
 
 /// Unlock tries allowed before each further try must wait.
 pub const FREE_TRIES: u32 = 3;
@@ -74,32 +78,34 @@ impl KeyringEntry {
     }
 }
 
-/// The phone's own settings.
+/// The phone's own database, open.
 #[derive(Clone)]
 pub struct Device {
-    storage: web_sys::Storage,
+    db: Database,
     device_id: String,
+    /// Who unlocked this device last, to offer their name.
+    pub last_user: Option<String>,
 }
 
 impl Device {
-    /// Reads the phone's id, making one on the first start.
-    pub fn open() -> Result<Self, AppError> {
-        let storage = web_sys::window()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .ok_or_else(|| AppError::Storage("浏览器不允许本应用保存设置".into()))?;
-        let mut device = Self {
-            storage,
-            device_id: String::new(),
-        };
-        device.device_id = match device.get(DEVICE_ID_KEY) {
-            Some(id) => id,
+    /// Opens it, making the phone's id on the first start.
+    pub async fn open() -> Result<Self, AppError> {
+        let db = open_database(DATABASE).await?;
+        let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+        let device_id = match read_state(&db, DEVICE_ID_KEY).await? {
+            Some(id) => text(id),
             None => {
                 let id = pingan_shared::document::hex(&super::seal::random::<16>()?);
-                device.set(DEVICE_ID_KEY, &id)?;
+                write_state(&db, DEVICE_ID_KEY, id.as_bytes()).await?;
                 id
             }
         };
-        Ok(device)
+        let last_user = read_state(&db, LAST_USER_KEY).await?.map(text);
+        Ok(Self {
+            db,
+            device_id,
+            last_user,
+        })
     }
 
     /// This installation's id, sent with every login and sync.
@@ -107,48 +113,24 @@ impl Device {
         &self.device_id
     }
 
-    /// Who unlocked this device last, to offer their name.
-    pub fn last_user(&self) -> Option<String> {
-        self.get(LAST_USER_KEY)
+    pub async fn set_last_user(&self, username: &str) -> Result<(), AppError> {
+        write_state(&self.db, LAST_USER_KEY, username.as_bytes()).await
     }
 
-    pub fn set_last_user(&self, username: &str) -> Result<(), AppError> {
-        self.set(LAST_USER_KEY, username)
-    }
-
-    pub fn entry(&self, username: &str) -> Result<Option<KeyringEntry>, AppError> {
-        let Some(text) = self.get(&format!("{KEYRING_PREFIX}{username}")) else {
+    pub async fn entry(&self, username: &str) -> Result<Option<KeyringEntry>, AppError> {
+        let Some(bytes) = read_state(&self.db, &format!("{KEYRING_PREFIX}{username}")).await?
+        else {
             return Ok(None);
         };
-        from_hex(&text)
-            .and_then(|bytes| KeyringEntry::unpack(&bytes))
+        KeyringEntry::unpack(&bytes)
             .map(Some)
             .ok_or_else(|| AppError::Storage(format!("{username} 的密钥记录格式不对")))
     }
 
-    pub fn put_entry(&self, entry: &KeyringEntry) -> Result<(), AppError> {
+    pub async fn put_entry(&self, entry: &KeyringEntry) -> Result<(), AppError> {
         let key = format!("{KEYRING_PREFIX}{}", entry.username);
-        self.set(&key, &pingan_shared::document::hex(&entry.pack()))
+        write_state(&self.db, &key, &entry.pack()).await
     }
-
-    fn get(&self, key: &str) -> Option<String> {
-        self.storage.get_item(key).ok().flatten()
-    }
-
-    fn set(&self, key: &str, value: &str) -> Result<(), AppError> {
-        self.storage
-            .set_item(key, value)
-            .map_err(|e| AppError::Storage(crate::error::js_text(&e)))
-    }
-}
-
-/// The bytes `document::hex` wrote, or `None` for anything else.
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    text.len().is_multiple_of(2).then_some(())?;
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
@@ -168,16 +150,11 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_entry_reads_back_from_its_hex() {
+    fn a_kept_entry_reads_back_as_packed() {
         let mut e = entry();
         e.wrapped = ByteBuf::from(vec![0x00, 0x0f, 0xa5, 0xff]);
-        let text = pingan_shared::document::hex(&e.pack());
-        assert_eq!(
-            from_hex(&text).and_then(|b| KeyringEntry::unpack(&b)),
-            Some(e)
-        );
-        assert_eq!(from_hex("0g"), None);
-        assert_eq!(from_hex("abc"), None);
+        e.failed(1_000_000.0);
+        assert_eq!(KeyringEntry::unpack(&e.pack()), Some(e));
     }
 
     #[test]

@@ -111,30 +111,7 @@ impl DeviceStore {
     }
 
     async fn open_boxes(device_id: &str, username: &str, sealer: Sealer) -> Result<Self, AppError> {
-        let db = Database::open(&database_name(username))
-            .with_version(DATABASE_VERSION)
-            .with_on_upgrade_needed(|_, db| {
-                db.create_object_store(DOCUMENTS)
-                    .with_key_path("id".into())
-                    .build()?;
-                db.create_object_store(STATE).build()?;
-                for name in index::ALL_STORES {
-                    let store = db
-                        .create_object_store(name)
-                        .with_key_path("id".into())
-                        .build()?;
-                    store
-                        .create_index(index::UNSYNCED_INDEX, "unsynced".into())
-                        .build()?;
-                    if name == index::PERSONS {
-                        store
-                            .create_index(index::CITIZEN_ID_INDEX, "cid".into())
-                            .build()?;
-                    }
-                }
-                Ok(())
-            })
-            .await?;
+        let db = open_database(&database_name(username)).await?;
         let actor = load_or_create_actor(&db).await?;
         Ok(Self {
             db,
@@ -241,8 +218,7 @@ impl DeviceStore {
     }
 
     async fn read_sealed(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
-        let tx = self.db.transaction(STATE).build()?;
-        rows::state(&tx, key)
+        read_state(&self.db, key)
             .await?
             .map(|sealed| self.sealer.open(key, &sealed))
             .transpose()
@@ -250,15 +226,7 @@ impl DeviceStore {
 
     async fn write_sealed(&self, key: &str, plain: &[u8]) -> Result<(), AppError> {
         let sealed = self.sealer.seal(key, plain)?;
-        let tx = self
-            .db
-            .transaction(STATE)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
-            .build()?;
-        rows::put_state(&tx, key, &sealed)?;
-        tx.commit().await?;
-        Ok(())
+        write_state(&self.db, key, &sealed).await
     }
 
     /// Starts a save: creations and edits of several records that commit together or not at
@@ -434,6 +402,53 @@ impl DeviceStore {
             .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
             .build()?)
     }
+}
+
+/// Opens (creating) a database with a worker's object stores. The phone's own database
+/// (`device.rs`) has the same shape and uses only `state`: one opening routine, not two.
+pub(crate) async fn open_database(name: &str) -> Result<Database, AppError> {
+    Ok(Database::open(name)
+        .with_version(DATABASE_VERSION)
+        .with_on_upgrade_needed(|_, db| {
+            db.create_object_store(DOCUMENTS)
+                .with_key_path("id".into())
+                .build()?;
+            db.create_object_store(STATE).build()?;
+            for name in index::ALL_STORES {
+                let store = db
+                    .create_object_store(name)
+                    .with_key_path("id".into())
+                    .build()?;
+                store
+                    .create_index(index::UNSYNCED_INDEX, "unsynced".into())
+                    .build()?;
+                if name == index::PERSONS {
+                    store
+                        .create_index(index::CITIZEN_ID_INDEX, "cid".into())
+                        .build()?;
+                }
+            }
+            Ok(())
+        })
+        .await?)
+}
+
+/// Writes one `state` value in its own strict transaction: on disk when this returns.
+pub(crate) async fn write_state(db: &Database, key: &str, bytes: &[u8]) -> Result<(), AppError> {
+    let tx = db
+        .transaction(STATE)
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+        .build()?;
+    rows::put_state(&tx, key, bytes)?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reads one `state` value.
+pub(crate) async fn read_state(db: &Database, key: &str) -> Result<Option<Vec<u8>>, AppError> {
+    let tx = db.transaction(STATE).build()?;
+    rows::state(&tx, key).await
 }
 
 async fn load_or_create_actor(db: &Database) -> Result<ActorId, AppError> {

@@ -137,10 +137,10 @@ const TITLE: &str = if cfg!(feature = "office") {
 
 /// The app: the locked screen until a worker's records are open, then their workspace.
 #[component]
-pub fn App(device: Device, last_user: Option<String>) -> impl IntoView {
-    let device = StoredValue::new_local(device);
+pub fn App(device: Device) -> impl IntoView {
     // The locked screen offers whoever unlocked last.
-    let last_user = StoredValue::new(last_user);
+    let last_user = StoredValue::new(device.last_user.clone());
+    let device = StoredValue::new_local(device);
     let open = RwSignal::new_local(None::<Unlocked>);
     let notice = RwSignal::new(None::<String>);
     view! {
