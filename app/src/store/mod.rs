@@ -142,7 +142,8 @@ impl DeviceStore {
     /// Rebuilds every index store from the documents when the index is older than this code.
     async fn ensure_index(&self) -> Result<(), AppError> {
         let tx = self.write_transaction()?;
-        let version = rows::state(&tx, INDEX_VERSION_KEY).await?;
+        // Anything but this code's version, however it was stored, means rebuild.
+        let version = rows::state(&tx, INDEX_VERSION_KEY).await.ok().flatten();
         if version.as_deref() == Some(&index::INDEX_VERSION.to_le_bytes()[..]) {
             tx.commit().await?;
             return Ok(());

@@ -141,7 +141,7 @@ pub async fn derive_kek(
     salt: &[u8],
     rounds: u32,
 ) -> Result<[u8; KEY_BYTES], AppError> {
-    use js_sys::{Array, Object, Reflect, Uint8Array};
+    use js_sys::{Array, Reflect, Uint8Array};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
@@ -171,18 +171,18 @@ pub async fn derive_kek(
     )
     .await
     .map_err(failed)?;
-    let params = Object::new();
-    for (name, value) in [
-        ("name", JsValue::from_str("PBKDF2")),
-        ("hash", JsValue::from_str("SHA-256")),
-        ("salt", Uint8Array::from(salt).into()),
-        ("iterations", JsValue::from(rounds)),
-    ] {
-        Reflect::set(&params, &JsValue::from_str(name), &value).map_err(failed)?;
-    }
+    let params = js_sys::JSON::parse(&format!(
+        r#"{{"name":"PBKDF2","hash":"SHA-256","iterations":{rounds}}}"#
+    ))
+    .map_err(failed)?;
+    Reflect::set(&params, &JsValue::from_str("salt"), &Uint8Array::from(salt)).map_err(failed)?;
     let bits = JsFuture::from(
         subtle
-            .derive_bits_with_object(&params, &base.unchecked_into(), (KEY_BYTES * 8) as u32)
+            .derive_bits_with_object(
+                &params.unchecked_into(),
+                &base.unchecked_into(),
+                (KEY_BYTES * 8) as u32,
+            )
             .map_err(failed)?,
     )
     .await
