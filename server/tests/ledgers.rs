@@ -1,16 +1,20 @@
 //! Ledgers (台账) through the HTTP API, read back from the XLSX (calamine) and CSV and checked
-//! against the records that went in; the annual figures against counts worked out by hand.
+//! against the records that went in; the annual figures against counts worked out by hand;
+//! ID and phone numbers starred unless an admin asks; files named by their Chinese title.
 
 mod support;
 
 use std::io::Cursor;
 
 use automerge::ActorId;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use http_body_util::BodyExt;
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::dispute::lifecycle::{self, DisputeEvent};
 use pingan_shared::records::dispute::{Agreement, Closure, Dispute, MediationSession, Party};
+use pingan_shared::records::household::Household;
 use pingan_shared::records::outreach::{OutreachVisit, RaisedProblem};
 use pingan_shared::records::person::{FloatingResident, Person};
 use pingan_shared::records::rental_house::RentalHouse;
@@ -21,12 +25,15 @@ use pingan_shared::records::vocabulary::{
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::statistics::china_date;
 use support::{Backend, Login, NOW_MS, Township, on_both_backends};
+use tower::ServiceExt;
 
 on_both_backends!(
     the_dispute_ledger_lists_each_villages_disputes_of_the_period_with_a_summary,
     registers_of_floating_residents_rental_houses_and_visits_match_the_records,
     the_annual_figures_match_counts_worked_out_by_hand,
     ledgers_are_for_the_township_office_and_periods_are_checked,
+    id_and_phone_numbers_are_starred_unless_an_admin_asks_for_them_whole,
+    a_ledger_downloads_under_its_chinese_title,
 );
 
 const PERIOD: &str = "?from=2023-01-01&to=2023-12-31";
@@ -57,16 +64,21 @@ async fn the_dispute_ledger_lists_each_villages_disputes_of_the_period_with_a_su
         [
             "序号",
             "登记日期",
+            "村民小组",
             "来源",
             "纠纷类别",
             "当事人",
+            "当事人联系电话",
             "纠纷简要情况",
+            "信访积案",
             "调处层级",
             "包案领导",
             "办结时限",
             "调解次数",
+            "调解员",
             "协议",
             "状态",
+            "办结日期",
             "调处结果"
         ]
     );
@@ -81,29 +93,50 @@ async fn the_dispute_ledger_lists_each_villages_disputes_of_the_period_with_a_su
         [
             "1",
             "2023-03-02",
+            // 张三's household is in 2组; 李四 is known by name only.
+            "2组",
             "排查发现",
             "邻里纠纷",
             "张三、李四",
+            // 张三's number from his person record, 李四's as given for the party.
+            "张三：138****0002、李四：139****5678",
             "宅基地边界争议",
+            "否",
             "村民小组",
             "",
             "",
-            "1",
+            "2",
+            "村调委会、司法所王调解员",
             "调解协议（2023-03-10）",
             "已办结",
+            "2023-03-10",
             "化解：双方签订协议，重新确界"
         ]
     );
     assert_eq!(xingfu[4][1], "2023-06-15");
-    assert_eq!(xingfu[4][5], "赡养费纠纷");
-    assert_eq!(xingfu[4][11], "已登记");
+    assert_eq!(xingfu[4][7], "赡养费纠纷");
+    assert_eq!(xingfu[4][8], "是", "a long-standing petition case");
+    assert_eq!(xingfu[4][15], "已登记");
+    assert_eq!(xingfu[4][16], "", "not closed");
     let heping = rows(&mut book, "和平村");
     assert_eq!(heping.len(), 4);
-    assert_eq!(heping[3][5], "土地承包纠纷");
+    assert_eq!(heping[3][7], "土地承包纠纷");
+    assert_eq!(heping[3][13], "和平村调委会");
+    // The summary gives what 统计 gives: screened, mediated and the rate, as in the annual
+    // figures below.
     let summary = rows(&mut book, "乡镇汇总");
-    assert_eq!(summary[3], ["和平村", "1"]);
-    assert_eq!(summary[4], ["幸福村", "2"]);
-    assert_eq!(summary[5], ["合计", "3"]);
+    assert_eq!(
+        summary[2],
+        [
+            "村（居）",
+            "排查矛盾纠纷（件）",
+            "调处矛盾纠纷（件）",
+            "调处率（%）"
+        ]
+    );
+    assert_eq!(summary[3], ["和平村", "1", "1", "100"]);
+    assert_eq!(summary[4], ["幸福村", "2", "1", "50"]);
+    assert_eq!(summary[5], ["合计", "3", "2", "66.7"]);
 
     let csv = text(
         &township,
@@ -115,7 +148,7 @@ async fn the_dispute_ledger_lists_each_villages_disputes_of_the_period_with_a_su
     assert_eq!(lines.len(), 4, "header and three disputes: {lines:?}");
     assert!(lines[0].starts_with("村（居）,序号,登记日期"));
     assert!(lines[1].starts_with("和平村,1,2023-05-20"));
-    assert!(lines[2].starts_with("幸福村,1,2023-03-02,排查发现"));
+    assert!(lines[2].starts_with("幸福村,1,2023-03-02,2组,排查发现"));
 }
 
 async fn registers_of_floating_residents_rental_houses_and_visits_match_the_records(
@@ -140,16 +173,26 @@ async fn registers_of_floating_residents_rental_houses_and_visits_match_the_reco
             "1",
             "王五",
             "女",
-            "11010519491231002X",
+            "110105********002X",
             "1949-12-31",
             "北京市",
             "2023-10-01",
             "务工",
             "幸福村砖厂",
             "",
-            "13800000001",
+            "138****0001",
+            // 以房管人: the house that lists 王五 as its tenant, and its landlord.
+            "幸福村2组5号",
+            "幸福村2组5号",
+            "李房东",
             ""
         ]
+    );
+    assert_eq!(
+        xingfu[2][11..14],
+        ["现住址", "租住房屋", "房东"],
+        "columns: {:?}",
+        xingfu[2]
     );
     assert_eq!(rows(&mut floating, "和平村").len(), 3, "header only");
 
@@ -165,7 +208,7 @@ async fn registers_of_floating_residents_rental_houses_and_visits_match_the_reco
             "1",
             "幸福村2组5号",
             "李房东",
-            "",
+            "057********45",
             "3",
             "1",
             "2023-09-01",
@@ -180,7 +223,7 @@ async fn registers_of_floating_residents_rental_houses_and_visits_match_the_reco
     )
     .await;
     let xingfu = rows(&mut visits, "幸福村");
-    assert_eq!(xingfu.len(), 5, "one row per problem raised: {xingfu:?}");
+    assert_eq!(xingfu.len(), 6, "one row per problem raised: {xingfu:?}");
     assert_eq!(
         xingfu[3],
         [
@@ -207,6 +250,13 @@ async fn registers_of_floating_residents_rental_houses_and_visits_match_the_reco
             "自然资源所"
         ]
     );
+    assert_eq!(xingfu[5][6], "待办");
+    // One visit, three problems: the summary says which is which, as 统计 does.
+    let summary = rows(&mut visits, "乡镇汇总");
+    assert_eq!(summary[2], ["村（居）", "走访次数", "反映问题（个）"]);
+    assert_eq!(summary[3], ["和平村", "0", "0"]);
+    assert_eq!(summary[4], ["幸福村", "1", "3"]);
+    assert_eq!(summary[5], ["合计", "1", "3"]);
 }
 
 async fn the_annual_figures_match_counts_worked_out_by_hand(backend: Backend) {
@@ -234,16 +284,62 @@ async fn the_annual_figures_match_counts_worked_out_by_hand(backend: Backend) {
     assert_eq!(row("排查矛盾纠纷（件）"), ["1", "2", "3"]);
     assert_eq!(row("调处矛盾纠纷（件）"), ["1", "1", "2"]);
     assert_eq!(row("调处率（%）"), ["100", "50", "66.7"]);
+    // By category: March a neighbour dispute, June a family one, May (和平村) a land one.
+    assert_eq!(row("邻里纠纷（件）"), ["0", "1", "1"]);
+    assert_eq!(row("婚姻家庭纠纷（件）"), ["0", "1", "1"]);
+    assert_eq!(row("土地山林纠纷（件）"), ["1", "0", "1"]);
+    assert_eq!(row("征地拆迁纠纷（件）"), ["0", "0", "0"]);
     assert_eq!(row("达成协议（件）"), ["0", "1", "1"]);
+    assert_eq!(row("调解协议（件）"), ["0", "1", "1"]);
+    assert_eq!(row("息诉息访协议（件）"), ["0", "0", "0"]);
     assert_eq!(row("下访走访（次）"), ["0", "1", "1"]);
-    assert_eq!(row("收集群众问题（件）"), ["0", "2", "2"]);
+    assert_eq!(row("收集群众问题（件）"), ["0", "3", "3"]);
     assert_eq!(row("收集群众问题（类）"), ["0", "2", "2"]);
     assert_eq!(row("当场解决（件）"), ["0", "1", "1"]);
     assert_eq!(row("待上级部门协调（件）"), ["0", "1", "1"]);
+    assert_eq!(
+        row("待办（件）"),
+        ["0", "1", "1"],
+        "no problem goes uncounted"
+    );
     assert_eq!(row("登记流动人口（人）"), ["0", "1", "1"]);
     assert_eq!(row("期末在册流动人口（人）"), ["0", "1", "1"]);
     assert_eq!(row("登记出租房屋（处）"), ["0", "1", "1"]);
     assert_eq!(row("签订治安责任书（处）"), ["0", "1", "1"]);
+
+    // Each breakdown adds up to its total, in every column.
+    let sum = |labels: &[&str]| -> Vec<String> {
+        (0..3)
+            .map(|col| {
+                labels
+                    .iter()
+                    .map(|l| row(l)[col].parse::<usize>().unwrap())
+                    .sum::<usize>()
+                    .to_string()
+            })
+            .collect()
+    };
+    let categories: Vec<String> = DisputeCategory::ALL
+        .iter()
+        .map(|c| format!("{}（件）", c.label_zh()))
+        .collect();
+    let categories: Vec<&str> = categories.iter().map(String::as_str).collect();
+    assert_eq!(sum(&categories), row("排查矛盾纠纷（件）"));
+    assert_eq!(
+        sum(&["调解协议（件）", "息诉息访协议（件）"]),
+        row("达成协议（件）")
+    );
+    assert_eq!(
+        sum(&["当场解决（件）", "待上级部门协调（件）", "待办（件）"]),
+        row("收集群众问题（件）")
+    );
+    // Every label is Chinese: no internal value shows.
+    for label in figures[3..].iter().map(|r| &r[0]) {
+        assert!(
+            !label.contains(|c: char| c.is_ascii_alphabetic()),
+            "{label}"
+        );
+    }
 }
 
 async fn ledgers_are_for_the_township_office_and_periods_are_checked(backend: Backend) {
@@ -283,6 +379,87 @@ async fn ledgers_are_for_the_township_office_and_periods_are_checked(backend: Ba
     assert!(String::from_utf8_lossy(&body).contains("from"));
 }
 
+async fn id_and_phone_numbers_are_starred_unless_an_admin_asks_for_them_whole(backend: Backend) {
+    let township = Township::on(backend).await;
+    fill(&township).await;
+    let reviewer = township.login("reviewer", "office-pc").await;
+    let admin = township.login("admin", "office-pc").await;
+    let uri = format!("/api/ledgers/floating-residents.csv{PERIOD}");
+
+    let starred = text(&township, &reviewer, &uri).await;
+    assert!(starred.contains("110105********002X"), "{starred}");
+    assert!(starred.contains("138****0001"));
+    assert!(!starred.contains("11010519491231002X"));
+    assert!(!starred.contains("13800000001"));
+    assert_eq!(
+        text(&township, &admin, &uri).await,
+        starred,
+        "starred for admins too"
+    );
+
+    let whole = text(&township, &admin, &format!("{uri}&full=1")).await;
+    assert!(whole.contains("11010519491231002X"), "{whole}");
+    assert!(whole.contains("13800000001"));
+    let (status, body) = get(&township, &reviewer, &format!("{uri}&full=1")).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only an admin takes whole numbers away"
+    );
+    assert!(String::from_utf8_lossy(&body).contains("admin"));
+    let (status, _) = get(&township, &admin, &format!("{uri}&full=yes")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let mut disputes = workbook(
+        &township,
+        &admin,
+        &format!("/api/ledgers/disputes.xlsx{PERIOD}&full=1"),
+    )
+    .await;
+    assert_eq!(
+        rows(&mut disputes, "幸福村")[3][6],
+        "张三：13800000002、李四：13912345678"
+    );
+}
+
+async fn a_ledger_downloads_under_its_chinese_title(backend: Backend) {
+    let township = Township::on(backend).await;
+    let reviewer = township.login("reviewer", "office-pc").await;
+    let request = Request::get("/api/ledgers/disputes.xlsx?from=2022-01-01&to=2022-12-31")
+        .header(header::AUTHORIZATION, format!("Bearer {}", reviewer.token))
+        .header("x-pingan-device", &reviewer.device_id)
+        .body(Body::empty())
+        .unwrap();
+    let response = township.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .expect("the header itself is ASCII")
+        .to_owned();
+    let _ = response.into_body().collect().await.unwrap();
+    // 矛盾纠纷排查调处台账_2022-01-01至2022-12-31.xlsx, percent-encoded as UTF-8.
+    let chinese: String = "矛盾纠纷排查调处台账_2022-01-01至2022-12-31.xlsx"
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    assert_eq!(
+        disposition,
+        format!(
+            "attachment; filename=\"disputes_2022-01-01_2022-12-31.xlsx\"; filename*=UTF-8''{chinese}"
+        )
+    );
+    assert!(
+        disposition.contains("%E7%9F%9B%E7%9B%BE"),
+        "矛盾: {disposition}"
+    );
+}
+
 fn by(village: &str) -> Authorship {
     Authorship {
         village: village.into(),
@@ -303,16 +480,30 @@ async fn fill(township: &Township) {
         DisputeCategory::Neighbour,
         "宅基地边界争议",
     );
+    // 张三 is registered in a household of 2组, with his phone on his person record.
+    let household_id = DocumentId::from_random_bytes([20; 16]);
+    let household = Household::new(&by("xingfu"), "2组", "幸福村2组8号", "张三");
+    let zhang_id = DocumentId::from_random_bytes([21; 16]);
+    let mut zhang = Person::new(&by("xingfu"), "张三");
+    zhang.household_id = Some(household_id.to_string());
+    zhang.phone = Some("13800000002".into());
+    march.parties[0].person_id = Some(zhang_id.to_string());
     march.parties.push(Party {
         name: "李四".into(),
         person_id: None,
-        phone: None,
+        phone: Some("13912345678".into()),
     });
     let march = [
         DisputeEvent::Mediate(MediationSession {
             held_on: "2023-03-05".into(),
             mediator: "村调委会".into(),
             actions: "现场查看，召集双方".into(),
+            result: MediationResult::PartlyAgreed,
+        }),
+        DisputeEvent::Mediate(MediationSession {
+            held_on: "2023-03-08".into(),
+            mediator: "司法所王调解员".into(),
+            actions: "释法明理".into(),
             result: MediationResult::Agreed,
         }),
         DisputeEvent::SignAgreement(Agreement {
@@ -328,12 +519,13 @@ async fn fill(township: &Township) {
     ]
     .into_iter()
     .fold(march, |d, event| lifecycle::apply(&d, event).unwrap());
-    let june = dispute(
+    let mut june = dispute(
         "xingfu",
         "2023-06-15",
         DisputeCategory::Family,
         "赡养费纠纷",
     );
+    june.petition_backlog = true;
     let old = dispute(
         "xingfu",
         "2022-12-20",
@@ -372,6 +564,7 @@ async fn fill(township: &Township) {
     let mut house = RentalHouse::new(&by("xingfu"), "幸福村2组5号", "李房东", 3);
     house.tenant_ids = vec![person_id.to_string()];
     house.responsibility_letter_signed_on = Some("2023-09-01".into());
+    house.landlord_phone = Some("0571-88812345".into());
     let mut visit = OutreachVisit::new(&by("xingfu"), "2023-11-01");
     visit.visitors = vec!["赵书记".into(), "钱主任".into()];
     visit.household_ids = vec!["h1".into(), "h2".into()];
@@ -388,6 +581,12 @@ async fn fill(township: &Township) {
             outcome: ProblemOutcome::WaitingOnDepartment,
             department: Some("自然资源所".into()),
         },
+        RaisedProblem {
+            summary: "路灯不亮".into(),
+            category: "道路".into(),
+            outcome: ProblemOutcome::Pending,
+            department: None,
+        },
     ];
 
     let mut n = 0u8;
@@ -400,6 +599,8 @@ async fn fill(township: &Township) {
     }
     upload(township, &heping, &next_id(), &may).await;
     upload(township, &xingfu, &person_id, &person).await;
+    upload(township, &xingfu, &household_id, &household).await;
+    upload(township, &xingfu, &zhang_id, &zhang).await;
     upload(township, &xingfu, &next_id(), &house).await;
     upload(township, &xingfu, &next_id(), &visit).await;
     // The records were written at NOW_MS on the devices' clocks; so were they received,

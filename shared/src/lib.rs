@@ -25,6 +25,7 @@
 
 pub mod document;
 pub mod generator;
+pub mod privacy;
 pub mod records;
 pub mod review;
 pub mod search;

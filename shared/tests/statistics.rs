@@ -1,6 +1,8 @@
 //! The annual-report figures computed over a small township whose answers were worked out by
 //! hand (see the comments beside each record).
 
+use std::collections::BTreeMap;
+
 use pingan_shared::records::Authorship;
 use pingan_shared::records::dispute::{Agreement, Closure, Dispute, MediationSession, Party};
 use pingan_shared::records::outreach::{OutreachVisit, RaisedProblem};
@@ -203,13 +205,18 @@ fn township_figures_for_2022_match_the_hand_count() {
         Figures {
             disputes_screened: 3,
             disputes_mediated: 2,
+            disputes_by_category: BTreeMap::from([(DisputeCategory::Neighbour, 3)]),
             disputes_resolved_with_agreement: 2,
+            agreements_by_kind: BTreeMap::from([(AgreementKind::Mediation, 2)]),
             petition_backlog_resolved: 1,
             outreach_visits: 2,
             outreach_problem_kinds: 3,
             outreach_problems_collected: 5,
-            outreach_problems_resolved: 3,
-            outreach_problems_waiting_on_departments: 1,
+            outreach_problems_by_outcome: BTreeMap::from([
+                (ProblemOutcome::ResolvedOnSpot, 3),
+                (ProblemOutcome::WaitingOnDepartment, 1),
+                (ProblemOutcome::Pending, 1),
+            ]),
             floating_residents_registered: 2,
             floating_residents_present: 2,
             rental_houses_registered: 3,
@@ -252,10 +259,11 @@ fn village_figures_count_only_that_villages_records() {
     );
     assert_eq!(
         (
-            xingfu.outreach_problems_resolved,
-            xingfu.outreach_problems_waiting_on_departments
+            xingfu.outreach_problems_with(ProblemOutcome::ResolvedOnSpot),
+            xingfu.outreach_problems_with(ProblemOutcome::WaitingOnDepartment),
+            xingfu.outreach_problems_with(ProblemOutcome::Pending)
         ),
-        (1, 1)
+        (1, 1, 1)
     );
     assert_eq!(
         (
@@ -276,7 +284,7 @@ fn village_figures_count_only_that_villages_records() {
     assert_eq!(
         (
             heping.outreach_problem_kinds,
-            heping.outreach_problems_resolved
+            heping.outreach_problems_with(ProblemOutcome::ResolvedOnSpot)
         ),
         (2, 2)
     );

@@ -1,5 +1,6 @@
 //! The ledgers (台账) inspections ask for, as XLSX or CSV for a period: the server builds
-//! them from the master copy; the browser saves the file.
+//! them from the master copy; the browser saves the file under the ledger's Chinese title, as
+//! the server names it (`矛盾纠纷排查调处台账_2022-01-01至2022-12-31.xlsx`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,7 +13,7 @@ const LEDGERS: &[(&str, &str)] = &[
     ("floating-residents", "流动人口登记台账"),
     ("rental-houses", "出租房屋台账"),
     ("outreach-visits", "下访接访台账"),
-    ("annual-figures", "年度工作数据"),
+    ("annual-figures", "年度平安建设数据"),
 ];
 
 #[component]
@@ -21,14 +22,14 @@ pub fn Ledgers() -> impl IntoView {
     let period = PeriodInput::year_to_date();
     let PeriodInput { from, to } = period;
     let problem = RwSignal::new(None::<String>);
-    let download = move |slug: &'static str, format: &'static str| {
+    let download = move |slug: &'static str, title: &'static str, format: &'static str| {
         let office = office.clone();
         let (from, to) = (from.get_untracked(), to.get_untracked());
         problem.set(None);
         spawn_local(async move {
             let file = format!("{slug}.{format}");
             match office.ledger(&file, &from, &to).await {
-                Ok(blob) => save(&blob, &format!("{slug}_{from}_{to}.{format}")),
+                Ok(blob) => save(&blob, &file_name(title, &from, &to, format)),
                 Err(error) => problem.set(Some(error.to_string())),
             }
         });
@@ -45,9 +46,9 @@ pub fn Ledgers() -> impl IntoView {
                         view! {
                             <li data-ledger=*slug>
                                 <span class="head">{*name}</span>
-                                <button type="button" class="small xlsx" on:click=move |_| xlsx(slug, "xlsx")>"Excel"</button>
+                                <button type="button" class="small xlsx" on:click=move |_| xlsx(slug, name, "xlsx")>"Excel"</button>
                                 " "
-                                <button type="button" class="small secondary csv" on:click=move |_| csv(slug, "csv")>"CSV"</button>
+                                <button type="button" class="small secondary csv" on:click=move |_| csv(slug, name, "csv")>"CSV"</button>
                             </li>
                         }
                     })
@@ -56,6 +57,12 @@ pub fn Ledgers() -> impl IntoView {
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
         </section>
     }
+}
+
+/// The server's name for the file (`ledgers::LedgerKind::file_name`): a clerk files it by
+/// its title and period.
+fn file_name(title: &str, from: &str, to: &str, format: &str) -> String {
+    format!("{title}_{from}至{to}.{format}")
 }
 
 /// Hands the file to the browser's download through a temporary link.

@@ -1,6 +1,8 @@
 //! The annual report's figures (`shared::statistics`) for a chosen period, per village and for
 //! the township, computed here from the records synced to this computer — so they show with
 //! no network — as a table, a bar chart per village and a monthly trend of the chosen figure.
+//! The rows are `statistics::counts()`, the list the annual-figures ledger prints, so every
+//! category, agreement kind and problem outcome has its row and the two always agree.
 
 use leptos::prelude::*;
 use pingan_shared::records::dispute::Dispute;
@@ -8,7 +10,7 @@ use pingan_shared::records::outreach::OutreachVisit;
 use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::statistics::{
-    COUNTS as FIGURES, Figures, MEDIATION_RATE_LABEL, Period, Records, figures, figures_by_village,
+    Figure, Figures, MEDIATION_RATE_LABEL, Period, Records, counts, figures, figures_by_village,
 };
 use pingan_shared::validation::Date;
 
@@ -125,21 +127,47 @@ fn figures_view(loaded: &Loaded, period: Period, chosen: RwSignal<usize>) -> imp
         .keys()
         .map(|v| (v.clone(), ctx.village_name(v)))
         .collect();
+    let rows = counts();
     // Read tracked: choosing another row redraws the charts.
-    let (key, label, count) = FIGURES[chosen.get().min(FIGURES.len() - 1)];
+    let shown = rows[chosen.get().min(rows.len() - 1)];
+    let (key, label) = (shown.key(), shown.label());
     let bars = names
         .iter()
-        .map(|(id, name)| (name.clone(), count(&by_village[id])))
+        .map(|(id, name)| (name.clone(), shown.count(&by_village[id])))
         .collect();
     let trend = period
         .months()
         .into_iter()
-        .map(|(month, p)| (month, count(&figures(loaded.records(), None, p))))
+        .map(|(month, p)| (month, shown.count(&figures(loaded.records(), None, p))))
         .collect();
     let rate = |f: &Figures| {
         f.mediation_rate_percent()
             .map_or("—".to_owned(), |r| r.to_string())
     };
+    // As in the report and the ledger: the rate right after the disputes mediated.
+    let rate_row = view! {
+        <tr data-figure="mediation_rate">
+            <th>{MEDIATION_RATE_LABEL}</th>
+            {names.iter().map(|(id, _)| view! { <td>{rate(&by_village[id])}</td> }).collect_view()}
+            <td class="total">{rate(&township)}</td>
+        </tr>
+    };
+    let mut rate_row = Some(rate_row);
+    let body = rows
+        .iter()
+        .enumerate()
+        .map(|(i, &figure)| {
+            let row = view! {
+                <tr data-figure=figure.key() class:chosen=move || chosen.get() == i on:click=move |_| chosen.set(i)>
+                    <th>{figure.label()}</th>
+                    {names.iter().map(|(id, _)| view! { <td>{figure.count(&by_village[id])}</td> }).collect_view()}
+                    <td class="total">{figure.count(&township)}</td>
+                </tr>
+            };
+            let after = (figure == Figure::DisputesMediated).then(|| rate_row.take()).flatten();
+            (row, after)
+        })
+        .collect_view();
     view! {
         <div class="table-scroll">
             <table class="figures" id="figures">
@@ -150,26 +178,7 @@ fn figures_view(loaded: &Loaded, period: Period, chosen: RwSignal<usize>) -> imp
                         <th>"全镇"</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {FIGURES
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (key, label, count))| {
-                            view! {
-                                <tr data-figure=*key class:chosen=move || chosen.get() == i on:click=move |_| chosen.set(i)>
-                                    <th>{*label}</th>
-                                    {names.iter().map(|(id, _)| view! { <td>{count(&by_village[id])}</td> }).collect_view()}
-                                    <td class="total">{count(&township)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                    <tr data-figure="mediation_rate">
-                        <th>{MEDIATION_RATE_LABEL}</th>
-                        {names.iter().map(|(id, _)| view! { <td>{rate(&by_village[id])}</td> }).collect_view()}
-                        <td class="total">{rate(&township)}</td>
-                    </tr>
-                </tbody>
+                <tbody>{body}</tbody>
             </table>
         </div>
         <p class="muted">"点选表中一行，下图即显示该指标。"</p>

@@ -2,19 +2,32 @@
 //! master copy for a period. Pure: records in, a [`Ledger`] (title, columns, one sheet per
 //! village, a township summary) out; `xlsx.rs` and `csv.rs` write it.
 //!
-//! Columns use the terms of `docs/glossary.md`. Which records a period takes:
+//! Columns use the terms of `docs/glossary.md`, and each register's own file lists them
+//! (`disputes.rs`, `floating_residents.rs`, `rental_houses.rs`, `outreach_visits.rs`,
+//! `annual_figures.rs`). Which records a period takes:
 //! - disputes: registered (排查/登记) in the period;
 //! - floating residents: living in the township at some time in the period;
 //! - rental houses: registered by the end of the period;
 //! - outreach visits: made in the period.
+//!
+//! Every count a summary shares with the annual report comes from `pingan_shared::statistics`,
+//! so a ledger and the 统计 screen never give two answers to one question. ID and phone
+//! numbers are starred ([`Disclosure::Masked`]) unless an admin asks for them whole.
 
+mod annual_figures;
 pub mod csv;
+mod disputes;
+mod floating_residents;
+mod outreach_visits;
+mod rental_houses;
 pub mod source;
 pub mod xlsx;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use pingan_shared::privacy;
 use pingan_shared::records::dispute::Dispute;
+use pingan_shared::records::household::Household;
 use pingan_shared::records::outreach::OutreachVisit;
 use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
@@ -64,6 +77,48 @@ impl LedgerKind {
             LedgerKind::AnnualFigures => "年度平安建设数据",
         }
     }
+
+    /// The name a download is saved under, as a clerk would file it:
+    /// `矛盾纠纷排查调处台账_2022-01-01至2022-12-31.xlsx`.
+    pub fn file_name(self, period: Period, extension: &str) -> String {
+        format!(
+            "{}_{}至{}.{extension}",
+            self.title(),
+            period.from,
+            period.to
+        )
+    }
+
+    /// The same name in ASCII, for the few programs that cannot read a Chinese file name:
+    /// `disputes_2022-01-01_2022-12-31.xlsx`.
+    pub fn ascii_file_name(self, period: Period, extension: &str) -> String {
+        format!("{}_{}_{}.{extension}", self.slug(), period.from, period.to)
+    }
+}
+
+/// Whether ID and phone numbers are printed whole or starred (`pingan_shared::privacy`). A
+/// ledger is printed and left on desks, so starred is the default; the whole numbers are for
+/// an admin who asks for them by name (`?full=1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    Masked,
+    Full,
+}
+
+impl Disclosure {
+    fn citizen_id(self, id: &str) -> String {
+        match self {
+            Disclosure::Masked => privacy::mask_citizen_id(id),
+            Disclosure::Full => id.to_owned(),
+        }
+    }
+
+    fn phone(self, phone: &str) -> String {
+        match self {
+            Disclosure::Masked => privacy::mask_phone(phone),
+            Disclosure::Full => phone.to_owned(),
+        }
+    }
 }
 
 /// One cell: text or a count.
@@ -110,28 +165,98 @@ pub struct Ledger {
     pub sheets: Vec<Sheet>,
 }
 
+/// Records of one kind with their document ids, so a ledger can follow a reference (a
+/// tenant's rented house, a party's person record, a person's household) to what it names.
+/// Reads as the slice of records for everything else.
+#[derive(Debug, Clone)]
+pub struct Linked<R> {
+    ids: Vec<String>,
+    records: Vec<R>,
+    by_id: HashMap<String, usize>,
+}
+
+impl<R> Default for Linked<R> {
+    fn default() -> Self {
+        Self {
+            ids: Vec::new(),
+            records: Vec::new(),
+            by_id: HashMap::new(),
+        }
+    }
+}
+
+impl<R> FromIterator<(String, R)> for Linked<R> {
+    fn from_iter<I: IntoIterator<Item = (String, R)>>(records: I) -> Self {
+        let mut linked = Self::default();
+        for (id, record) in records {
+            linked.by_id.insert(id.clone(), linked.records.len());
+            linked.ids.push(id);
+            linked.records.push(record);
+        }
+        linked
+    }
+}
+
+impl<R> Linked<R> {
+    pub fn get(&self, id: &str) -> Option<&R> {
+        self.by_id.get(id).map(|&i| &self.records[i])
+    }
+
+    pub fn with_ids(&self) -> impl Iterator<Item = (&str, &R)> {
+        self.ids.iter().map(String::as_str).zip(&self.records)
+    }
+}
+
+impl<R> std::ops::Deref for Linked<R> {
+    type Target = [R];
+
+    fn deref(&self) -> &[R] {
+        &self.records
+    }
+}
+
 /// Everything a ledger may read.
 #[derive(Debug, Clone, Default)]
 pub struct Township {
     pub name: String,
     /// Village id → village name, in id order.
     pub villages: BTreeMap<String, String>,
-    pub persons: Vec<Person>,
-    pub rental_houses: Vec<RentalHouse>,
+    pub persons: Linked<Person>,
+    pub households: Linked<Household>,
+    pub rental_houses: Linked<RentalHouse>,
     pub disputes: Vec<Dispute>,
     pub outreach_visits: Vec<OutreachVisit>,
 }
 
+impl Township {
+    /// The annual report's figures for `village` (or the township), as 统计 computes them.
+    fn figures(&self, village: Option<&str>, period: Period) -> Figures {
+        let records = Records {
+            persons: &self.persons,
+            rental_houses: &self.rental_houses,
+            disputes: &self.disputes,
+            outreach_visits: &self.outreach_visits,
+        };
+        statistics::figures(records, village, period)
+    }
+}
+
 pub const SUMMARY_SHEET: &str = "乡镇汇总";
 
-pub fn build(kind: LedgerKind, township: &Township, period: Period, printed_on: Date) -> Ledger {
+pub fn build(
+    kind: LedgerKind,
+    township: &Township,
+    period: Period,
+    printed_on: Date,
+    disclosure: Disclosure,
+) -> Ledger {
     let title = format!("{}{}", township.name, kind.title());
     let subtitle = format!(
         "统计期间：{} 至 {}　打印日期：{}",
         period.from, period.to, printed_on
     );
     let sheets = match kind {
-        LedgerKind::AnnualFigures => annual_figures(township, period),
+        LedgerKind::AnnualFigures => annual_figures::sheets(township, period),
         _ => {
             let mut sheets: Vec<Sheet> = township
                 .villages
@@ -139,10 +264,10 @@ pub fn build(kind: LedgerKind, township: &Township, period: Period, printed_on: 
                 .map(|(id, name)| Sheet {
                     name: name.clone(),
                     columns: columns(kind).iter().map(|c| (*c).to_owned()).collect(),
-                    rows: rows(kind, township, id, period),
+                    rows: rows(kind, township, id, period, disclosure),
                 })
                 .collect();
-            let summary = summary(kind, &sheets);
+            let summary = summary(kind, township, period, &sheets);
             sheets.push(summary);
             sheets
         }
@@ -157,65 +282,29 @@ pub fn build(kind: LedgerKind, township: &Township, period: Period, printed_on: 
 
 fn columns(kind: LedgerKind) -> &'static [&'static str] {
     match kind {
-        LedgerKind::Disputes => &[
-            "序号",
-            "登记日期",
-            "来源",
-            "纠纷类别",
-            "当事人",
-            "纠纷简要情况",
-            "调处层级",
-            "包案领导",
-            "办结时限",
-            "调解次数",
-            "协议",
-            "状态",
-            "调处结果",
-        ],
-        LedgerKind::FloatingResidents => &[
-            "序号",
-            "姓名",
-            "性别",
-            "公民身份号码",
-            "出生日期",
-            "来源地",
-            "来到日期",
-            "事由",
-            "工作单位",
-            "居住证号",
-            "联系电话",
-            "离开日期",
-        ],
-        LedgerKind::RentalHouses => &[
-            "序号",
-            "房屋地址",
-            "房东姓名",
-            "房东电话",
-            "间数",
-            "租住人数",
-            "治安责任书签订日期",
-            "最近安全检查日期",
-        ],
-        LedgerKind::OutreachVisits => &[
-            "序号",
-            "走访日期",
-            "走访人员",
-            "走访户数",
-            "群众反映问题",
-            "问题类别",
-            "办理结果",
-            "协调部门",
-        ],
+        LedgerKind::Disputes => disputes::COLUMNS,
+        LedgerKind::FloatingResidents => floating_residents::COLUMNS,
+        LedgerKind::RentalHouses => rental_houses::COLUMNS,
+        LedgerKind::OutreachVisits => outreach_visits::COLUMNS,
         LedgerKind::AnnualFigures => &[],
     }
 }
 
-fn rows(kind: LedgerKind, township: &Township, village: &str, period: Period) -> Vec<Vec<Cell>> {
+/// A village's rows, numbered (序号) from 1.
+fn rows(
+    kind: LedgerKind,
+    township: &Township,
+    village: &str,
+    period: Period,
+    disclosure: Disclosure,
+) -> Vec<Vec<Cell>> {
     let mut rows = match kind {
-        LedgerKind::Disputes => dispute_rows(township, village, period),
-        LedgerKind::FloatingResidents => floating_rows(township, village, period),
-        LedgerKind::RentalHouses => rental_rows(township, village, period),
-        LedgerKind::OutreachVisits => outreach_rows(township, village, period),
+        LedgerKind::Disputes => disputes::rows(township, village, period, disclosure),
+        LedgerKind::FloatingResidents => {
+            floating_residents::rows(township, village, period, disclosure)
+        }
+        LedgerKind::RentalHouses => rental_houses::rows(township, village, period, disclosure),
+        LedgerKind::OutreachVisits => outreach_visits::rows(township, village, period),
         LedgerKind::AnnualFigures => Vec::new(),
     };
     for (i, row) in rows.iter_mut().enumerate() {
@@ -224,221 +313,56 @@ fn rows(kind: LedgerKind, township: &Township, village: &str, period: Period) ->
     rows
 }
 
-fn dispute_rows(township: &Township, village: &str, period: Period) -> Vec<Vec<Cell>> {
-    let mut disputes: Vec<&Dispute> = township
-        .disputes
-        .iter()
-        .filter(|d| d.village == village && in_period(period, &d.registered_on))
-        .collect();
-    disputes.sort_by(|a, b| a.registered_on.cmp(&b.registered_on));
-    disputes
-        .into_iter()
-        .map(|d| {
-            let parties = d
-                .parties
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join("、");
-            vec![
-                Cell::text(&d.registered_on),
-                Cell::text(d.source.label_zh()),
-                Cell::text(d.category.label_zh()),
-                Cell::text(parties),
-                Cell::text(&d.summary),
-                Cell::text(d.level.label_zh()),
-                Cell::text(d.responsible_leader.clone().unwrap_or_default()),
-                Cell::text(d.deadline.clone().unwrap_or_default()),
-                Cell::count(d.mediations.len()),
-                Cell::text(
-                    d.agreement
-                        .as_ref()
-                        .map(|a| format!("{}（{}）", a.kind.label_zh(), a.signed_on))
-                        .unwrap_or_default(),
-                ),
-                Cell::text(d.status.label_zh()),
-                Cell::text(
-                    d.closure
-                        .as_ref()
-                        .map(|c| format!("{}：{}", c.resolution.label_zh(), c.result))
-                        .unwrap_or_default(),
-                ),
-            ]
-        })
-        .collect()
-}
-
-fn floating_rows(township: &Township, village: &str, period: Period) -> Vec<Vec<Cell>> {
-    let mut people: Vec<&Person> = township
-        .persons
-        .iter()
-        .filter(|p| p.village == village && p.merged_into.is_none())
-        .filter(|p| {
-            p.floating.as_ref().is_some_and(|f| {
-                let arrived = Date::parse(&f.arrival_date).is_ok_and(|d| d <= period.to);
-                let still_here = f
-                    .departure_date
-                    .as_deref()
-                    .and_then(|d| Date::parse(d).ok())
-                    .is_none_or(|d| d >= period.from);
-                arrived && still_here
-            })
-        })
-        .collect();
-    people.sort_by(|a, b| {
-        let arrival = |p: &Person| p.floating.as_ref().map(|f| f.arrival_date.clone());
-        (arrival(a), &a.name).cmp(&(arrival(b), &b.name))
-    });
-    people
-        .into_iter()
-        .map(|p| {
-            let f = p.floating.as_ref().expect("filtered on floating");
-            vec![
-                Cell::text(&p.name),
-                Cell::text(p.sex.map(|s| s.label_zh()).unwrap_or_default()),
-                Cell::text(p.citizen_id.clone().unwrap_or_default()),
-                Cell::text(p.birth_date.clone().unwrap_or_default()),
-                Cell::text(&f.origin),
-                Cell::text(&f.arrival_date),
-                Cell::text(f.reason.label_zh()),
-                Cell::text(f.employer.clone().unwrap_or_default()),
-                Cell::text(f.residence_permit_number.clone().unwrap_or_default()),
-                Cell::text(p.phone.clone().unwrap_or_default()),
-                Cell::text(f.departure_date.clone().unwrap_or_default()),
-            ]
-        })
-        .collect()
-}
-
-fn rental_rows(township: &Township, village: &str, period: Period) -> Vec<Vec<Cell>> {
-    let mut houses: Vec<&RentalHouse> = township
-        .rental_houses
-        .iter()
-        .filter(|h| h.village == village && statistics::china_date(h.created_at_ms) <= period.to)
-        .collect();
-    houses.sort_by(|a, b| a.address.cmp(&b.address));
-    houses
-        .into_iter()
-        .map(|h| {
-            vec![
-                Cell::text(&h.address),
-                Cell::text(&h.landlord_name),
-                Cell::text(h.landlord_phone.clone().unwrap_or_default()),
-                Cell::count(h.rooms as usize),
-                Cell::count(h.tenant_ids.len()),
-                Cell::text(
-                    h.responsibility_letter_signed_on
-                        .clone()
-                        .unwrap_or_default(),
-                ),
-                Cell::text(h.last_safety_check_on.clone().unwrap_or_default()),
-            ]
-        })
-        .collect()
-}
-
-fn outreach_rows(township: &Township, village: &str, period: Period) -> Vec<Vec<Cell>> {
-    let mut visits: Vec<&OutreachVisit> = township
-        .outreach_visits
-        .iter()
-        .filter(|v| v.village == village && in_period(period, &v.visited_on))
-        .collect();
-    visits.sort_by(|a, b| a.visited_on.cmp(&b.visited_on));
-    // One row per problem raised (a visit with none still gets its row): the ledger is read
-    // problem by problem, each with its outcome.
-    let mut rows = Vec::new();
-    for visit in visits {
-        let head = |problem: Option<&pingan_shared::records::outreach::RaisedProblem>| {
-            vec![
-                Cell::text(&visit.visited_on),
-                Cell::text(visit.visitors.join("、")),
-                Cell::count(visit.household_ids.len()),
-                Cell::text(problem.map(|p| p.summary.clone()).unwrap_or_default()),
-                Cell::text(problem.map(|p| p.category.clone()).unwrap_or_default()),
-                Cell::text(problem.map(|p| p.outcome.label_zh()).unwrap_or_default()),
-                Cell::text(
-                    problem
-                        .and_then(|p| p.department.clone())
-                        .unwrap_or_default(),
-                ),
-            ]
-        };
-        if visit.problems.is_empty() {
-            rows.push(head(None));
-        }
-        for problem in &visit.problems {
-            rows.push(head(Some(problem)));
-        }
-    }
-    rows
-}
-
-/// Per village, how many entries its sheet has, and the total.
-fn summary(kind: LedgerKind, sheets: &[Sheet]) -> Sheet {
-    let counted = match kind {
-        LedgerKind::Disputes => "矛盾纠纷（件）",
-        LedgerKind::FloatingResidents => "流动人口（人）",
-        LedgerKind::RentalHouses => "出租房屋（处）",
-        LedgerKind::OutreachVisits => "走访记录（条）",
-        LedgerKind::AnnualFigures => "",
+/// 乡镇汇总: a row per village, then 合计. Disputes and visits give the figures the annual
+/// report gives for them (from `statistics`); the registers of people and houses, how many
+/// entries each village's sheet has.
+fn summary(kind: LedgerKind, township: &Township, period: Period, sheets: &[Sheet]) -> Sheet {
+    let columns: Vec<String> = match kind {
+        LedgerKind::Disputes => disputes::summary_columns(),
+        LedgerKind::OutreachVisits => outreach_visits::summary_columns(),
+        LedgerKind::FloatingResidents => vec!["流动人口（人）".to_owned()],
+        LedgerKind::RentalHouses => vec!["出租房屋（处）".to_owned()],
+        LedgerKind::AnnualFigures => Vec::new(),
     };
-    let mut rows: Vec<Vec<Cell>> = sheets
-        .iter()
-        .map(|s| vec![Cell::text(&s.name), Cell::count(s.rows.len())])
-        .collect();
-    let total = sheets.iter().map(|s| s.rows.len()).sum();
-    rows.push(vec![Cell::text("合计"), Cell::count(total)]);
-    Sheet {
-        name: SUMMARY_SHEET.to_owned(),
-        columns: vec!["村（居）".to_owned(), counted.to_owned()],
-        rows,
-    }
-}
-
-/// Every figure of the annual report, per village and for the township: one sheet.
-fn annual_figures(township: &Township, period: Period) -> Vec<Sheet> {
-    let records = Records {
-        persons: &township.persons,
-        rental_houses: &township.rental_houses,
-        disputes: &township.disputes,
-        outreach_visits: &township.outreach_visits,
+    let cells = |village: Option<&str>, entries: usize| -> Vec<Cell> {
+        match kind {
+            LedgerKind::Disputes => disputes::summary_cells(&township.figures(village, period)),
+            LedgerKind::OutreachVisits => {
+                outreach_visits::summary_cells(&township.figures(village, period))
+            }
+            _ => vec![Cell::count(entries)],
+        }
     };
-    let per_village: Vec<Figures> = township
+    let mut rows: Vec<Vec<Cell>> = township
         .villages
         .keys()
-        .map(|id| statistics::figures(records, Some(id), period))
+        .zip(sheets)
+        .map(|(id, sheet)| {
+            std::iter::once(Cell::text(&sheet.name))
+                .chain(cells(Some(id), sheet.rows.len()))
+                .collect()
+        })
         .collect();
-    let total = statistics::figures(records, None, period);
-    let columns = std::iter::once("指标".to_owned())
-        .chain(township.villages.values().cloned())
-        .chain(std::iter::once("全镇合计".to_owned()))
-        .collect();
-    // One row per figure: its name, each village's value, the township's. The report's
-    // order is `statistics::COUNTS` with the mediation rate after the first two.
-    let row = |label: &str, value: &dyn Fn(&Figures) -> Cell| -> Vec<Cell> {
-        std::iter::once(Cell::text(label))
-            .chain(per_village.iter().map(value))
-            .chain(std::iter::once(value(&total)))
-            .collect()
-    };
-    let mut rows: Vec<Vec<Cell>> = statistics::COUNTS
-        .iter()
-        .map(|&(_, label, count)| row(label, &|f| Cell::count(count(f))))
-        .collect();
-    rows.insert(
-        2,
-        row(statistics::MEDIATION_RATE_LABEL, &|f| {
-            f.mediation_rate_percent()
-                .map_or(Cell::text("—"), Cell::Number)
-        }),
+    let entries = sheets.iter().map(|s| s.rows.len()).sum();
+    rows.push(
+        std::iter::once(Cell::text("合计"))
+            .chain(cells(None, entries))
+            .collect(),
     );
-    vec![Sheet {
-        name: "年度数据".to_owned(),
-        columns,
+    Sheet {
+        name: SUMMARY_SHEET.to_owned(),
+        columns: std::iter::once("村（居）".to_owned())
+            .chain(columns)
+            .collect(),
         rows,
-    }]
+    }
 }
 
 fn in_period(period: Period, day: &str) -> bool {
     Date::parse(day).is_ok_and(|d| period.contains(d))
+}
+
+/// Names of a list joined as a clerk writes them: 张三、李四.
+fn joined<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names.into_iter().collect::<Vec<_>>().join("、")
 }

@@ -1,5 +1,6 @@
-//! Reads what ledgers are built from: every village and every record of the four registered
-//! kinds, from the master copy. Unreadable documents are skipped and logged: a ledger is a
+//! Reads what ledgers are built from: every village and every record of the five registered
+//! kinds, from the master copy (households too: a ledger follows a person to their household
+//! for the address and the village group). Unreadable documents are skipped and logged: a ledger is a
 //! report, and one bad record must not stop the township printing it.
 //!
 //! A record is placed in time by its `created_at_ms`, the creating device's clock — unless
@@ -11,6 +12,7 @@
 use std::collections::HashMap;
 
 use pingan_shared::document;
+use pingan_shared::records::household::Household;
 use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::{Record, RecordType};
@@ -33,13 +35,21 @@ pub async fn township(store: &Store, name: &str) -> Result<Township, StoreError>
             records::<Person>(store, RecordType::Person).await?,
             |p| &mut p.created_at_ms,
         )
-        .await?,
+        .await?
+        .into_iter()
+        .collect(),
+        households: records::<Household>(store, RecordType::Household)
+            .await?
+            .into_iter()
+            .collect(),
         rental_houses: placed(
             store,
             records::<RentalHouse>(store, RecordType::RentalHouse).await?,
             |h| &mut h.created_at_ms,
         )
-        .await?,
+        .await?
+        .into_iter()
+        .collect(),
         disputes: without_ids(records(store, RecordType::Dispute).await?),
         outreach_visits: without_ids(records(store, RecordType::OutreachVisit).await?),
     })
@@ -66,12 +76,12 @@ pub fn placed_at_ms(created_at_ms: i64, first_received_ms: Option<i64>) -> i64 {
     }
 }
 
-/// Records with `created_at_ms` replaced by [`placed_at_ms`].
+/// Records with `created_at_ms` replaced by [`placed_at_ms`], with their ids.
 async fn placed<R: Record>(
     store: &Store,
     records: Vec<(String, R)>,
     created_at: impl Fn(&mut R) -> &mut i64,
-) -> Result<Vec<R>, StoreError> {
+) -> Result<Vec<(String, R)>, StoreError> {
     let received: HashMap<String, i64> = store
         .first_receipts(R::TYPE.as_str())
         .await?
@@ -82,7 +92,7 @@ async fn placed<R: Record>(
         .map(|(id, mut record)| {
             let at = created_at(&mut record);
             *at = placed_at_ms(*at, received.get(&id).copied());
-            record
+            (id, record)
         })
         .collect())
 }

@@ -2,15 +2,24 @@
 //! records: for one village or the whole township, over a period.
 //!
 //! Definitions, chosen to match how the report counts:
-//! - screened (排查): disputes registered in the period;
+//! - screened (排查): disputes registered in the period, and of those how many of each
+//!   category (纠纷类别);
 //! - mediated (调处): of those, the ones with a mediation session or already closed;
 //! - mediation rate (调处率): mediated ÷ screened;
-//! - resolved with agreement: agreements (调解协议 / 息诉息访协议) signed in the period;
+//! - resolved with agreement: agreements signed in the period, and how many of each kind
+//!   (调解协议, 息诉息访协议);
 //! - petition backlog resolved (化解信访积案): backlog cases closed as resolved in the period;
-//! - outreach: problems raised on visits in the period, by outcome, and how many kinds (类);
+//! - outreach: visits in the period, the problems raised on them, by every outcome (当场解决,
+//!   待上级部门协调, 待办), and how many kinds (类);
 //! - floating residents registered: floating-resident records created in the period;
 //!   present: arrived and not departed on the period's last day;
 //! - rental houses registered, and with the responsibility letter signed, by the last day.
+//!
+//! Layout: [`period`] (the span counted over, and China's calendar day), [`report`] (the rows
+//! of the report's table: what each is called and which figure it shows), and here the counting.
+
+mod period;
+mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,61 +27,11 @@ use crate::records::dispute::Dispute;
 use crate::records::outreach::OutreachVisit;
 use crate::records::person::Person;
 use crate::records::rental_house::RentalHouse;
-use crate::records::vocabulary::ProblemOutcome;
+use crate::records::vocabulary::{AgreementKind, DisputeCategory, ProblemOutcome};
 use crate::validation::Date;
-use crate::validation::date::days_in_month;
 
-/// Both ends inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Period {
-    pub from: Date,
-    pub to: Date,
-}
-
-impl Period {
-    pub fn contains(&self, day: Date) -> bool {
-        self.from <= day && day <= self.to
-    }
-
-    fn contains_text(&self, day: &str) -> bool {
-        Date::parse(day).is_ok_and(|d| self.contains(d))
-    }
-
-    fn contains_ms(&self, unix_ms: i64) -> bool {
-        self.contains(china_date(unix_ms))
-    }
-}
-
-impl Period {
-    /// The calendar months the period touches, each cut to the period, labelled `2026-03`:
-    /// the steps of a monthly trend.
-    pub fn months(&self) -> Vec<(String, Period)> {
-        let mut months = Vec::new();
-        let mut start = self.from;
-        while start <= self.to && months.len() < 1200 {
-            let (year, month) = (start.year(), start.month());
-            let last =
-                Date::new(year, month, days_in_month(year, month).unwrap_or(28)).unwrap_or(start);
-            let end = last.min(self.to);
-            months.push((
-                format!("{year}-{month:02}"),
-                Period {
-                    from: start,
-                    to: end,
-                },
-            ));
-            start = last.add_days(1);
-        }
-        months
-    }
-}
-
-/// The calendar date in China (UTC+8, no daylight saving) at `unix_ms`: record times are device
-/// clock readings, and a day's work belongs to the local day it was done.
-pub fn china_date(unix_ms: i64) -> Date {
-    const CHINA_OFFSET_MS: i64 = 8 * 60 * 60 * 1000;
-    Date::from_unix_ms(unix_ms + CHINA_OFFSET_MS)
-}
+pub use period::{Period, china_date};
+pub use report::{Figure, MEDIATION_RATE_LABEL, counts};
 
 /// Everything the figures are computed from.
 #[derive(Debug, Clone, Copy, Default)]
@@ -83,17 +42,24 @@ pub struct Records<'a> {
     pub outreach_visits: &'a [OutreachVisit],
 }
 
+/// The figures for one village or the township. A breakdown holds only the values that
+/// occurred; read it through [`Figures::disputes_of`] and its siblings, which answer 0 for
+/// the rest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Figures {
     pub disputes_screened: usize,
     pub disputes_mediated: usize,
+    /// Screened disputes by category; they add up to `disputes_screened`.
+    pub disputes_by_category: BTreeMap<DisputeCategory, usize>,
     pub disputes_resolved_with_agreement: usize,
+    /// Agreements signed by kind; they add up to `disputes_resolved_with_agreement`.
+    pub agreements_by_kind: BTreeMap<AgreementKind, usize>,
     pub petition_backlog_resolved: usize,
     pub outreach_visits: usize,
     pub outreach_problem_kinds: usize,
     pub outreach_problems_collected: usize,
-    pub outreach_problems_resolved: usize,
-    pub outreach_problems_waiting_on_departments: usize,
+    /// Problems by outcome; they add up to `outreach_problems_collected`.
+    pub outreach_problems_by_outcome: BTreeMap<ProblemOutcome, usize>,
     pub floating_residents_registered: usize,
     pub floating_residents_present: usize,
     pub rental_houses_registered: usize,
@@ -108,75 +74,25 @@ impl Figures {
             (rate * 10.0).round() / 10.0
         })
     }
+
+    pub fn disputes_of(&self, category: DisputeCategory) -> usize {
+        self.disputes_by_category
+            .get(&category)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub fn agreements_of(&self, kind: AgreementKind) -> usize {
+        self.agreements_by_kind.get(&kind).copied().unwrap_or(0)
+    }
+
+    pub fn outreach_problems_with(&self, outcome: ProblemOutcome) -> usize {
+        self.outreach_problems_by_outcome
+            .get(&outcome)
+            .copied()
+            .unwrap_or(0)
+    }
 }
-
-/// One count of the annual report: a stable key, its name in the report, and its value.
-pub type Count = (&'static str, &'static str, fn(&Figures) -> usize);
-
-/// Every count of the annual report, in its order and words. The mediation rate
-/// ([`Figures::mediation_rate_percent`]) follows the first two.
-pub const COUNTS: &[Count] = &[
-    ("disputes_screened", "排查矛盾纠纷（件）", |f| {
-        f.disputes_screened
-    }),
-    ("disputes_mediated", "调处矛盾纠纷（件）", |f| {
-        f.disputes_mediated
-    }),
-    (
-        "disputes_resolved_with_agreement",
-        "达成协议（件）",
-        |f| f.disputes_resolved_with_agreement,
-    ),
-    (
-        "petition_backlog_resolved",
-        "化解信访积案（件）",
-        |f| f.petition_backlog_resolved,
-    ),
-    ("outreach_visits", "下访走访（次）", |f| {
-        f.outreach_visits
-    }),
-    (
-        "outreach_problem_kinds",
-        "收集群众问题（类）",
-        |f| f.outreach_problem_kinds,
-    ),
-    (
-        "outreach_problems_collected",
-        "收集群众问题（件）",
-        |f| f.outreach_problems_collected,
-    ),
-    ("outreach_problems_resolved", "当场解决（件）", |f| {
-        f.outreach_problems_resolved
-    }),
-    (
-        "outreach_problems_waiting_on_departments",
-        "待上级部门协调（件）",
-        |f| f.outreach_problems_waiting_on_departments,
-    ),
-    (
-        "floating_residents_registered",
-        "登记流动人口（人）",
-        |f| f.floating_residents_registered,
-    ),
-    (
-        "floating_residents_present",
-        "期末在册流动人口（人）",
-        |f| f.floating_residents_present,
-    ),
-    (
-        "rental_houses_registered",
-        "登记出租房屋（处）",
-        |f| f.rental_houses_registered,
-    ),
-    (
-        "rental_houses_with_letter",
-        "签订治安责任书（处）",
-        |f| f.rental_houses_with_letter,
-    ),
-];
-
-/// The mediation rate's name in the report.
-pub const MEDIATION_RATE_LABEL: &str = "调处率（%）";
 
 /// Figures for the records of `village` (or the whole township when `None`).
 pub fn figures(records: Records<'_>, village: Option<&str>, period: Period) -> Figures {
@@ -187,13 +103,15 @@ pub fn figures(records: Records<'_>, village: Option<&str>, period: Period) -> F
         if period.contains_text(&dispute.registered_on) {
             f.disputes_screened += 1;
             f.disputes_mediated += usize::from(dispute.is_mediated());
+            *f.disputes_by_category.entry(dispute.category).or_default() += 1;
         }
-        if dispute
+        if let Some(agreement) = dispute
             .agreement
             .as_ref()
-            .is_some_and(|a| period.contains_text(&a.signed_on))
+            .filter(|a| period.contains_text(&a.signed_on))
         {
             f.disputes_resolved_with_agreement += 1;
+            *f.agreements_by_kind.entry(agreement.kind).or_default() += 1;
         }
         if dispute.petition_backlog
             && dispute.is_resolved()
@@ -216,13 +134,9 @@ pub fn figures(records: Records<'_>, village: Option<&str>, period: Period) -> F
         for problem in &visit.problems {
             kinds.insert(problem.category.trim());
             f.outreach_problems_collected += 1;
-            match problem.outcome {
-                ProblemOutcome::ResolvedOnSpot => f.outreach_problems_resolved += 1,
-                ProblemOutcome::WaitingOnDepartment => {
-                    f.outreach_problems_waiting_on_departments += 1;
-                }
-                ProblemOutcome::Pending => {}
-            }
+            *f.outreach_problems_by_outcome
+                .entry(problem.outcome)
+                .or_default() += 1;
         }
     }
     f.outreach_problem_kinds = kinds.len();
@@ -274,3 +188,6 @@ pub fn figures_by_village(
         .collect();
     (per_village, figures(records, None, period))
 }
+
+#[cfg(test)]
+mod tests;
