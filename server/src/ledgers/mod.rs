@@ -366,3 +366,6 @@ fn in_period(period: Period, day: &str) -> bool {
 fn joined<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     names.into_iter().collect::<Vec<_>>().join("、")
 }
+
+#[cfg(test)]
+mod tests;
