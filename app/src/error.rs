@@ -24,15 +24,15 @@ pub enum AppError {
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AppError::Storage(cause) => write!(f, "本机存储出错，记录未保存（{cause}）"),
+            AppError::Storage(cause) => write!(f, "本机存储出错，记录未保存{}", aside(cause)),
             AppError::Network(cause) => {
-                write!(f, "网络不通，稍后会再同步，数据仍在本机（{cause}）")
+                write!(f, "网络不通，稍后会再同步，数据仍在本机{}", aside(cause))
             }
             AppError::Server { status, message } => {
                 write!(f, "服务器拒绝了同步请求（{status}：{message}）")
             }
             AppError::Login(reason) => write!(f, "{reason}"),
-            AppError::Document(cause) => write!(f, "记录无法读取（{cause}）"),
+            AppError::Document(cause) => write!(f, "记录无法读取{}", aside(cause)),
             AppError::Invalid(errors) => {
                 let reasons: Vec<&str> = errors.iter().map(|e| e.message_zh.as_str()).collect();
                 write!(f, "未保存：{}", reasons.join("；"))
@@ -42,6 +42,16 @@ impl fmt::Display for AppError {
 }
 
 impl std::error::Error for AppError {}
+
+/// The technical cause, in brackets, when it is in words the worker reads; the browser's own
+/// messages ("Failed to fetch", "QuotaExceededError") are English and left out of the screen.
+fn aside(cause: &str) -> String {
+    if cause.is_empty() || cause.bytes().any(|b| b.is_ascii_alphabetic()) {
+        String::new()
+    } else {
+        format!("（{cause}）")
+    }
+}
 
 impl From<indexed_db_futures::error::Error> for AppError {
     fn from(error: indexed_db_futures::error::Error) -> Self {
@@ -57,7 +67,7 @@ impl From<indexed_db_futures::error::OpenDbError> for AppError {
 
 impl From<pingan_shared::document::DocumentError> for AppError {
     fn from(error: pingan_shared::document::DocumentError) -> Self {
-        AppError::Document(error.to_string())
+        AppError::Document(pingan_shared::document::cause(&error))
     }
 }
 

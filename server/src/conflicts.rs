@@ -154,6 +154,7 @@ fn authors_by_actor(entries: &[Entry]) -> BTreeMap<Vec<u8>, Attribution> {
                     seq: entry.seq,
                     username: entry.username.clone(),
                     device_id: entry.device_id.clone(),
+                    device_name: String::new(),
                     received_at_ms: entry.received_at_ms,
                 });
         }

@@ -127,6 +127,7 @@ fn attribution(entry: &Entry) -> Attribution {
         seq: entry.seq,
         username: entry.username.clone(),
         device_id: entry.device_id.clone(),
+        device_name: String::new(),
         received_at_ms: entry.received_at_ms,
     }
 }

@@ -7,7 +7,10 @@
 //! the record straight back in the queue. See `docs/review.md`.
 
 use automerge::ChangeHash;
-use pingan_shared::document;
+use std::collections::{BTreeMap, BTreeSet};
+
+use pingan_shared::review::{Attribution, RecordRef};
+use pingan_shared::{document, labels};
 use serde_json::Value;
 
 use crate::conflicts;
@@ -73,7 +76,22 @@ pub async fn record_review(store: &Store, id: &str) -> Result<RecordReview, Revi
         .map_err(|source| history_error(id, source))?;
     let record = history::current(&entries).map_err(|source| history_error(id, source))?;
     let stored = document::load(&document.data).map_err(|e| unreadable(id, e))?;
-    let conflicts = conflicts::conflicts(&stored, &entries);
+    let mut conflicts = conflicts::conflicts(&stored, &entries);
+    let mut changes = changes;
+    let mut authors: Vec<&mut Attribution> = Vec::new();
+    for change in &mut changes {
+        authors.extend(change.changed_by.iter_mut());
+    }
+    for conflict in &mut conflicts {
+        authors.extend(
+            conflict
+                .values
+                .iter_mut()
+                .filter_map(|v| v.written_by.as_mut()),
+        );
+    }
+    name_devices(store, authors).await?;
+    let references = references(store, &record).await?;
     Ok(RecordReview {
         document_id: document.id,
         record_type: document.record_type,
@@ -86,6 +104,7 @@ pub async fn record_review(store: &Store, id: &str) -> Result<RecordReview, Revi
         last_review: last_review.as_ref().map(view),
         changes,
         conflicts,
+        references,
     })
 }
 
@@ -187,7 +206,8 @@ pub async fn record_history(
 ) -> Result<RecordHistory, ReviewError> {
     let (document, _) = document(store, id, scope).await?;
     let entries = store.entries_of(id).await?;
-    let steps = history::history(&entries).map_err(|source| history_error(id, source))?;
+    let mut steps = history::history(&entries).map_err(|source| history_error(id, source))?;
+    name_devices(store, steps.iter_mut().map(|s| &mut s.by).collect()).await?;
     Ok(RecordHistory {
         document_id: document.id,
         record_type: document.record_type,
@@ -234,6 +254,62 @@ pub async fn open_returns(
             reviewed_at_ms: review.reviewed_at_ms,
         })
         .collect())
+}
+
+/// Gives each author's device the name the office knows it by (`labels::device_name`): its
+/// place among the user's devices by first login. A device with no login (the demo's seeding)
+/// keeps an empty name and the screens show the user alone.
+async fn name_devices(store: &Store, authors: Vec<&mut Attribution>) -> Result<(), ReviewError> {
+    let mut known: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    for author in authors {
+        if !known.contains_key(&author.username) {
+            let role = store
+                .user(&author.username)
+                .await?
+                .map_or_else(String::new, |(user, _)| user.role.as_str().to_owned());
+            let devices = store.devices_of(&author.username).await?;
+            known.insert(author.username.clone(), (role, devices));
+        }
+        let (role, devices) = &known[&author.username];
+        if let Some(n) = devices.iter().position(|d| *d == author.device_id) {
+            author.device_name = labels::device_name(&author.username, role, n + 1);
+        }
+    }
+    Ok(())
+}
+
+/// The records `record` points to, each with its label, for links by name.
+async fn references(
+    store: &Store,
+    record: &Value,
+) -> Result<BTreeMap<String, RecordRef>, ReviewError> {
+    fn collect(path: &str, value: &Value, ids: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(fields) => {
+                for (name, value) in fields {
+                    collect(name, value, ids);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| collect(path, item, ids)),
+            Value::String(id) if labels::reading(path, id) == labels::Reading::Reference => {
+                ids.insert(id.clone());
+            }
+            _ => {}
+        }
+    }
+    let mut ids = BTreeSet::new();
+    collect("", record, &mut ids);
+    let mut found = BTreeMap::new();
+    for id in ids {
+        if let Some((document, _)) = store.document_with_heads(&id).await? {
+            let reference = RecordRef {
+                record_type: document.record_type.clone(),
+                label: label(&document),
+            };
+            found.insert(id, reference);
+        }
+    }
+    Ok(found)
 }
 
 /// The stored record, if `scope` may see it. Out of scope reads as absent: a worker learns
@@ -335,7 +411,11 @@ fn label(document: &StoredDocument) -> String {
     };
     let parts = match document.record_type.as_str() {
         "household" => vec![text("head_of_household"), text("address")],
-        "person" => vec![text("name"), text("citizen_id")],
+        // A list is read over shoulders: the number is starred (`docs/review.md`).
+        "person" => vec![
+            text("name"),
+            pingan_shared::privacy::mask_citizen_id(&text("citizen_id")),
+        ],
         "rental_house" => vec![text("address"), text("landlord_name")],
         "dispute" => vec![text("summary")],
         "outreach_visit" => vec![text("visited_on"), text("summary")],

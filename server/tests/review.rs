@@ -9,7 +9,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use pingan_shared::document::{self, DocumentId};
 use pingan_shared::records::Authorship;
-use pingan_shared::records::household::Household;
+use pingan_shared::records::household::{Household, HouseholdMember};
+use pingan_shared::records::person::Person;
+use pingan_shared::records::vocabulary::Relation;
 use pingan_shared::sync::protocol::{Position, SyncRequest, SyncResponse};
 use serde_json::{Value, json};
 use support::{Backend, Login, NOW_MS, Township, on_both_backends};
@@ -23,6 +25,7 @@ on_both_backends!(
     bad_verdicts_are_refused_naming_the_record_and_change_nothing,
     a_conflict_the_reviewer_settles_reaches_the_device_on_its_next_sync,
     the_disputes_dashboard_puts_overdue_and_escalated_cases_first,
+    a_review_names_devices_and_referenced_records_and_counts_the_whole_queue,
 );
 
 async fn a_concurrent_edit_after_approval_comes_back_with_each_field_and_its_author(
@@ -374,6 +377,75 @@ async fn bad_verdicts_are_refused_naming_the_record_and_change_nothing(backend: 
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn a_review_names_devices_and_referenced_records_and_counts_the_whole_queue(
+    backend: Backend,
+) {
+    let township = Township::on(backend).await;
+    let reviewer = township.login("reviewer", "office-pc").await;
+    let phone = township.login("worker-xingfu", "phone-a").await;
+    let tablet = township.login("worker-xingfu", "tablet-b").await;
+    let by = Authorship {
+        village: "xingfu".into(),
+        created_by: "worker-xingfu".into(),
+        created_at_ms: NOW_MS,
+    };
+    let person_id = DocumentId::from_random_bytes([7; 16]);
+    let mut person = document::create(ActorId::random(), &Person::new(&by, "王小明"));
+    upload(&township, &tablet, &person_id, &mut person, &[]).await;
+    let id = DocumentId::from_random_bytes([8; 16]);
+    let mut home = household("幸福村2组5号", "王建国");
+    home.members.push(HouseholdMember {
+        person_id: person_id.as_str().to_owned(),
+        name: "王小明".into(),
+        relation: Relation::Child,
+    });
+    let mut doc = document::create(ActorId::random(), &home);
+    upload(&township, &phone, &id, &mut doc, &[]).await;
+
+    let review = get(&township, &reviewer, &format!("/api/review/records/{id}")).await;
+    // The member is named, not shown as a 32-digit id.
+    assert_eq!(
+        review["references"][person_id.as_str()],
+        json!({ "record_type": "person", "label": "王小明" })
+    );
+    // Devices are numbered per worker in the order they first logged in.
+    let address = review["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "address")
+        .unwrap();
+    assert_eq!(
+        address["changed_by"][0]["device_name"],
+        "worker-xingfu 的手机 1"
+    );
+    let history = get(
+        &township,
+        &reviewer,
+        &format!("/api/records/{person_id}/history"),
+    )
+    .await;
+    assert_eq!(history["steps"][0]["device_name"], "worker-xingfu 的手机 2");
+
+    // The count covers the same filters as the page, beyond the page's limit.
+    let total = |query: &'static str| {
+        let (township, reviewer) = (&township, &reviewer);
+        async move {
+            get(
+                township,
+                reviewer,
+                &format!("/api/review/queue/count{query}"),
+            )
+            .await["total"]
+                .clone()
+        }
+    };
+    assert_eq!(total("").await, 2);
+    assert_eq!(total("?record_type=person").await, 1);
+    assert_eq!(queue_ids(&township, &reviewer, "?limit=1").await.len(), 1);
+    assert_eq!(total("?limit=1").await, 2);
 }
 
 fn household(address: &str, head: &str) -> Household {

@@ -13,6 +13,8 @@
 //! - [`generator`]: a realistic, deterministic township for demos, tests and benchmarks.
 //! - [`validation`]: field-level errors in words a village worker can act on; ID numbers,
 //!   phones, dates, and region names for ID numbers (`validation::region`).
+//! - [`labels`]: what a clerk reads for stored fields and values (Chinese field names,
+//!   vocabulary labels, China time, device names).
 //! - [`search`]: matching a search box's partial input against records' list fields.
 //! - [`session`]: the login messages (`POST /api/login`).
 //! - [`review`]: the township office's review API messages (queue, diffs, history, conflicts,
@@ -25,6 +27,7 @@
 
 pub mod document;
 pub mod generator;
+pub mod labels;
 pub mod privacy;
 pub mod records;
 pub mod review;

@@ -66,6 +66,10 @@ pub struct Attribution {
     pub seq: u64,
     pub username: String,
     pub device_id: String,
+    /// What the office calls the device: the user's `n`th by first login, `worker01 的手机 2`
+    /// (`labels::device_name`); empty where the server has no login from it.
+    #[serde(default)]
+    pub device_name: String,
     pub received_at_ms: i64,
 }
 
@@ -121,6 +125,19 @@ pub struct RecordReview {
     pub changes: Vec<FieldChange>,
     /// Fields with concurrent values for the reviewer to choose between.
     pub conflicts: Vec<Conflict>,
+    /// Every record id the record refers to (members, household, rented house, tenants,
+    /// visited households, merged into), with what it is called, so the office shows a name
+    /// and a link rather than an id. An id the township no longer holds is left out.
+    #[serde(default)]
+    pub references: BTreeMap<String, RecordRef>,
+}
+
+/// Another record, as a link names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRef {
+    pub record_type: String,
+    /// The same few words the queue shows (`QueueEntry::label`).
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -20,9 +20,22 @@ after(async () => {
   await browser?.close();
 });
 
-async function step(page, form, done) {
+/**
+ * Presses a step's button (办结 asks once more) and waits for what it says: a save at the top
+ * of the case, a refusal beside the step's own button, where the worker is looking.
+ */
+async function step(page, form, said) {
   await page.locator(`#${form} button[type=submit]`).click();
-  await page.locator('#dispute-notice').filter({ hasText: done }).waitFor();
+  if (form === 'close-form') {
+    await page.locator('#close-question').waitFor();
+    await page.locator('#close-confirm').click();
+  }
+  if (said.startsWith('已保存')) {
+    await page.locator('#dispute-notice').filter({ hasText: said }).waitFor();
+  } else {
+    await page.locator(`#${form} [role=alert][aria-live]`).filter({ hasText: said }).waitFor();
+    assert.doesNotMatch(await page.locator('#dispute-notice').innerText(), new RegExp(said), 'the refusal is beside its button, not at the top');
+  }
 }
 
 test('a dispute logged and mediated offline, through its whole lifecycle, reaches the server', { timeout: 180_000 }, async (t) => {
@@ -48,8 +61,15 @@ test('a dispute logged and mediated offline, through its whole lifecycle, reache
     await detail.filter({ hasText: SUMMARY }).waitFor();
     await page.locator('#dispute-status-label').filter({ hasText: '已登记' }).waitFor();
 
-    // Closing as resolved with nothing agreed is refused, and changes nothing.
+    // 办结 asks first; 取消 leaves the case as it was.
     await page.locator('#close-result').fill('双方同意');
+    await page.locator('#close-save').click();
+    await page.locator('#close-question').filter({ hasText: '确认办结' }).waitFor();
+    await page.locator('#close-form button', { hasText: '取消' }).click();
+    await page.locator('#close-save').waitFor();
+    await page.locator('#dispute-status-label').filter({ hasText: '已登记' }).waitFor();
+
+    // Closing as resolved with nothing agreed is refused, and changes nothing.
     await step(page, 'close-form', '以“化解”办结须有达成一致的调解或签订的协议');
     await page.locator('#dispute-status-label').filter({ hasText: '已登记' }).waitFor();
 

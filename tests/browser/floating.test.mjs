@@ -43,7 +43,7 @@ test('a floating resident registered offline with a new rented house reaches the
 
     // A mistyped number is explained at once, before saving.
     await page.locator('#floating-citizen-id').fill(ID.slice(0, 17) + (ID[17] === '0' ? '1' : '0'));
-    await page.locator('#floating-form [data-field="citizen_id"]').filter({ hasText: '校验码' }).waitFor();
+    await page.locator('#floating-form [data-field="citizen_id"]').filter({ hasText: '校验不通过' }).waitFor();
 
     await page.locator('#floating-citizen-id').fill(ID);
     const derived = page.locator('#floating-derived');

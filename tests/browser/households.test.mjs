@@ -65,7 +65,7 @@ test('a household and its members, registered offline, reach the server', { time
     await page.locator('#member-citizen-id').fill(HEAD_ID.slice(0, 17) + (HEAD_ID[17] === '0' ? '1' : '0'));
     await page.locator('#member-save').click();
     await page.locator('#member-form [data-field="name"]').filter({ hasText: '请填写姓名' }).waitFor();
-    await page.locator('#member-form [data-field="citizen_id"]').filter({ hasText: '校验码' }).waitFor();
+    await page.locator('#member-form [data-field="citizen_id"]').filter({ hasText: '校验不通过' }).waitFor();
     await page.getByText('还没有登记成员。').waitFor();
 
     await page.locator('#member-name').fill(HEAD);

@@ -150,7 +150,7 @@ test('a person registered in two villages is merged, and ledgers download', { ti
     await setPeriod(page, 'ledger');
     const row = page.locator('#ledgers li[data-ledger="floating-residents"]');
     const [xlsx] = await Promise.all([page.waitForEvent('download'), row.locator('button.xlsx').click()]);
-    assert.equal(xlsx.suggestedFilename(), `floating-residents_${YEAR.from}_${YEAR.to}.xlsx`);
+    assert.equal(xlsx.suggestedFilename(), `流动人口登记台账_${YEAR.from}至${YEAR.to}.xlsx`);
     const bytes = await readFile(await xlsx.path());
     assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an XLSX is a zip');
     const [csv] = await Promise.all([

@@ -43,7 +43,7 @@ test('an outreach visit with its problems and their resolution, recorded offline
     await page.locator('#visit-households li').filter({ hasText: ADDRESS }).waitFor();
 
     await page.locator('#visit-add-problem').click();
-    const first = page.locator('.problem[data-index="0"]');
+    const first = page.locator('.raised[data-index="0"]');
     await first.locator('.problem-summary').fill('村道路灯损坏，夜间出行不便');
     await first.locator('.problem-category').fill('道路');
     await first.locator('.problem-outcome').selectOption('waiting_on_department');
@@ -52,7 +52,7 @@ test('an outreach visit with its problems and their resolution, recorded offline
     await first.locator('.problem-department').fill('镇城建办');
 
     await page.locator('#visit-add-problem').click();
-    const second = page.locator('.problem[data-index="1"]');
+    const second = page.locator('.raised[data-index="1"]');
     await second.locator('.problem-summary').fill('低保申请材料不清楚');
     await second.locator('.problem-category').fill('惠农政策');
     await second.locator('.problem-outcome').selectOption('resolved_on_spot');
@@ -65,7 +65,7 @@ test('an outreach visit with its problems and their resolution, recorded offline
 
     // The street light was fixed: the same visit, its problem now resolved.
     await row.click();
-    await page.locator('.problem[data-index="0"] .problem-outcome').selectOption('resolved_on_spot');
+    await page.locator('.raised[data-index="0"] .problem-outcome').selectOption('resolved_on_spot');
     await page.locator('#visit-save').click();
     await page.locator('#visit-form .notice').filter({ hasText: '已保存走访记录' }).waitFor();
     await page.locator('.back').click();
@@ -79,6 +79,6 @@ test('an outreach visit with its problems and their resolution, recorded offline
     await downloaded.filter({ hasText: '问题 2 件 · 未解决 0 件' }).waitFor();
     await downloaded.click();
     await other.page.locator('#visit-households li').filter({ hasText: ADDRESS }).waitFor();
-    assert.equal(await other.page.locator('.problem[data-index="0"] .problem-department').inputValue(), '镇城建办');
+    assert.equal(await other.page.locator('.raised[data-index="0"] .problem-department').inputValue(), '镇城建办');
   }, log);
 });

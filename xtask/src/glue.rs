@@ -92,12 +92,16 @@ fn exports(payload: &[u8], js: &mut String) -> Result<Vec<u8>> {
         reader.leb()?;
         let kind = &payload[start..reader.at];
         let places = words(js, export);
+        // A closure shim also names the glue's own function that calls it (`function NAME(`,
+        // then `NAME` where it is handed over): renamed everywhere together it stays one name.
+        let shim = export.contains("convert__closures")
+            && places.iter().any(|&at| js[..at].ends_with("function "));
         let only_as_property =
-            !places.is_empty() && places.iter().all(|&at| js[..at].ends_with("wasm."));
-        let export = if only_as_property && export.len() > 2 {
+            !places.is_empty() && (shim || places.iter().all(|&at| js[..at].ends_with("wasm.")));
+        let short = format!("x{}", short_name(next));
+        let export = if only_as_property && export.len() > 2 && words(js, &short).is_empty() {
             // `x` first: the import names above are single letters from `a`, and distinct
             // export names are all the module needs.
-            let short = format!("x{}", short_name(next));
             next += 1;
             replace_at(js, &places, export, &short);
             short
@@ -281,6 +285,35 @@ export function start() { wasm.__wbindgen_malloc_long_shim(wasm.memory); }"#;
             module("a", "a", "__wbg_get_2080c49015e35254", "xa", "xb")
         );
         assert_eq!(js.matches("__wbg_get_2080c49015e35254").count(), 2);
+    }
+
+    #[test]
+    fn a_closure_shim_and_the_glue_function_named_after_it_are_renamed_together() {
+        let shim = "wasm_bindgen_ea5b___convert__closures_____invoke___JsValue___true_";
+        let glue =
+            format!("function {shim}(a, b) {{ wasm.{shim}(a, b); }}\nconst f = make(1, {shim});");
+        let wasm = module(
+            "./pingan_app_bg.js",
+            "__wbg_getItem_49556a3e59cfb688",
+            "__wbg_get_2080c49015e35254",
+            shim,
+            "memory",
+        );
+        let (short, js) = shorten(&wasm, &glue).unwrap();
+        assert_eq!(
+            short,
+            module(
+                "./pingan_app_bg.js",
+                "__wbg_getItem_49556a3e59cfb688",
+                "__wbg_get_2080c49015e35254",
+                "xa",
+                "memory"
+            )
+        );
+        assert_eq!(
+            js,
+            "function xa(a, b) { wasm.xa(a, b); }\nconst f = make(1, xa);"
+        );
     }
 
     #[test]

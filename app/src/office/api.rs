@@ -51,6 +51,23 @@ impl Office {
         api::get_json(&url, self.auth()).await
     }
 
+    /// How many records the same filters hold in all (a page lists at most 500).
+    pub async fn queue_count(
+        &self,
+        village: &str,
+        record_type: &str,
+        worker: &str,
+    ) -> Result<u64, AppError> {
+        let url = format!(
+            "/api/review/queue/count?village={}&record_type={}&worker={}",
+            encode(village),
+            encode(record_type),
+            encode(worker)
+        );
+        let answer: Value = api::get_json(&url, self.auth()).await?;
+        Ok(answer["total"].as_u64().unwrap_or_default())
+    }
+
     pub async fn record(&self, id: &str) -> Result<RecordReview, AppError> {
         api::get_json(&format!("/api/review/records/{}", encode(id)), self.auth()).await
     }

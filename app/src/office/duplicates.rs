@@ -121,7 +121,7 @@ fn Group(
     let citizen_id = group.citizen_id.clone();
     view! {
         <div class="duplicate-group" data-citizen-id=citizen_id.clone()>
-            <h3>{citizen_id.clone()}</h3>
+            <h3>{pingan_shared::privacy::mask_citizen_id(&citizen_id)}</h3>
             <div class="table-scroll">
                 <table class="figures">
                     <thead>

@@ -22,7 +22,7 @@ mod dashboard;
 mod duplicates;
 mod labels;
 mod ledgers;
-mod queue;
+pub(crate) mod queue;
 mod record;
 mod statistics;
 

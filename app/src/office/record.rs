@@ -3,15 +3,21 @@
 //! one value, each with its author, for the reviewer to choose; the verdict on the version
 //! shown; and the record's history, with the record as it was at any entry.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use pingan_shared::review::{Attribution, Conflict, FieldChange, RecordReview as Review, Verdict};
+use pingan_shared::labels::china_moment;
+use pingan_shared::review::{
+    Attribution, Conflict, FieldChange, RecordRef, RecordReview as Review, Verdict,
+};
 
-use super::labels::{field_zh, flatten, record_type_zh, value_text};
+use super::labels::{field_zh, flatten, record_type_zh, value_view};
 use super::{Page, office, open};
-use crate::ui::form::format_time;
 use crate::ui::{ctx, load};
+
+type References = StoredValue<BTreeMap<String, RecordRef>>;
 
 #[component]
 pub fn RecordReview(id: String) -> impl IntoView {
@@ -37,6 +43,7 @@ pub fn RecordReview(id: String) -> impl IntoView {
             Some(Err(error)) => view! { <p class="field-error">{error.to_string()}</p> }.into_any(),
             Some(Ok(review)) => {
                 let conflicts = review.conflicts.clone();
+                let references = StoredValue::new(review.references.clone());
                 view! {
                     <section class="card" id="record-review" data-id=review.document_id.clone()>
                         <h2>
@@ -51,16 +58,16 @@ pub fn RecordReview(id: String) -> impl IntoView {
                                 view! {
                                     <p class="muted" id="last-verdict">
                                         "上次审核：" {verdict} "（" {r.reviewer.clone()} "，"
-                                        {format_time(r.reviewed_at_ms as f64)} "）" {r.comment.clone()}
+                                        {china_moment(r.reviewed_at_ms)} "）" {r.comment.clone()}
                                     </p>
                                 }
                             })}
-                        <Changes review=review.clone() />
+                        <Changes review=review.clone() references />
                     </section>
                     {(!conflicts.is_empty())
-                        .then(|| view! { <Conflicts id=id.get_value() conflicts reloaded /> })}
+                        .then(|| view! { <Conflicts id=id.get_value() conflicts reloaded references /> })}
                     <VerdictForm review />
-                    <History id=id.get_value() />
+                    <History id=id.get_value() references />
                 }
                     .into_any()
             }
@@ -69,7 +76,7 @@ pub fn RecordReview(id: String) -> impl IntoView {
 }
 
 #[component]
-fn Changes(review: Review) -> impl IntoView {
+fn Changes(review: Review, references: References) -> impl IntoView {
     let heading = if review
         .last_review
         .as_ref()
@@ -95,7 +102,11 @@ fn Changes(review: Review) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {review.changes.into_iter().map(change_row).collect_view()}
+                        {review
+                            .changes
+                            .into_iter()
+                            .map(|change| change_row(change, references))
+                            .collect_view()}
                     </tbody>
                 </table>
             }
@@ -104,30 +115,43 @@ fn Changes(review: Review) -> impl IntoView {
     }
 }
 
-fn change_row(change: FieldChange) -> impl IntoView {
+fn change_row(change: FieldChange, references: References) -> impl IntoView {
+    let field = change.field.clone();
+    let shown = move |value: Option<&serde_json::Value>| {
+        references.with_value(|refs| value_view(&field, value, refs))
+    };
     view! {
         <tr data-field=change.field.clone()>
             <td>{field_zh(&change.field)}</td>
-            <td class="before">{value_text(change.before.as_ref())}</td>
-            <td class="after">{value_text(change.after.as_ref())}</td>
-            <td class="by">
-                {change.changed_by.iter().map(|a| view! { <span>{attribution(a)}</span> }).collect_view()}
-            </td>
+            <td class="before">{shown(change.before.as_ref())}</td>
+            <td class="after">{shown(change.after.as_ref())}</td>
+            <td class="by">{change.changed_by.iter().map(attribution).collect_view()}</td>
         </tr>
     }
 }
 
-fn attribution(by: &Attribution) -> String {
-    format!(
-        "{} · {} · {}",
-        by.username,
-        by.device_id,
-        format_time(by.received_at_ms as f64)
-    )
+/// Who, on which device, when: the device by the name the office knows it by, its id on
+/// hover for whoever must find the phone.
+fn attribution(by: &Attribution) -> impl IntoView + use<> {
+    let device = if by.device_name.is_empty() {
+        format!("{} 的设备", by.username)
+    } else {
+        by.device_name.clone()
+    };
+    view! {
+        <span class="author" title=format!("设备编号 {}", by.device_id)>
+            {device} " · " {china_moment(by.received_at_ms)}
+        </span>
+    }
 }
 
 #[component]
-fn Conflicts(id: String, conflicts: Vec<Conflict>, reloaded: RwSignal<u32>) -> impl IntoView {
+fn Conflicts(
+    id: String,
+    conflicts: Vec<Conflict>,
+    reloaded: RwSignal<u32>,
+    references: References,
+) -> impl IntoView {
     let office = office();
     let id = StoredValue::new(id);
     let problem = RwSignal::new(None::<String>);
@@ -149,14 +173,18 @@ fn Conflicts(id: String, conflicts: Vec<Conflict>, reloaded: RwSignal<u32>) -> i
                                     .enumerate()
                                     .map(|(choice, candidate)| {
                                         let office = office.clone();
+                                        let shown = references.with_value(|refs| {
+                                            value_view(&field.get_value(), Some(&candidate.value), refs)
+                                        });
                                         view! {
                                             <li>
-                                                <span class="head">{value_text(Some(&candidate.value))}</span>
+                                                <span class="head">{shown}</span>
                                                 <span class="details">
                                                     {candidate
                                                         .written_by
                                                         .as_ref()
-                                                        .map_or_else(|| "作者不明".to_owned(), attribution)}
+                                                        .map(|by| attribution(by).into_any())
+                                                        .unwrap_or_else(|| "作者不明".into_any())}
                                                 </span>
                                                 <button
                                                     type="button"
@@ -191,7 +219,9 @@ fn Conflicts(id: String, conflicts: Vec<Conflict>, reloaded: RwSignal<u32>) -> i
 }
 
 /// Approve or return the version shown (its heads go with the verdict, so a change that
-/// arrives while the reviewer reads stays unreviewed).
+/// arrives while the reviewer reads stays unreviewed). Returning is asked once more, with
+/// the comment the worker will read; either verdict is confirmed by a toast on the queue,
+/// whose filters stay as they were.
 #[component]
 fn VerdictForm(review: Review) -> impl IntoView {
     let ctx = ctx();
@@ -200,22 +230,35 @@ fn VerdictForm(review: Review) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
     let judge = move |verdict: &'static str| {
         let text = comment.get_untracked();
-        if verdict == "return" && text.trim().is_empty() {
-            problem.set(Some("退回时请填写意见，说明需要更正什么".into()));
-            return;
-        }
         busy.set(true);
         let office = office.clone();
         spawn_local(async move {
             let (id, heads) = review.with_value(|r| (r.document_id.clone(), r.heads.clone()));
             match office.judge(&id, verdict, &heads, text.trim()).await {
-                Ok(_) => ctx.screen.set(crate::ui::Screen::Office(Page::Queue)),
+                Ok(_) => {
+                    let done = if verdict == "return" {
+                        "已退回更正"
+                    } else {
+                        "已审核通过"
+                    };
+                    super::queue::announce(format!("{done}：{}", review.with_value(describe)));
+                    ctx.screen.set(crate::ui::Screen::Office(Page::Queue));
+                }
                 Err(error) => problem.set(Some(error.to_string())),
             }
             busy.set(false);
         });
+    };
+    let ask_to_return = move || {
+        if comment.get_untracked().trim().is_empty() {
+            problem.set(Some("退回时请填写意见，说明需要更正什么".into()));
+        } else {
+            problem.set(None);
+            confirming.set(true);
+        }
     };
     let approve = judge.clone();
     view! {
@@ -229,28 +272,69 @@ fn VerdictForm(review: Review) -> impl IntoView {
                 prop:value=comment
                 on:input=move |ev| comment.set(event_target_value(&ev))
             ></textarea>
-            <div class="actions">
-                <button id="approve" type="button" disabled=move || busy.get() on:click=move |_| approve("approve")>
-                    "审核通过"
-                </button>
-                <button
-                    id="return"
-                    type="button"
-                    class="secondary"
-                    disabled=move || busy.get()
-                    on:click=move |_| judge("return")
-                >
-                    "退回更正"
-                </button>
-            </div>
-            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+            <Show
+                when=move || confirming.get()
+                fallback=move || {
+                    let approve = approve.clone();
+                    view! {
+                        <div class="actions">
+                            <button id="approve" type="button" disabled=move || busy.get() on:click=move |_| approve("approve")>
+                                "审核通过"
+                            </button>
+                            <button id="return" type="button" class="secondary" disabled=move || busy.get() on:click=move |_| ask_to_return()>
+                                "退回更正"
+                            </button>
+                        </div>
+                    }
+                }
+            >
+                <div class="confirm" id="return-confirm" role="alertdialog" aria-labelledby="return-question">
+                    <p id="return-question">"确认退回？登记人下次同步后会看到：" {move || comment.get()}</p>
+                    <div class="actions">
+                        <button id="return-confirmed" type="button" disabled=move || busy.get() on:click={
+                            let judge = judge.clone();
+                            move |_| judge("return")
+                        }>
+                            "确认退回"
+                        </button>
+                        <button id="return-cancel" type="button" class="secondary" on:click=move |_| confirming.set(false)>
+                            "取消"
+                        </button>
+                    </div>
+                </div>
+            </Show>
+            <p class="field-error" role="alert" aria-live="assertive">{move || problem.get()}</p>
         </section>
     }
 }
 
+/// The record in a few words, for the toast after a verdict.
+fn describe(review: &Review) -> String {
+    let record = &review.record;
+    let text = |field: &str| {
+        record
+            .get(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+    };
+    let name = match review.record_type.as_str() {
+        "household" => text("head_of_household"),
+        "person" => text("name"),
+        "dispute" => text("summary"),
+        "rental_house" => text("address"),
+        "outreach_visit" => text("visited_on"),
+        _ => "",
+    };
+    format!(
+        "{} {}",
+        record_type_zh(&review.record_type),
+        name.chars().take(20).collect::<String>()
+    )
+}
+
 /// Every upload that changed the record; opening one shows the record as it was after it.
 #[component]
-fn History(id: String) -> impl IntoView {
+fn History(id: String, references: References) -> impl IntoView {
     let office = office();
     let id = StoredValue::new(id);
     let shown = RwSignal::new(false);
@@ -306,13 +390,8 @@ fn History(id: String) -> impl IntoView {
                                         let fields = step.fields.iter().map(|f| field_zh(f)).collect::<Vec<_>>().join("、");
                                         view! {
                                             <li data-seq=seq.to_string() on:click=move |_| at.set(Some(seq))>
-                                                <span class="head">
-                                                    {step.by.username.clone()} " · " {step.by.device_id.clone()}
-                                                </span>
-                                                <span class="details">
-                                                    {format_time(step.by.received_at_ms as f64)} " · "
-                                                    {step.change_count} " 处修改"
-                                                </span>
+                                                <span class="head">{attribution(&step.by)}</span>
+                                                <span class="details">{step.change_count} " 处修改"</span>
                                                 <span class="address">{fields}</span>
                                             </li>
                                         }
@@ -331,16 +410,18 @@ fn History(id: String) -> impl IntoView {
                             Err(error) => view! { <p class="field-error">{error.to_string()}</p> }.into_any(),
                             Ok(record) => {
                                 view! {
-                                    <h3>"第 " {at.get()} " 条记录时的内容"</h3>
+                                    <h3>"这次修改后的内容"</h3>
                                     <table id="record-at" class="diff">
                                         <tbody>
                                             {flatten(&record)
                                                 .into_iter()
-                                                .map(|(field, text)| {
+                                                .map(|(field, value)| {
+                                                    let shown = references
+                                                        .with_value(|refs| value_view(&field, Some(&value), refs));
                                                     view! {
                                                         <tr data-field=field.clone()>
                                                             <td>{field_zh(&field)}</td>
-                                                            <td>{text}</td>
+                                                            <td>{shown}</td>
                                                         </tr>
                                                     }
                                                 })

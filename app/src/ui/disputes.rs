@@ -413,14 +413,30 @@ fn history(d: &Dispute) -> impl IntoView {
 }
 
 /// Applies one lifecycle step to the stored case and reports the outcome.
-fn record_step(
-    ctx: Ctx,
-    id: String,
-    event: DisputeEvent,
-    done: &'static str,
+fn record_step(ctx: Ctx, id: String, event: DisputeEvent, done: &'static str, said: Said) {
+    record_step_with(ctx, id, event, |_| {}, done, said);
+}
+
+/// Where a step's outcome is said: saved at the top of the case (the step's form is
+/// replaced), refused beside the step's own button, read out to screen readers.
+#[derive(Clone, Copy)]
+struct Said {
     notice: RwSignal<Option<String>>,
-) {
-    record_step_with(ctx, id, event, |_| {}, done, notice);
+    problem: RwSignal<Option<String>>,
+}
+
+impl Said {
+    fn new(notice: RwSignal<Option<String>>) -> Self {
+        Self {
+            notice,
+            problem: RwSignal::new(None),
+        }
+    }
+
+    /// The refusal, beside the button.
+    fn view(self) -> impl IntoView {
+        view! { <p class="field-error" role="alert" aria-live="assertive">{move || self.problem.get()}</p> }
+    }
 }
 
 /// A step that also sets fields the lifecycle leaves to the worker (包案领导, 办结期限).
@@ -430,7 +446,7 @@ fn record_step_with(
     event: DisputeEvent,
     also: impl FnOnce(&mut Dispute) + 'static,
     done: &'static str,
-    notice: RwSignal<Option<String>>,
+    said: Said,
 ) {
     let store = ctx.store();
     spawn_local(async move {
@@ -449,10 +465,14 @@ fn record_step_with(
             .await;
         match outcome {
             Ok(_) => {
-                notice.set(Some(format!("已保存：{done}")));
+                said.problem.set(None);
+                said.notice.set(Some(format!("已保存：{done}")));
                 ctx.saved();
             }
-            Err(error) => notice.set(Some(error.to_string())),
+            Err(error) => {
+                said.notice.set(None);
+                said.problem.set(Some(error.to_string()));
+            }
         }
     });
 }
@@ -460,6 +480,7 @@ fn record_step_with(
 #[component]
 fn MediationStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = ctx();
+    let said = Said::new(notice);
     let held_on = RwSignal::new(today().to_string());
     let mediator = RwSignal::new(ctx.profile.with_value(|p| p.display_name.clone()));
     let actions = RwSignal::new(String::new());
@@ -479,7 +500,7 @@ fn MediationStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView 
             id.get_value(),
             DisputeEvent::Mediate(session),
             "调解记录",
-            notice,
+            said,
         );
     };
     view! {
@@ -506,6 +527,7 @@ fn MediationStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView 
                     .collect_view()}
             </select>
             <button id="mediation-save" type="submit">"保存调解记录"</button>
+            {said.view()}
         </form>
     }
 }
@@ -517,6 +539,7 @@ fn EscalateStep(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = ctx();
+    let said = Said::new(notice);
     let reason = RwSignal::new(String::new());
     let leader = RwSignal::new(String::new());
     let deadline = RwSignal::new(String::new());
@@ -541,7 +564,7 @@ fn EscalateStep(
                 d.deadline = deadline;
             }
         };
-        record_step_with(ctx, id.get_value(), event, also, "已上交", notice);
+        record_step_with(ctx, id.get_value(), event, also, "已上交", said);
     };
     level.next_up().map(|to| {
         view! {
@@ -556,6 +579,7 @@ fn EscalateStep(
                     kind="date"
                 />
                 <button id="escalate-save" type="submit">"上交"</button>
+                {said.view()}
             </form>
         }
     })
@@ -564,6 +588,7 @@ fn EscalateStep(
 #[component]
 fn AgreementStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = ctx();
+    let said = Said::new(notice);
     let kind = RwSignal::new(AgreementKind::Mediation.as_str().to_owned());
     let signed_on = RwSignal::new(today().to_string());
     let id = StoredValue::new(id);
@@ -578,7 +603,7 @@ fn AgreementStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView 
             id.get_value(),
             DisputeEvent::SignAgreement(agreement),
             "协议",
-            notice,
+            said,
         );
     };
     view! {
@@ -597,6 +622,7 @@ fn AgreementStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView 
             </select>
             <TextField id="agreement-date" label="签订日期" value=signed_on kind="date" />
             <button id="agreement-save" type="submit">"保存协议"</button>
+            {said.view()}
         </form>
     }
 }
@@ -604,11 +630,19 @@ fn AgreementStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView 
 #[component]
 fn CloseStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = ctx();
+    let said = Said::new(notice);
     let resolution = RwSignal::new(Resolution::Resolved.as_str().to_owned());
     let result = RwSignal::new(String::new());
+    // 办结 is final for the ledger: the first press asks, the second closes.
+    let confirming = RwSignal::new(false);
     let id = StoredValue::new(id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if !confirming.get_untracked() {
+            confirming.set(true);
+            return;
+        }
+        confirming.set(false);
         let closure = Closure {
             by: ctx.profile.with_value(|p| p.username.clone()),
             on: today().to_string(),
@@ -621,7 +655,7 @@ fn CloseStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
             id.get_value(),
             DisputeEvent::Close(closure),
             "已办结",
-            notice,
+            said,
         );
     };
     view! {
@@ -639,7 +673,15 @@ fn CloseStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
                     .collect_view()}
             </select>
             <TextField id="close-result" label="调处结果" value=result />
-            <button id="close-save" type="submit">"办结"</button>
+            <Show
+                when=move || confirming.get()
+                fallback=|| view! { <button id="close-save" type="submit">"办结"</button> }
+            >
+                <p class="hint" id="close-question">"确认办结？办结后如需再办理，只能重新开启。"</p>
+                <button id="close-confirm" type="submit">"确认办结"</button>
+                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"取消"</button>
+            </Show>
+            {said.view()}
         </form>
     }
 }
@@ -647,6 +689,7 @@ fn CloseStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
 #[component]
 fn ReopenStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = ctx();
+    let said = Said::new(notice);
     let reason = RwSignal::new(String::new());
     let id = StoredValue::new(id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -656,13 +699,14 @@ fn ReopenStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
             on: today().to_string(),
             reason: reason.get_untracked(),
         };
-        record_step(ctx, id.get_value(), event, "已重新开启", notice);
+        record_step(ctx, id.get_value(), event, "已重新开启", said);
     };
     view! {
         <form id="reopen-form" class="card" on:submit=submit novalidate>
             <h2>"重新开启"</h2>
             <TextField id="reopen-reason" label="重新开启原因" value=reason />
             <button id="reopen-save" type="submit">"重新开启"</button>
+            {said.view()}
         </form>
     }
 }

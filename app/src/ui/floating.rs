@@ -16,7 +16,7 @@ use pingan_shared::validation::{CitizenId, FieldError};
 
 use super::duplicates::DuplicateWarning;
 use super::form::{
-    Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
+    Errors, TextField, badge, natural, newest_first, notice_view, now_ms, optional, sorted, today,
 };
 use super::form::{optional_phone, remember_village, remembered_village};
 use super::{Screen, ctx, load};
@@ -159,6 +159,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
     let employer = RwSignal::new(String::new());
     let permit = RwSignal::new(String::new());
     let house = RwSignal::new(String::new());
+    let house_filter = RwSignal::new(String::new());
     let house_address = RwSignal::new(String::new());
     let landlord = RwSignal::new(String::new());
     let landlord_phone = RwSignal::new(String::new());
@@ -387,6 +388,8 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                             field.set(String::new());
                         }
                         house.set(String::new());
+                        // The next person came on a day of their own; today until told.
+                        arrival.set(today.to_string());
                     } else {
                         editing.set_value(Some(person_id));
                     }
@@ -502,6 +505,13 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
             <TextField id="floating-permit" label="居住证号（以证管人，可不填）" value=permit />
             {errors.view("floating.residence_permit_number")}
             <label for="floating-house">"租住房屋（以房管人）"</label>
+            <input
+                id="floating-house-search"
+                type="search"
+                aria-label="按地址或房东查找租住房屋"
+                placeholder="按地址或房东查找"
+                on:input=move |ev| house_filter.set(event_target_value(&ev))
+            />
             <select
                 id="floating-house"
                 prop:value=house
@@ -512,11 +522,22 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                     let v = village.get();
                     // `selected` on the option itself: the list may arrive after the value.
                     let chosen = house.get();
-                    houses
+                    let wanted = house_filter.get();
+                    let wanted = wanted.trim();
+                    let in_village = houses
                         .get()
                         .unwrap_or_default()
                         .into_iter()
                         .filter(|h| h.village == v)
+                        // The chosen house stays listed whatever the search, so it stays selected.
+                        .filter(|h| {
+                            h.id == chosen
+                                || h.address.contains(wanted)
+                                || h.landlord_name.contains(wanted)
+                        })
+                        .collect();
+                    sorted(in_village, |h| natural(&h.address))
+                        .into_iter()
                         .map(|h| {
                             view! {
                                 <option value=h.id.clone() selected=h.id == chosen>

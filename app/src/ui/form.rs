@@ -96,12 +96,16 @@ pub fn optional_phone(value: &str) -> Option<String> {
     optional(value).map(|v| pingan_shared::validation::normalise_phone(&v))
 }
 
-/// The save-state line under a form.
+/// The save-state line under a form: "保存中…" and "已…" in green, anything else is a failure,
+/// in red and read out at once.
 pub fn notice_view(notice: RwSignal<Option<String>>) -> impl IntoView {
     move || {
-        notice
-            .get()
-            .map(|text| view! { <p class="notice" role="status">{text}</p> })
+        notice.get().map(|text| {
+            let failed = !text.starts_with('已') && !text.starts_with('保');
+            view! {
+                <p class="notice" class:failed=failed role=if failed { "alert" } else { "status" }>{text}</p>
+            }
+        })
     }
 }
 

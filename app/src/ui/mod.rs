@@ -184,7 +184,10 @@ fn Workspace(
     provide_context(ctx);
     spawn_local(async move {
         if let Ok(returned) = store.get_value().returned().await {
-            ctx.returned.set(returned);
+            // Staff keep none (`returned::remember`), whatever an older version stored.
+            if ctx.profile.with_value(|p| p.role == "worker") {
+                ctx.returned.set(returned);
+            }
         }
     });
     let relogin = RwSignal::new(false);

@@ -11,8 +11,13 @@ use pingan_shared::review::ReturnedRecord;
 use super::{Ctx, Screen, ctx, open_record};
 
 /// Keeps the list a sync answer brought (`SyncResponse::returned`), sealed with the worker's
-/// records, for the screens and for the next start with no signal.
-pub fn remember(fresh: Vec<ReturnedRecord>, ctx: Ctx) {
+/// records, for the screens and for the next start with no signal. Township staff get every
+/// returned record of the township in that list, but it is the workers' to correct: the office
+/// follows them in its queue, so staff keep none.
+pub fn remember(mut fresh: Vec<ReturnedRecord>, ctx: Ctx) {
+    if ctx.profile.with_value(|p| p.role != "worker") {
+        fresh.clear();
+    }
     let store = ctx.store();
     let kept = fresh.clone();
     leptos::task::spawn_local(async move {

@@ -313,7 +313,7 @@ pub fn VisitForm(id: Option<String>) -> impl IntoView {
                 rows.get()
                     .into_iter()
                     .enumerate()
-                    .map(|(i, row)| problem_view(i, row, errors))
+                    .map(|(i, row)| problem_view(i, row, rows, errors))
                     .collect_view()
             }}
             <button
@@ -332,7 +332,12 @@ pub fn VisitForm(id: Option<String>) -> impl IntoView {
     }
 }
 
-fn problem_view(i: usize, row: ProblemRow, errors: Errors) -> impl IntoView {
+fn problem_view(
+    i: usize,
+    row: ProblemRow,
+    rows: RwSignal<Vec<ProblemRow>>,
+    errors: Errors,
+) -> impl IntoView {
     let error = move |field: &'static str| {
         let name = format!("problems[{i}].{field}");
         move || {
@@ -343,37 +348,55 @@ fn problem_view(i: usize, row: ProblemRow, errors: Errors) -> impl IntoView {
             })
         }
     };
-    let input = move |value: RwSignal<String>, class: &'static str, placeholder: &'static str| {
+    // Labelled, not only placeholders: once filled in, a placeholder no longer says which
+    // box is the problem and which its kind.
+    let input = move |value: RwSignal<String>,
+                      class: &'static str,
+                      label: &'static str,
+                      hint: &'static str| {
         view! {
-            <input
-                type="text"
-                class=class
-                placeholder=placeholder
-                autocomplete="off"
-                prop:value=value
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
+            <label>
+                {label}
+                <input
+                    type="text"
+                    class=class
+                    placeholder=hint
+                    autocomplete="off"
+                    prop:value=value
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </label>
         }
     };
     view! {
-        <div class="subform problem" data-index=i>
-            {input(row.summary, "problem-summary", "问题内容")}
+        <div class="subform raised" data-index=i>
+            <h3>"问题 " {i + 1}</h3>
+            {input(row.summary, "problem-summary", "问题内容", "群众反映了什么")}
             {error("summary")}
-            {input(row.category, "problem-category", "问题类别，如：道路、惠农政策")}
+            {input(row.category, "problem-category", "问题类别", "如：道路、惠农政策")}
             {error("category")}
-            <select
-                class="problem-outcome"
-                aria-label="处理结果"
-                prop:value=row.outcome
-                on:change=move |ev| row.outcome.set(event_target_value(&ev))
-            >
+            <label>
+                "处理结果"
+                <select
+                    class="problem-outcome"
+                    prop:value=row.outcome
+                    on:change=move |ev| row.outcome.set(event_target_value(&ev))
+                >
                 {ProblemOutcome::ALL
                     .iter()
                     .map(|o| view! { <option value=o.as_str()>{o.label_zh()}</option> })
                     .collect_view()}
-            </select>
-            {input(row.department, "problem-department", "协调部门（待上级部门协调时必填）")}
+                </select>
+            </label>
+            {input(row.department, "problem-department", "协调部门", "待上级部门协调时必填")}
             {error("department")}
+            <button
+                type="button"
+                class="small secondary problem-remove"
+                on:click=move |_| rows.update(|r| { r.remove(i); })
+            >
+                "删除此问题"
+            </button>
         </div>
     }
 }

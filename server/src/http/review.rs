@@ -25,6 +25,7 @@ use pingan_shared::statistics::china_date;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/review/queue", get(queue))
+        .route("/api/review/queue/count", get(queue_count))
         .route("/api/review/records/{id}", get(record))
         .route("/api/review/records/{id}/approve", post(approve))
         .route("/api/review/records/{id}/return", post(send_back))
@@ -53,19 +54,38 @@ struct VerdictRequest {
     comment: String,
 }
 
+impl QueueQuery {
+    fn filter(self) -> QueueFilter {
+        let blank_is_none = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        QueueFilter {
+            village: blank_is_none(self.village),
+            record_type: blank_is_none(self.record_type),
+            worker: blank_is_none(self.worker),
+            limit: self.limit.unwrap_or(review::MAX_QUEUE),
+        }
+    }
+}
+
 async fn queue(
     State(state): State<AppState>,
     _staff: Staff,
     Query(query): Query<QueueQuery>,
 ) -> Result<Json<Vec<QueueEntry>>, ApiError> {
-    let blank_is_none = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-    let filter = QueueFilter {
-        village: blank_is_none(query.village),
-        record_type: blank_is_none(query.record_type),
-        worker: blank_is_none(query.worker),
-        limit: query.limit.unwrap_or(review::MAX_QUEUE),
-    };
-    Ok(Json(review::queue(&state.store, &filter).await?))
+    Ok(Json(review::queue(&state.store, &query.filter()).await?))
+}
+
+/// `{"total": N}`: how many records the same filters hold, beyond one page's 500.
+async fn queue_count(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Query(query): Query<QueueQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let total = state
+        .store
+        .review_queue_count(&query.filter())
+        .await
+        .map_err(ReviewError::from)?;
+    Ok(Json(serde_json::json!({ "total": total })))
 }
 
 async fn record(

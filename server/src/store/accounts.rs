@@ -103,6 +103,18 @@ macro_rules! account_queries {
                 Ok(users)
             }
 
+            /// The devices `username` has logged in from, in the order of their first login:
+            /// what numbers them on the office's screens (`labels::device_name`).
+            pub async fn devices_of(&self, username: &str) -> Result<Vec<String>, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT device_id FROM sessions WHERE username = $1
+                     GROUP BY device_id ORDER BY MIN(created_at_ms), device_id",
+                )
+                .bind(username)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
             /// The account and its password hash.
             pub async fn user(&self, username: &str) -> Result<Option<($crate::accounts::User, String)>, $crate::store::StoreError> {
                 let Some(row) = sqlx::query(

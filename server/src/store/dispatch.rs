@@ -106,6 +106,11 @@ impl Store {
         dispatch!(Store, self, s => s.review_queue(filter).await)
     }
 
+    /// How many records wait for review under `filter`, whatever its limit.
+    pub async fn review_queue_count(&self, filter: &QueueFilter) -> Result<u64, StoreError> {
+        dispatch!(Store, self, s => s.review_queue_count(filter).await)
+    }
+
     pub async fn review(&self, document_id: &str) -> Result<Option<Review>, StoreError> {
         dispatch!(Store, self, s => s.review(document_id).await)
     }
@@ -177,6 +182,11 @@ impl Store {
     }
 
     /// The account and its password hash.
+    /// The devices `username` logged in from, first login first.
+    pub async fn devices_of(&self, username: &str) -> Result<Vec<String>, StoreError> {
+        dispatch!(Store, self, s => s.devices_of(username).await)
+    }
+
     pub async fn user(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
         dispatch!(Store, self, s => s.user(username).await)
     }

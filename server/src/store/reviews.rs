@@ -38,19 +38,29 @@ pub struct QueueItem {
     pub review: Option<Review>,
 }
 
-pub(super) const QUEUE: &str = "
-    SELECT d.id, d.record_type, d.village, d.data, d.updated_at_ms,
-           r.verdict, r.heads AS reviewed_heads, r.reviewer, r.comment, r.reviewed_at_ms
-    FROM documents d LEFT JOIN reviews r ON r.document_id = d.id
+/// Which records wait for review under a filter: one text for the page and its count.
+macro_rules! waiting {
+    () => {
+        "FROM documents d LEFT JOIN reviews r ON r.document_id = d.id
     WHERE (r.document_id IS NULL OR r.heads <> d.heads)
       AND ($1 IS NULL OR d.village = $1)
       AND ($2 IS NULL OR d.record_type = $2)
       AND ($3 IS NULL OR EXISTS (
             SELECT 1 FROM change_batches c
             WHERE c.document_id = d.id AND c.username = $3
-              AND c.received_at_ms >= COALESCE(r.reviewed_at_ms, 0)))
-    ORDER BY d.updated_at_ms DESC, d.id
-    LIMIT $4";
+              AND c.received_at_ms >= COALESCE(r.reviewed_at_ms, 0)))"
+    };
+}
+
+pub(super) const QUEUE: &str = concat!(
+    "SELECT d.id, d.record_type, d.village, d.data, d.updated_at_ms,
+           r.verdict, r.heads AS reviewed_heads, r.reviewer, r.comment, r.reviewed_at_ms ",
+    waiting!(),
+    " ORDER BY d.updated_at_ms DESC, d.id LIMIT $4"
+);
+
+/// How many records the filter holds in all, beyond the page's limit.
+pub(super) const QUEUE_COUNT: &str = concat!("SELECT COUNT(*) ", waiting!());
 
 pub(super) const REVIEW: &str = "
     SELECT document_id, verdict, heads, reviewer, comment, reviewed_at_ms
@@ -127,6 +137,19 @@ macro_rules! review_queries {
                         })
                     })
                     .collect()
+            }
+
+            pub async fn review_queue_count(
+                &self,
+                filter: &$crate::store::reviews::QueueFilter,
+            ) -> Result<u64, $crate::store::StoreError> {
+                let total: i64 = sqlx::query_scalar($crate::store::reviews::QUEUE_COUNT)
+                    .bind(&filter.village)
+                    .bind(&filter.record_type)
+                    .bind(&filter.worker)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(total.max(0) as u64)
             }
 
             pub async fn review(

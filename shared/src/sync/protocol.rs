@@ -295,7 +295,7 @@ pub fn decode<T: DeserializeOwned>(
 ) -> Result<T, ProtocolError> {
     ciborium::from_reader(bytes).map_err(|e| ProtocolError {
         message_kind,
-        reason: e.to_string(),
+        reason: crate::document::cause(&e),
     })
 }
 

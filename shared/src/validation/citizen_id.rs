@@ -124,7 +124,7 @@ fn check_characters(chars: &[char], ends_in_check: bool) -> Result<(), CitizenId
 impl CitizenId {
     /// Validates and normalises a citizen ID as typed; see the module docs for the rules.
     pub fn parse(input: &str, today: Date) -> Result<CitizenId, CitizenIdError> {
-        let chars: Vec<char> = input.trim().chars().collect();
+        let chars: Vec<char> = input.trim().chars().map(half_width).collect();
         let id = match chars.len() {
             18 => {
                 check_characters(&chars, true)?;
@@ -202,6 +202,16 @@ impl fmt::Display for CitizenId {
     }
 }
 
+/// Full-width digits and X (a Chinese input method's ０–９, Ｘ) as the ASCII the number is
+/// stored in: they are the same number, typed in the other mode.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+        'Ｘ' | 'ｘ' => 'X',
+        other => other,
+    }
+}
+
 impl CitizenIdError {
     /// The error in words that tell the worker which part of the number to look at again.
     pub fn into_field_error(self, field: &str) -> FieldError {
@@ -226,9 +236,10 @@ impl CitizenIdError {
             CitizenIdError::BirthDateTooEarly { date } => {
                 format!("身份证号中的出生日期 {date} 早于1900年，请核对")
             }
-            // The typo may be in any digit, so the expected character is a hint, not a fix.
-            CitizenIdError::WrongCheckCharacter { expected, .. } => {
-                format!("身份证号最后一位校验码不对（应为 {expected}），请逐位核对是否输错")
+            // The typo may be in any digit: naming the expected last character would invite
+            // changing only that one and saving a wrong number that passes.
+            CitizenIdError::WrongCheckCharacter { .. } => {
+                "身份证号校验不通过，可能有数字输错或前后颠倒，请对照证件逐位核对".to_owned()
             }
         };
         FieldError::new(field, &message_zh, &message_en)
@@ -391,10 +402,16 @@ mod tests {
     }
 
     #[test]
+    fn full_width_digits_are_read_as_the_same_number() {
+        let typed = "１１０１０５１９４９１２３１００２ｘ";
+        assert_eq!(parse(typed).unwrap().as_str(), "11010519491231002X");
+    }
+
+    #[test]
     fn letters_in_the_middle_are_bad_characters_at_their_position() {
         assert_eq!(parse("1101051949X231002X"), bad(11, 'X'));
         assert_eq!(parse("11010519491231 02X"), bad(15, ' '));
-        assert_eq!(parse("１10105194912310021"), bad(1, '１'));
+        assert_eq!(parse("11010519491231002Ａ"), bad(18, 'Ａ'));
     }
 
     #[test]
@@ -447,7 +464,11 @@ mod tests {
         let (expected, found, date) = ('X', '1', date("2030-01-01"));
         assert_eq!(
             zh(WrongCheckCharacter { expected, found }),
-            "身份证号最后一位校验码不对（应为 X），请逐位核对是否输错"
+            "身份证号校验不通过，可能有数字输错或前后颠倒，请对照证件逐位核对"
+        );
+        assert!(
+            !zh(WrongCheckCharacter { expected, found }).contains('X'),
+            "the expected character is not given away"
         );
         assert_eq!(zh(WrongLength { len: 17 }), "身份证号应为18位，现在是17位");
         let digits = "20220230".to_owned();

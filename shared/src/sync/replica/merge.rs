@@ -16,7 +16,7 @@ pub fn merge_saved(
     match local {
         Some(mut doc) => {
             doc.load_incremental(saved)
-                .map_err(|e| DocumentError::Undecodable(e.to_string()))?;
+                .map_err(|e| DocumentError::Undecodable(crate::document::cause(&e)))?;
             Ok(doc)
         }
         None => Ok(document::load(saved)?.with_actor(actor.clone())),
@@ -31,7 +31,7 @@ pub fn merge_changes(
 ) -> Result<AutoCommit, DocumentError> {
     let mut doc = local.unwrap_or_else(|| AutoCommit::new().with_actor(actor.clone()));
     doc.apply_changes(document::decode_changes(changes)?)
-        .map_err(|e| DocumentError::Undecodable(e.to_string()))?;
+        .map_err(|e| DocumentError::Undecodable(crate::document::cause(&e)))?;
     Ok(doc)
 }
 
