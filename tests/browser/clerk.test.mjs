@@ -101,8 +101,9 @@ test('a review reads in the words of the forms, the queue keeps its filters, and
     await o.locator('#toast').filter({ hasText: `已审核通过：住户 ${HEAD}` }).waitFor();
     assert.equal(await o.locator('#queue-village').inputValue(), 'v01', 'the village filter is kept');
     assert.equal(await o.locator('#queue-type').inputValue(), 'household', 'the type filter is kept');
+    await o.locator('#queue-list li').first().waitFor();
     const listed = await o.locator('#queue-list li .address').allInnerTexts();
-    assert.ok(listed.length > 0 && listed.every((text) => text.includes('住户 · 新民村')), 'still the filtered list');
+    assert.ok(listed.length > 0 && listed.every((text) => text.includes('住户') && text.includes('新民村')), `still the filtered list: ${listed.slice(0, 5).join(' | ')}`);
 
     // A return is asked once more, with the comment the worker will read.
     await o.locator('#queue-list li').first().click();

@@ -68,7 +68,7 @@ test('a reviewer approves, sees a later change with its diff, settles a conflict
     await office.page.locator('#last-verdict').filter({ hasText: '审核通过' }).waitFor();
     await address.locator('.before').filter({ hasText: ADDRESS }).waitFor();
     await address.locator('.after').filter({ hasText: '新民村4组18号' }).waitFor();
-    assert.match(await address.locator('.by').textContent(), /worker01 · /);
+    assert.match(await address.locator('.by').textContent(), /worker01 的手机 1 · /);
     assert.equal(await office.page.locator('#changes tbody tr').count(), 1, 'only the changed field is shown');
 
     // History: each upload, and the record as it was after the first.
@@ -96,6 +96,7 @@ test('a reviewer approves, sees a later change with its diff, settles a conflict
     // Returned with a comment; the phone shows it after its next sync, and on the record.
     await office.page.locator('#verdict-comment').fill('门牌号请以公安门牌为准');
     await office.page.locator('#return').click();
+    await office.page.locator('#return-confirmed').click();
     await office.page.locator('#review-queue').waitFor();
 
     await syncNow(phone.page);

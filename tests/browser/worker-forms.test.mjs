@@ -67,6 +67,7 @@ test('the forms say what is wrong in Chinese, beside the field, and never carry 
     for (const [name, house, landlord] of [['甲', '新民村9组2号', '周大'], ['乙', '新民村1组5号', '吴二']]) {
       await page.locator('#floating-citizen-id').fill('');
       await page.locator('#floating-name').fill(`租户${name}`);
+      await page.locator('#floating-origin').fill('四川省');
       await page.locator('#floating-house').selectOption('new');
       await page.locator('#house-address').fill(house);
       await page.locator('#house-landlord').fill(landlord);
@@ -77,6 +78,7 @@ test('the forms say what is wrong in Chinese, beside the field, and never carry 
     // The next person: an arrival date typed for them is theirs; after saving, today again.
     const today = await page.locator('#floating-arrival').inputValue();
     await page.locator('#floating-name').fill('租户丙');
+    await page.locator('#floating-origin').fill('四川省');
     await page.locator('#floating-arrival').fill('2022-03-01');
     await page.locator('#floating-save').click();
     await notice.filter({ hasText: '已保存：租户丙' }).waitFor();
