@@ -2,6 +2,7 @@
 //! screen needs (the device store, the login, which screen is open, and a revision counter
 //! that lists reload on) travels in one [`Ctx`] passed through Leptos context.
 
+mod dispute_steps;
 mod disputes;
 mod duplicates;
 mod floating;
