@@ -13,6 +13,7 @@ const SHELL = [
   '/style.css',
   '/pwa.js',
   '/crash.js',
+  '/draft.js',
   '/manifest.webmanifest',
   '/icons/icon.svg',
 ];

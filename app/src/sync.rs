@@ -75,7 +75,7 @@ impl Transport for Http {
                 Failure::Server(200),
                 AppError::Server {
                     status: 200,
-                    message: e.to_string(),
+                    message: pingan_shared::document::cause(&e),
                 },
             )
         })?;

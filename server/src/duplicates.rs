@@ -2,8 +2,9 @@
 //! township-wide, and merging them into one.
 //!
 //! A merge keeps one record, takes each field the reviewer chose from the others, points every
-//! household, rental house and dispute that named a merged-away record at the kept one, and
-//! marks the merged-away records `merged_into` the kept one. Nothing is deleted: the
+//! household, rental house and dispute that named a merged-away record at the kept one (the
+//! rules are `pingan_shared::records::links`, shared with the phone), and marks the
+//! merged-away records `merged_into` the kept one. Nothing is deleted: the
 //! merged-away records keep their history, and devices learn of the merge through the feed
 //! like any other change. See `docs/review.md`.
 
@@ -13,6 +14,7 @@ use automerge::{ActorId, AutoCommit};
 use pingan_shared::document::{self, Invalid};
 use pingan_shared::records::dispute::Dispute;
 use pingan_shared::records::household::Household;
+use pingan_shared::records::links::RefersToPeople;
 use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::{Record, RecordType};
@@ -251,90 +253,39 @@ fn combine(
 
 /// Whether a household, rental house or dispute names one of `removed`.
 fn refers_to(doc: &AutoCommit, record_type: &str, removed: &BTreeSet<&str>) -> bool {
-    let named = |id: &str| removed.contains(id);
+    fn read<R: Record + RefersToPeople>(doc: &AutoCommit, removed: &BTreeSet<&str>) -> bool {
+        document::read::<R>(doc).is_ok_and(|record| record.refers_to(removed))
+    }
     match record_type {
-        "household" => document::read::<Household>(doc)
-            .is_ok_and(|h| h.members.iter().any(|m| named(&m.person_id))),
-        "rental_house" => {
-            document::read::<RentalHouse>(doc).is_ok_and(|r| r.tenant_ids.iter().any(|t| named(t)))
-        }
-        "dispute" => document::read::<Dispute>(doc).is_ok_and(|d| {
-            d.parties
-                .iter()
-                .any(|p| p.person_id.as_deref().is_some_and(named))
-        }),
+        "household" => read::<Household>(doc, removed),
+        "rental_house" => read::<RentalHouse>(doc, removed),
+        "dispute" => read::<Dispute>(doc, removed),
         _ => false,
     }
 }
 
-/// Points references to `removed` at `keep`; true if anything changed.
+/// Points references to `removed` at `keep` (`links::RefersToPeople`); true if anything
+/// changed.
 fn redirect(doc: &mut AutoCommit, record_type: &str, removed: &BTreeSet<&str>, keep: &str) -> bool {
     match record_type {
-        "household" => edit::<Household>(doc, |h| redirect_household(h, removed, keep)),
-        "rental_house" => edit::<RentalHouse>(doc, |r| redirect_tenants(r, removed, keep)),
-        "dispute" => edit::<Dispute>(doc, |d| redirect_parties(d, removed, keep)),
+        "household" => edit::<Household>(doc, removed, keep),
+        "rental_house" => edit::<RentalHouse>(doc, removed, keep),
+        "dispute" => edit::<Dispute>(doc, removed, keep),
         _ => false,
     }
 }
 
-fn edit<R: Record>(doc: &mut AutoCommit, change: impl FnOnce(&mut R) -> bool) -> bool {
+fn edit<R: Record + RefersToPeople>(
+    doc: &mut AutoCommit,
+    removed: &BTreeSet<&str>,
+    keep: &str,
+) -> bool {
     let Ok(mut record) = document::read::<R>(doc) else {
         return false;
     };
-    let changed = change(&mut record);
+    let changed = record.redirect(removed, keep);
     if changed {
         document::update(doc, &record);
-    }
-    changed
-}
-
-/// A member who was a merged-away record becomes the kept one, unless the kept one is already
-/// a member, in which case the duplicate entry goes.
-pub fn redirect_household(household: &mut Household, removed: &BTreeSet<&str>, keep: &str) -> bool {
-    let before = household.members.clone();
-    let mut seen_keep = household.members.iter().any(|m| m.person_id == keep);
-    household.members.retain_mut(|member| {
-        if !removed.contains(member.person_id.as_str()) {
-            return true;
-        }
-        if seen_keep {
-            return false;
-        }
-        member.person_id = keep.to_owned();
-        seen_keep = true;
-        true
-    });
-    household.members != before
-}
-
-pub fn redirect_tenants(house: &mut RentalHouse, removed: &BTreeSet<&str>, keep: &str) -> bool {
-    let before = house.tenant_ids.clone();
-    let mut tenants: Vec<String> = Vec::new();
-    for tenant in &house.tenant_ids {
-        let id = if removed.contains(tenant.as_str()) {
-            keep.to_owned()
-        } else {
-            tenant.clone()
-        };
-        if !tenants.contains(&id) {
-            tenants.push(id);
-        }
-    }
-    house.tenant_ids = tenants;
-    house.tenant_ids != before
-}
-
-pub fn redirect_parties(dispute: &mut Dispute, removed: &BTreeSet<&str>, keep: &str) -> bool {
-    let mut changed = false;
-    for party in &mut dispute.parties {
-        if party
-            .person_id
-            .as_deref()
-            .is_some_and(|p| removed.contains(p))
-        {
-            party.person_id = Some(keep.to_owned());
-            changed = true;
-        }
     }
     changed
 }
@@ -344,7 +295,12 @@ fn registration(id: &str, person: &Person) -> Registration {
         document_id: id.to_owned(),
         village: person.village.clone(),
         name: person.name.clone(),
-        phone: person.phone.clone(),
+        // Starred like every list the office reads over shoulders: enough to tell two numbers
+        // apart, and a merge names the record to take a field from, never the value.
+        phone: person
+            .phone
+            .as_deref()
+            .map(pingan_shared::privacy::mask_phone),
         household_id: person.household_id.clone(),
         floating: person.floating.is_some(),
         created_by: person.created_by.clone(),
@@ -381,8 +337,6 @@ fn corrupt(id: &str, error: document::DocumentError) -> MergeError {
 mod tests {
     use super::*;
     use pingan_shared::records::Authorship;
-    use pingan_shared::records::household::HouseholdMember;
-    use pingan_shared::records::vocabulary::Relation;
 
     fn by() -> Authorship {
         Authorship {
@@ -390,42 +344,6 @@ mod tests {
             created_by: "worker01".into(),
             created_at_ms: 1_700_000_000_000,
         }
-    }
-
-    fn member(id: &str) -> HouseholdMember {
-        HouseholdMember {
-            person_id: id.into(),
-            name: "王五".into(),
-            relation: Relation::Head,
-        }
-    }
-
-    #[test]
-    fn a_household_naming_the_duplicate_names_the_kept_record_once() {
-        let removed: BTreeSet<&str> = ["dup"].into();
-        let mut household = Household::new(&by(), "1组", "幸福村1组1号", "王五");
-        household.members = vec![member("dup"), member("other")];
-        assert!(redirect_household(&mut household, &removed, "kept"));
-        let ids: Vec<&str> = household
-            .members
-            .iter()
-            .map(|m| m.person_id.as_str())
-            .collect();
-        assert_eq!(ids, ["kept", "other"]);
-
-        household.members = vec![member("kept"), member("dup")];
-        assert!(redirect_household(&mut household, &removed, "kept"));
-        assert_eq!(household.members.len(), 1, "no member listed twice");
-        assert!(!redirect_household(&mut household, &removed, "kept"));
-    }
-
-    #[test]
-    fn tenants_and_parties_are_redirected() {
-        let removed: BTreeSet<&str> = ["dup"].into();
-        let mut house = RentalHouse::new(&by(), "幸福村2组5号", "李房东", 3);
-        house.tenant_ids = vec!["dup".into(), "kept".into(), "x".into()];
-        assert!(redirect_tenants(&mut house, &removed, "kept"));
-        assert_eq!(house.tenant_ids, ["kept", "x"]);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use automerge::ChangeHash;
 use std::collections::{BTreeMap, BTreeSet};
 
-use pingan_shared::review::{Attribution, RecordRef};
+use pingan_shared::review::{Attribution, Conflict, FieldChange, RecordRef};
 use pingan_shared::{document, labels};
 use serde_json::Value;
 
@@ -91,8 +91,9 @@ pub async fn record_review(store: &Store, id: &str) -> Result<RecordReview, Revi
         );
     }
     name_devices(store, authors).await?;
-    let references = references(store, &record).await?;
+    let references = references(store, &record, &changes, &conflicts).await?;
     Ok(RecordReview {
+        label: label(&document),
         document_id: document.id,
         record_type: document.record_type,
         village: document.village,
@@ -278,27 +279,28 @@ async fn name_devices(store: &Store, authors: Vec<&mut Attribution>) -> Result<(
     Ok(())
 }
 
-/// The records `record` points to, each with its label, for links by name.
+/// The records a review points to, each with its label, for links by name: those the record
+/// names now, and those its changes and conflicts name, so that a diff's "before" reads as a
+/// name too (a tenant a merge redirected, a member since removed). An id the township never
+/// received is left out; the office says it holds no such record.
 async fn references(
     store: &Store,
     record: &Value,
+    changes: &[FieldChange],
+    conflicts: &[Conflict],
 ) -> Result<BTreeMap<String, RecordRef>, ReviewError> {
-    fn collect(path: &str, value: &Value, ids: &mut BTreeSet<String>) {
-        match value {
-            Value::Object(fields) => {
-                for (name, value) in fields {
-                    collect(name, value, ids);
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|item| collect(path, item, ids)),
-            Value::String(id) if labels::reading(path, id) == labels::Reading::Reference => {
-                ids.insert(id.clone());
-            }
-            _ => {}
+    let mut ids = BTreeSet::new();
+    collect_references("", record, &mut ids);
+    for change in changes {
+        for value in [&change.before, &change.after].into_iter().flatten() {
+            collect_references(&change.field, value, &mut ids);
         }
     }
-    let mut ids = BTreeSet::new();
-    collect("", record, &mut ids);
+    for conflict in conflicts {
+        for candidate in &conflict.values {
+            collect_references(&conflict.field, &candidate.value, &mut ids);
+        }
+    }
     let mut found = BTreeMap::new();
     for id in ids {
         if let Some((document, _)) = store.document_with_heads(&id).await? {
@@ -310,6 +312,24 @@ async fn references(
         }
     }
     Ok(found)
+}
+
+/// Every record id in `value`, stored at `path` (`labels::Reading::Reference`).
+fn collect_references(path: &str, value: &Value, ids: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                collect_references(name, value, ids);
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_references(path, item, ids)),
+        Value::String(id) if labels::reading(path, id) == labels::Reading::Reference => {
+            ids.insert(id.clone());
+        }
+        _ => {}
+    }
 }
 
 /// The stored record, if `scope` may see it. Out of scope reads as absent: a worker learns
@@ -394,7 +414,7 @@ fn split_heads(bytes: &[u8]) -> Vec<ChangeHash> {
         .collect()
 }
 
-/// A few words to recognise a record by in a list.
+/// A few words to recognise a record by in a list, in the queue, a review and its links.
 fn label(document: &StoredDocument) -> String {
     let Ok(doc) = document::load(&document.data) else {
         return String::new();
@@ -415,6 +435,13 @@ fn label(document: &StoredDocument) -> String {
         "person" => vec![
             text("name"),
             pingan_shared::privacy::mask_citizen_id(&text("citizen_id")),
+            // Links from versions before a merge still lead here; the clerk must see that
+            // this registration is not the one kept.
+            if text("merged_into").is_empty() {
+                String::new()
+            } else {
+                "已合并".to_owned()
+            },
         ],
         "rental_house" => vec![text("address"), text("landlord_name")],
         "dispute" => vec![text("summary")],

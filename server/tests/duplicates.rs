@@ -22,6 +22,7 @@ use support::{Backend, Login, NOW_MS, Township, on_both_backends};
 on_both_backends!(
     a_person_registered_twice_is_merged_keeping_every_reference_and_history,
     only_registrations_of_one_id_number_merge_and_only_by_the_office,
+    after_a_merge_a_review_still_names_the_merged_away_registration,
 );
 
 /// A valid 18-digit number (check digit X).
@@ -112,6 +113,18 @@ async fn a_person_registered_twice_is_merged_keeping_every_reference_and_history
         .collect();
     found.sort();
     assert_eq!(found, [ids.kept.as_str(), ids.duplicate.as_str()]);
+    let mut phones: Vec<&str> = groups[0]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phone"].as_str().unwrap())
+        .collect();
+    phones.sort();
+    assert_eq!(
+        phones,
+        ["138****0001", "139****0002"],
+        "a list read over shoulders stars the numbers"
+    );
 
     let (status, outcome) = post(
         &township,
@@ -280,6 +293,74 @@ async fn only_registrations_of_one_id_number_merge_and_only_by_the_office(backen
             .unwrap()
             .contains("already merged")
     );
+}
+
+/// A house approved while it named the duplicate: after the merge its diff shows the tenant
+/// going from the merged-away registration to the kept one, both named (the office links them
+/// by name); only an id the server never received goes unnamed, which the office shows as
+/// （本镇已无此记录）.
+async fn after_a_merge_a_review_still_names_the_merged_away_registration(backend: Backend) {
+    let township = Township::on(backend).await;
+    let phone = township.login("worker-xingfu", "phone-a").await;
+    let reviewer = township.login("reviewer", "office-pc").await;
+    let ids = register_twice(&township, &phone).await;
+    let never_received = DocumentId::from_random_bytes([9; 16]);
+    let elsewhere = DocumentId::from_random_bytes([6; 16]);
+    let mut house = RentalHouse::new(&by(), "幸福村3组2号", "赵房东", 2);
+    house.tenant_ids = vec![never_received.to_string()];
+    upload(&township, &phone, &elsewhere, create(&house)).await;
+    let review_of = |id: &DocumentId| format!("/api/review/records/{id}");
+    let shown = get(&township, &reviewer, &review_of(&ids.house)).await;
+    let (status, answer) = post(
+        &township,
+        &reviewer,
+        &format!("{}/approve", review_of(&ids.house)),
+        json!({ "heads": shown["heads"] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, outcome) = post(
+        &township,
+        &reviewer,
+        "/api/review/duplicates/merge",
+        json!({ "keep": ids.kept.as_str(), "remove": [ids.duplicate.as_str()] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+
+    let review = get(&township, &reviewer, &review_of(&ids.house)).await;
+    assert_eq!(
+        review["changes"],
+        json!([{
+            "field": "tenant_ids[0]",
+            "before": ids.duplicate.as_str(),
+            "after": ids.kept.as_str(),
+            "changed_by": review["changes"][0]["changed_by"],
+        }]),
+        "{review}"
+    );
+    assert_eq!(
+        review["references"][ids.duplicate.as_str()],
+        json!({ "record_type": "person", "label": "王五 · 110105********002X · 已合并" })
+    );
+    assert_eq!(
+        review["references"][ids.kept.as_str()],
+        json!({ "record_type": "person", "label": "王五 · 110105********002X" })
+    );
+    let merged_away = get(&township, &reviewer, &review_of(&ids.duplicate)).await;
+    assert_eq!(merged_away["label"], "王五 · 110105********002X · 已合并");
+    assert_eq!(
+        merged_away["references"][ids.kept.as_str()]["label"],
+        "王五 · 110105********002X",
+        "merged into: the kept registration, by name"
+    );
+
+    let review = get(&township, &reviewer, &review_of(&elsewhere)).await;
+    assert_eq!(
+        review["record"]["tenant_ids"],
+        json!([never_received.as_str()])
+    );
+    assert_eq!(review["references"], json!({}), "{review}");
 }
 
 fn by() -> Authorship {

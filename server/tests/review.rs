@@ -67,6 +67,10 @@ async fn a_concurrent_edit_after_approval_comes_back_with_each_field_and_its_aut
     assert_eq!(queued[0]["label"], "王健国 · 幸福村3组14号");
 
     let review = get(&township, &reviewer, &format!("/api/review/records/{id}")).await;
+    assert_eq!(
+        review["label"], queued[0]["label"],
+        "the review names the record as the queue does"
+    );
     let changes = review["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 2, "{changes:?}");
     assert_eq!(changes[0]["field"], "address");
@@ -428,6 +432,16 @@ async fn a_review_names_devices_and_referenced_records_and_counts_the_whole_queu
     )
     .await;
     assert_eq!(history["steps"][0]["device_name"], "worker-xingfu 的手机 2");
+    let member = get(
+        &township,
+        &reviewer,
+        &format!("/api/review/records/{person_id}"),
+    )
+    .await;
+    assert_eq!(
+        member["label"], "王小明",
+        "what the toast after a verdict names"
+    );
 
     // The count covers the same filters as the page, beyond the page's limit.
     let total = |query: &'static str| {

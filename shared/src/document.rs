@@ -79,6 +79,16 @@ pub fn cause(error: &impl std::fmt::Display) -> String {
     }
 }
 
+/// [`cause`] in brackets after a message, or nothing where it is left empty.
+pub fn bracketed_cause(error: &impl std::fmt::Display) -> String {
+    let cause = cause(error);
+    if cause.is_empty() {
+        cause
+    } else {
+        format!("（{cause}）")
+    }
+}
+
 /// A new document holding `record`, written by `actor` (the device's own actor id).
 pub fn create<R: Record>(actor: ActorId, record: &R) -> AutoCommit {
     let mut doc = AutoCommit::new().with_actor(actor);

@@ -8,6 +8,8 @@
 //!
 //! - [`records`]: the township's records, one Automerge document each, mapped with autosurgeon.
 //!   - [`records::household`]: a household (户).
+//!   - [`records::links`]: rules spanning records (tenants and their house, members and
+//!     their household, what merging duplicate people rewrites), for the phone and the server.
 //! - [`document`]: identifiers and the glue between a record and its Automerge document
 //!   (create, read, the changes a device has not yet had acknowledged).
 //! - [`generator`]: a realistic, deterministic township for demos, tests and benchmarks.

@@ -116,6 +116,10 @@ pub struct RecordReview {
     pub document_id: String,
     pub record_type: String,
     pub village: String,
+    /// The same few words the queue shows (`QueueEntry::label`), for naming the record where
+    /// its fields are not at hand (the toast after a verdict).
+    #[serde(default)]
+    pub label: String,
     /// The version shown; send these back with the verdict.
     pub heads: Vec<String>,
     pub record: Value,
@@ -126,8 +130,10 @@ pub struct RecordReview {
     /// Fields with concurrent values for the reviewer to choose between.
     pub conflicts: Vec<Conflict>,
     /// Every record id the record refers to (members, household, rented house, tenants,
-    /// visited households, merged into), with what it is called, so the office shows a name
-    /// and a link rather than an id. An id the township no longer holds is left out.
+    /// visited households, merged into), now or in `changes` and `conflicts`, with what it is
+    /// called, so the office shows a name and a link rather than an id. A registration merged
+    /// away is still named (its label says 已合并); an id the township never received is
+    /// left out.
     #[serde(default)]
     pub references: BTreeMap<String, RecordRef>,
 }
@@ -209,6 +215,7 @@ pub struct Registration {
     pub document_id: String,
     pub village: String,
     pub name: String,
+    /// Starred, `138****5678` (`privacy::mask_phone`); the record's review shows it whole.
     pub phone: Option<String>,
     pub household_id: Option<String>,
     pub floating: bool,

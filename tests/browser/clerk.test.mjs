@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { TestServer, launchChromium, openApp, openOffice, syncNow } from './support.mjs';
+import { TestServer, launchChromium, openApp, openOffice, syncNow, openHouseholdForm } from './support.mjs';
 
 const HEAD = '东方明亮';
 const SPOUSE = '西门秀英';
@@ -35,6 +35,7 @@ test('a review reads in the words of the forms, the queue keeps its filters, and
   await server.explain(async () => {
     // A worker registers a household with its head and a spouse.
     const p = phone.page;
+    await openHouseholdForm(p);
     await p.locator('#household-group').fill('6组');
     await p.locator('#household-address').fill(ADDRESS);
     await p.locator('#household-head').fill(HEAD);

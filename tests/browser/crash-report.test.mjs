@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TestServer, launchChromium, openApp, syncNow, unlock } from './support.mjs';
+import { TestServer, launchChromium, openApp, syncNow, unlock, openHouseholdForm } from './support.mjs';
 
 const assets = process.env.PINGAN_TEST_TRAP_ASSETS;
 const symbols = process.env.PINGAN_TEST_TRAP_SYMBOLS;
@@ -19,6 +19,7 @@ const SYNCED = { group: '2组', address: '新民村2组5号', head: '司马文�
 const UNSYNCED = { group: '2组', address: '新民村2组6号', head: '上官立新' };
 
 async function addHousehold(page, { group, address, head }) {
+  await openHouseholdForm(page);
   await page.locator('#household-group').fill(group);
   await page.locator('#household-address').fill(address);
   await page.locator('#household-head').fill(head);
@@ -67,7 +68,7 @@ test('a trap shows the recovery screen, costs no record, and its report reaches 
     await page.locator('#crash-reopen').click();
     // Reopening asks for the password, as every opening does (decision 31).
     await unlock(page);
-    await page.locator('#household-form').waitFor();
+    await page.locator('#household-new').waitFor();
     assert.equal(await cover.count(), 0, 'a reopened app starts clean');
     await listed(page, SYNCED, true);
     await listed(page, UNSYNCED, false);

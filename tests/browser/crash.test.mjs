@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { PASSWORD, TestServer, unlock, within } from './support.mjs';
+import { PASSWORD, TestServer, unlock, within, openHouseholdForm } from './support.mjs';
 
 const ADDRESS = '新民村4组33号';
 const HEAD = '东方明亮';
@@ -52,11 +52,12 @@ test('a household saved offline survives killing the browser process', { timeout
     await page.locator('#login-username').fill('worker01');
     await page.locator('#login-password').fill(PASSWORD);
     await page.locator('#login-submit').click();
-    await page.locator('#household-form').waitFor();
+    await page.locator('#household-new').waitFor();
     await within(15_000, 'the service worker', page.evaluate(() => navigator.serviceWorker.ready.then(() => true)));
     await page.locator('#sync-status').filter({ hasText: '同步完成' }).waitFor({ timeout: 30_000 });
 
     await server.stop();
+    await openHouseholdForm(page);
     await page.locator('#household-group').fill('4组');
     await page.locator('#household-address').fill(ADDRESS);
     await page.locator('#household-head').fill(HEAD);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  TestServer, citizenId, comeBackAndSync, goOffline, launchChromium, openApp, reopen, synced, unlock,
+  TestServer, citizenId, comeBackAndSync, goOffline, launchChromium, openApp, reopen, synced, unlock, openHouseholdForm,
 } from './support.mjs';
 
 const GROUP = '7组';
@@ -38,6 +38,8 @@ test('a household and its members, registered offline, reach the server', { time
   const { context, page, log } = await openApp(browser, server, t);
   await server.explain(async () => {
     await goOffline(context, page, server);
+
+    await openHouseholdForm(page);
 
     await page.locator('#household-group').fill(GROUP);
     await page.locator('#household-address').fill(ADDRESS);
@@ -116,7 +118,7 @@ test('a household and its members, registered offline, reach the server', { time
 
     // Found again by part of a member's ID number and of the contact phone, after a reload.
     await reopen(page);
-    await page.locator('#household-form').waitFor();
+    await page.locator('#household-new').waitFor();
     for (const partial of [HEAD_ID.slice(-6), '2345678', `${HEAD.slice(0, 1)} ${GROUP}`]) {
       await page.locator('#household-search').fill(partial);
       await page.locator('#household-list li[data-synced="false"]').filter({ hasText: ADDRESS }).waitFor();
@@ -145,6 +147,7 @@ test('a list index from an older version is rebuilt from the sealed records with
   const { context, page, log } = await openApp(browser, server, t);
   await server.explain(async () => {
     await goOffline(context, page, server);
+    await openHouseholdForm(page);
     await page.locator('#household-group').fill(GROUP);
     await page.locator('#household-address').fill(ADDRESS);
     await page.locator('#household-head').fill(HEAD);

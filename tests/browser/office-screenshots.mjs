@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   TestServer, conflictingAddresses, editHouseholdAddress, launchChromium, openApp, openOffice,
-  syncNow,
+  syncNow, openHouseholdForm,
 } from './support.mjs';
 
 const run = promisify(execFile);
@@ -29,6 +29,7 @@ const editAddress = (page, address) => editHouseholdAddress(page, HEAD, address)
 
 try {
   const phone = await openApp(browser, server, t, 'worker01');
+  await openHouseholdForm(phone.page);
   await phone.page.locator('#household-group').fill('4组');
   await phone.page.locator('#household-address').fill('新民村4组16号');
   await phone.page.locator('#household-head').fill(HEAD);

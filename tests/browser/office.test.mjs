@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import {
-  PASSWORD, TestServer, citizenId, launchChromium, openApp, openOffice, reopen, syncNow,
+  PASSWORD, TestServer, citizenId, launchChromium, openApp, openOffice, reopen, syncNow, openHouseholdForm,
 } from './support.mjs';
 
 const YEAR = { from: '2022-01-01', to: '2022-12-31' };
@@ -113,6 +113,7 @@ test('a person registered in two villages is merged, and ledgers download', { ti
   const id = citizenId('33011019900214002');
   const register = async (user, address, name) => {
     const { page } = await openApp(browser, server, t, user);
+    await openHouseholdForm(page);
     await page.locator('#household-group').fill('2组');
     await page.locator('#household-address').fill(address);
     await page.locator('#household-head').fill(name);

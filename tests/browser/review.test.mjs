@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   TestServer, conflictingAddresses, editHouseholdAddress, launchChromium, openApp, openOffice,
-  syncNow, unlock, within,
+  syncNow, unlock, within, openHouseholdForm,
 } from './support.mjs';
 
 const ADDRESS = '新民村4组16号';
@@ -44,6 +44,7 @@ test('a reviewer approves, sees a later change with its diff, settles a conflict
   const log = [...phone.log, ...office.log];
   await server.explain(async () => {
     // A worker registers a household; it reaches the review queue with every field as new.
+    await openHouseholdForm(phone.page);
     await phone.page.locator('#household-group').fill('4组');
     await phone.page.locator('#household-address').fill(ADDRESS);
     await phone.page.locator('#household-head').fill(HEAD);
@@ -116,7 +117,7 @@ test('the office screens are refused to a worker and the worker app carries none
     assert.equal(await page.locator('#tab-review').count(), 0, 'the field app has no review tab');
     await page.goto(`${server.url}office.html`);
     await unlock(page);
-    await page.locator('#household-form').waitFor();
+    await page.locator('#household-new').waitFor();
     assert.equal(await page.locator('#tab-review').count(), 0, 'a worker gets no office tabs in the office bundle');
   }, log);
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  PASSWORD, TestServer, citizenId, launchChromium, openApp, synced, syncNow, unlock,
+  PASSWORD, TestServer, citizenId, launchChromium, openApp, synced, syncNow, unlock, openHouseholdForm,
 } from './support.mjs';
 
 let browser;
@@ -27,6 +27,7 @@ async function serverFor(t) {
 /** Registers a household with one member (name, ID number, phone) on the phone. */
 async function registerHousehold(page) {
   await page.locator('#tab-households').click();
+  await openHouseholdForm(page);
   await page.locator('#household-group').fill('7组');
   await page.locator('#household-address').fill(ADDRESS);
   await page.locator('#household-head').fill(HEAD);

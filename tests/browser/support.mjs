@@ -203,17 +203,18 @@ export async function openApp(browser, server, t, user = 'worker01', options = {
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const log = browserLog(page);
+  answerDialogs(page);
   // A phone whose clock runs ahead of the server's.
   if (clockAheadMs) await context.clock.setFixedTime(Date.now() + clockAheadMs);
   await page.goto(server.url);
   await page.locator('#login-username').fill(user);
   await page.locator('#login-password').fill(PASSWORD);
   await page.locator('#login-submit').click();
-  await page.locator('#household-form').waitFor({ state: 'visible' });
+  await page.locator('#household-new').waitFor({ state: 'visible' });
   await within(15_000, 'the service worker to be ready', page.evaluate(() => navigator.serviceWorker.ready.then(() => true)));
   if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) {
     await reopen(page);
-    await page.locator('#household-form').waitFor({ state: 'visible' });
+    await page.locator('#household-new').waitFor({ state: 'visible' });
   }
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await synced(page);
@@ -237,6 +238,30 @@ export async function openOffice(browser, server, t, options = {}) {
   await page.locator('#review-queue').waitFor();
   await synced(page);
   return { context, page, log };
+}
+
+/**
+ * The browser's own questions (leaving a half-typed form, a reload with one): the worker means
+ * it, unless a test sets `page.refuseNextDialog`. What was asked is kept in `page.dialogs`.
+ */
+export function answerDialogs(page) {
+  page.dialogs = [];
+  page.on('dialog', (dialog) => {
+    page.dialogs.push(dialog.message());
+    if (page.refuseNextDialog) {
+      page.refuseNextDialog = false;
+      dialog.dismiss();
+    } else {
+      dialog.accept();
+    }
+  });
+}
+
+/** The 新增住户 form on the households screen, opened by its button above the list. */
+export async function openHouseholdForm(page) {
+  await page.locator('#tab-households').click();
+  if (!(await page.locator('#household-form').isVisible())) await page.locator('#household-new').click();
+  await page.locator('#household-form').waitFor({ state: 'visible' });
 }
 
 /** On a phone: the household of `head` gets a new address through its page. */
@@ -297,7 +322,9 @@ export async function goOffline(context, page, server) {
   await context.setOffline(true);
   await server.stop();
   await reopen(page);
-  await page.locator('#household-form').waitFor({ state: 'visible' });
+  // A reload lands where the worker was; these tests go on from the households.
+  await page.locator('#tab-households').click();
+  await page.locator('#household-new').waitFor({ state: 'visible' });
 }
 
 /** Signal again: the server back, the browser online, and a sync started by hand. */

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { TestServer, launchChromium, openApp, syncNow } from './support.mjs';
+import { TestServer, launchChromium, openApp, syncNow, openHouseholdForm } from './support.mjs';
 
 const ADDRESS = '新民村9组21号';
 const HEAD = '司马长青';
@@ -36,6 +36,7 @@ test('two workers edit one household offline and both end with both edits', { ti
   const second = await openApp(browser, server, t, 'worker01b');
   await server.explain(async () => {
     // The household exists on both phones.
+    await openHouseholdForm(first.page);
     await first.page.locator('#household-group').fill('9组');
     await first.page.locator('#household-address').fill(ADDRESS);
     await first.page.locator('#household-head').fill(HEAD);

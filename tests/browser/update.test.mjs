@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  TestServer, browserLog, comeBackAndSync, goOffline, launchChromium, openApp, reopen, required, syncNow, within,
+  TestServer, browserLog, comeBackAndSync, goOffline, launchChromium, openApp, reopen, required, syncNow, within, openHouseholdForm,
 } from './support.mjs';
 
 let browser;
@@ -49,6 +49,7 @@ async function publishNewVersion(dir) {
 }
 
 async function addHousehold(page, address, head) {
+  await openHouseholdForm(page);
   await page.locator('#household-group').fill('3组');
   await page.locator('#household-address').fill(address);
   await page.locator('#household-head').fill(head);
@@ -104,7 +105,7 @@ test('a new version waits for the open form, keeps unsynced work and takes over 
       shells.next, { polling: 200, timeout: 30_000 },
     ));
     await reopen(reopened);
-    await reopened.locator('#household-form').waitFor();
+    await reopened.locator('#household-new').waitFor();
     assert.equal(
       await reopened.evaluate(() => document.querySelector('meta[name="pingan-build"]').content.endsWith('next')),
       true,

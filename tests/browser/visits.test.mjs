@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { TestServer, comeBackAndSync, goOffline, launchChromium, openApp } from './support.mjs';
+import { TestServer, comeBackAndSync, goOffline, launchChromium, openApp, openHouseholdForm } from './support.mjs';
 
 const ADDRESS = '新民村6组1号';
 const HEAD = '慕容秋生';
@@ -25,6 +25,7 @@ test('an outreach visit with its problems and their resolution, recorded offline
   const { context, page, log } = await openApp(browser, server, t);
   await server.explain(async () => {
     await goOffline(context, page, server);
+    await openHouseholdForm(page);
     await page.locator('#household-group').fill('6组');
     await page.locator('#household-address').fill(ADDRESS);
     await page.locator('#household-head').fill(HEAD);

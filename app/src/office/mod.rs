@@ -43,6 +43,29 @@ pub enum Page {
 }
 
 impl Page {
+    /// The page as a reload finds it again (`ui::screen`).
+    pub fn key(&self) -> String {
+        match self {
+            Page::Queue => "queue".to_owned(),
+            Page::Record(id) => format!("record/{id}"),
+            Page::Dashboard => "dashboard".to_owned(),
+            Page::Statistics => "statistics".to_owned(),
+            Page::Duplicates => "duplicates".to_owned(),
+            Page::Ledgers => "ledgers".to_owned(),
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Page> {
+        Some(match key {
+            "queue" => Page::Queue,
+            "dashboard" => Page::Dashboard,
+            "statistics" => Page::Statistics,
+            "duplicates" => Page::Duplicates,
+            "ledgers" => Page::Ledgers,
+            _ => Page::Record(key.strip_prefix("record/")?.to_owned()),
+        })
+    }
+
     /// The tab a page sits under.
     pub fn tab(&self) -> u8 {
         match self {
@@ -129,5 +152,5 @@ pub fn office() -> Office {
 
 pub fn open(page: Page) -> impl Fn() + Clone {
     let ctx = crate::ui::ctx();
-    move || ctx.screen.set(Screen::Office(page.clone()))
+    move || ctx.go(Screen::Office(page.clone()))
 }

@@ -244,8 +244,10 @@ fn VerdictForm(review: Review) -> impl IntoView {
                     } else {
                         "已审核通过"
                     };
-                    super::queue::announce(format!("{done}：{}", review.with_value(describe)));
-                    ctx.screen.set(crate::ui::Screen::Office(Page::Queue));
+                    let named = review
+                        .with_value(|r| format!("{} {}", record_type_zh(&r.record_type), r.label));
+                    super::queue::announce(format!("{done}：{named}"));
+                    ctx.go(crate::ui::Screen::Office(Page::Queue));
                 }
                 Err(error) => problem.set(Some(error.to_string())),
             }
@@ -306,30 +308,6 @@ fn VerdictForm(review: Review) -> impl IntoView {
             <p class="field-error" role="alert" aria-live="assertive">{move || problem.get()}</p>
         </section>
     }
-}
-
-/// The record in a few words, for the toast after a verdict.
-fn describe(review: &Review) -> String {
-    let record = &review.record;
-    let text = |field: &str| {
-        record
-            .get(field)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-    };
-    let name = match review.record_type.as_str() {
-        "household" => text("head_of_household"),
-        "person" => text("name"),
-        "dispute" => text("summary"),
-        "rental_house" => text("address"),
-        "outreach_visit" => text("visited_on"),
-        _ => "",
-    };
-    format!(
-        "{} {}",
-        record_type_zh(&review.record_type),
-        name.chars().take(20).collect::<String>()
-    )
 }
 
 /// Every upload that changed the record; opening one shows the record as it was after it.

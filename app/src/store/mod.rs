@@ -17,7 +17,8 @@
 //!   tag of the ID number for the duplicate check.
 //! - `state`: the Automerge actor that signs this worker's edits here, the sync position, the
 //!   villages the server last named, the login (sealed), the office's returned records
-//!   (sealed), and which version of the list index is stored.
+//!   (sealed), the forms' drafts (sealed, `draft:<form>:<record>`) and which version of the
+//!   list index is stored.
 //!
 //! `rows.rs` is how a row is sealed, packed, read and written; `writer.rs` one save;
 //! `device.rs` the phone's own database (device id, keyring); `sync.rs` this database as the
@@ -70,6 +71,8 @@ const ACTOR_KEY: &str = "actor";
 const SESSION_KEY: &str = "session";
 const RETURNED_KEY: &str = "returned";
 const INDEX_VERSION_KEY: &str = "index_version";
+/// Followed by the form and the record (`ui::draft`).
+const DRAFT_PREFIX: &str = "draft:";
 
 /// A record waiting to upload, or refused by the server, as the sync bar lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,13 +211,26 @@ impl DeviceStore {
     pub async fn returned(&self) -> Result<Vec<ReturnedRecord>, AppError> {
         match self.read_sealed(RETURNED_KEY).await? {
             Some(bytes) => protocol::decode("returned records", &bytes)
-                .map_err(|e| AppError::Document(e.to_string())),
+                .map_err(|e| AppError::Document(pingan_shared::document::cause(&e))),
             None => Ok(Vec::new()),
         }
     }
 
     pub async fn remember_returned(&self, returned: &[ReturnedRecord]) -> Result<(), AppError> {
         self.write_sealed(RETURNED_KEY, &protocol::encode(&returned))
+            .await
+    }
+
+    /// A form's draft (`ui::draft`), empty if none: sealed like a record, as it holds what
+    /// was typed about a person.
+    pub async fn draft(&self, key: &str) -> Result<Vec<u8>, AppError> {
+        let key = format!("{DRAFT_PREFIX}{key}");
+        Ok(self.read_sealed(&key).await?.unwrap_or_default())
+    }
+
+    /// Keeps a form's draft; empty drops it.
+    pub async fn keep_draft(&self, key: &str, plain: &[u8]) -> Result<(), AppError> {
+        self.write_sealed(&format!("{DRAFT_PREFIX}{key}"), plain)
             .await
     }
 

@@ -48,7 +48,7 @@ impl DeviceStorage for DeviceStore {
             // CBOR, as the position travels: no other code to read it.
             match state(&tx, POSITION_KEY).await? {
                 Some(bytes) => protocol::decode("position", &bytes)
-                    .map_err(|e| AppError::Storage(e.to_string())),
+                    .map_err(|e| AppError::Storage(pingan_shared::document::cause(&e))),
                 None => Ok(Position::Start),
             }
         };

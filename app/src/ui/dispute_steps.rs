@@ -12,7 +12,8 @@ use pingan_shared::records::vocabulary::{
 };
 use pingan_shared::validation::FieldError;
 
-use super::form::{TextField, optional, today};
+use super::draft::Draft;
+use super::form::{Choice, TextField, optional, today};
 use super::{Ctx, ctx};
 
 /// Applies one lifecycle step to the stored case and reports the outcome.
@@ -26,13 +27,16 @@ fn record_step(ctx: Ctx, id: String, event: DisputeEvent, done: &'static str, sa
 struct Said {
     notice: RwSignal<Option<String>>,
     problem: RwSignal<Option<String>>,
+    /// What was typed into the step's form, kept until the step is recorded.
+    draft: Draft,
 }
 
 impl Said {
-    fn new(notice: RwSignal<Option<String>>) -> Self {
+    fn new(notice: RwSignal<Option<String>>, draft: Draft) -> Self {
         Self {
             notice,
             problem: RwSignal::new(None),
+            draft,
         }
     }
 
@@ -68,6 +72,7 @@ fn record_step_with(
             .await;
         match outcome {
             Ok(_) => {
+                said.draft.saved();
                 said.problem.set(None);
                 said.notice.set(Some(format!("已保存：{done}")));
                 ctx.saved();
@@ -83,7 +88,7 @@ fn record_step_with(
 #[component]
 pub(super) fn MediationStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = ctx();
-    let said = Said::new(notice);
+    let said = Said::new(notice, Draft::keep("mediation-form", Some(&id)));
     let held_on = RwSignal::new(today().to_string());
     let mediator = RwSignal::new(ctx.profile.with_value(|p| p.display_name.clone()));
     let actions = RwSignal::new(String::new());
@@ -107,8 +112,15 @@ pub(super) fn MediationStep(id: String, notice: RwSignal<Option<String>>) -> imp
         );
     };
     view! {
-        <form id="mediation-form" class="card" on:submit=submit novalidate>
+        <form
+            id="mediation-form"
+            data-draft=said.draft.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>"记录一次调解"</h2>
+            {said.draft.offer()}
             <TextField id="mediation-date" label="调解日期" value=held_on kind="date" />
             <TextField id="mediation-mediator" label="调解员" value=mediator />
             <label for="mediation-actions">"调解经过"</label>
@@ -118,17 +130,7 @@ pub(super) fn MediationStep(id: String, notice: RwSignal<Option<String>>) -> imp
                 prop:value=actions
                 on:input=move |ev| actions.set(event_target_value(&ev))
             ></textarea>
-            <label for="mediation-result">"调解结果"</label>
-            <select
-                id="mediation-result"
-                prop:value=result
-                on:change=move |ev| result.set(event_target_value(&ev))
-            >
-                {MediationResult::ALL
-                    .iter()
-                    .map(|r| view! { <option value=r.as_str()>{r.label_zh()}</option> })
-                    .collect_view()}
-            </select>
+            <Choice id="mediation-result" label="调解结果" value=result options=MediationResult::OPTIONS />
             <button id="mediation-save" type="submit">"保存调解记录"</button>
             {said.view()}
         </form>
@@ -142,7 +144,7 @@ pub(super) fn EscalateStep(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = ctx();
-    let said = Said::new(notice);
+    let said = Said::new(notice, Draft::keep("escalate-form", Some(&id)));
     let reason = RwSignal::new(String::new());
     let leader = RwSignal::new(String::new());
     let deadline = RwSignal::new(String::new());
@@ -171,8 +173,15 @@ pub(super) fn EscalateStep(
     };
     level.next_up().map(|to| {
         view! {
-            <form id="escalate-form" class="card" on:submit=submit novalidate>
+            <form
+            id="escalate-form"
+            data-draft=said.draft.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
                 <h2>"上交至" {to.label_zh()}</h2>
+                {said.draft.offer()}
                 <TextField id="escalate-reason" label="上交原因" value=reason />
                 <TextField id="escalate-leader" label="包案领导（可不填）" value=leader />
                 <TextField
@@ -191,7 +200,7 @@ pub(super) fn EscalateStep(
 #[component]
 pub(super) fn AgreementStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = ctx();
-    let said = Said::new(notice);
+    let said = Said::new(notice, Draft::keep("agreement-form", Some(&id)));
     let kind = RwSignal::new(AgreementKind::Mediation.as_str().to_owned());
     let signed_on = RwSignal::new(today().to_string());
     let id = StoredValue::new(id);
@@ -210,19 +219,16 @@ pub(super) fn AgreementStep(id: String, notice: RwSignal<Option<String>>) -> imp
         );
     };
     view! {
-        <form id="agreement-form" class="card" on:submit=submit novalidate>
+        <form
+            id="agreement-form"
+            data-draft=said.draft.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>"登记协议"</h2>
-            <select
-                id="agreement-kind"
-                aria-label="协议类型"
-                prop:value=kind
-                on:change=move |ev| kind.set(event_target_value(&ev))
-            >
-                {AgreementKind::ALL
-                    .iter()
-                    .map(|k| view! { <option value=k.as_str()>{k.label_zh()}</option> })
-                    .collect_view()}
-            </select>
+            {said.draft.offer()}
+            <Choice id="agreement-kind" label="协议类型" value=kind options=AgreementKind::OPTIONS />
             <TextField id="agreement-date" label="签订日期" value=signed_on kind="date" />
             <button id="agreement-save" type="submit">"保存协议"</button>
             {said.view()}
@@ -233,7 +239,7 @@ pub(super) fn AgreementStep(id: String, notice: RwSignal<Option<String>>) -> imp
 #[component]
 pub(super) fn CloseStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = ctx();
-    let said = Said::new(notice);
+    let said = Said::new(notice, Draft::keep("close-form", Some(&id)));
     let resolution = RwSignal::new(Resolution::Resolved.as_str().to_owned());
     let result = RwSignal::new(String::new());
     // 办结 is final for the ledger: the first press asks, the second closes.
@@ -262,19 +268,16 @@ pub(super) fn CloseStep(id: String, notice: RwSignal<Option<String>>) -> impl In
         );
     };
     view! {
-        <form id="close-form" class="card" on:submit=submit novalidate>
+        <form
+            id="close-form"
+            data-draft=said.draft.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>"办结"</h2>
-            <select
-                id="close-resolution"
-                aria-label="办结方式"
-                prop:value=resolution
-                on:change=move |ev| resolution.set(event_target_value(&ev))
-            >
-                {Resolution::ALL
-                    .iter()
-                    .map(|r| view! { <option value=r.as_str()>{r.label_zh()}</option> })
-                    .collect_view()}
-            </select>
+            {said.draft.offer()}
+            <Choice id="close-resolution" label="办结方式" value=resolution options=Resolution::OPTIONS />
             <TextField id="close-result" label="调处结果" value=result />
             <Show
                 when=move || confirming.get()
@@ -292,7 +295,7 @@ pub(super) fn CloseStep(id: String, notice: RwSignal<Option<String>>) -> impl In
 #[component]
 pub(super) fn ReopenStep(id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = ctx();
-    let said = Said::new(notice);
+    let said = Said::new(notice, Draft::keep("reopen-form", Some(&id)));
     let reason = RwSignal::new(String::new());
     let id = StoredValue::new(id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -305,8 +308,15 @@ pub(super) fn ReopenStep(id: String, notice: RwSignal<Option<String>>) -> impl I
         record_step(ctx, id.get_value(), event, "已重新开启", said);
     };
     view! {
-        <form id="reopen-form" class="card" on:submit=submit novalidate>
+        <form
+            id="reopen-form"
+            data-draft=said.draft.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>"重新开启"</h2>
+            {said.draft.offer()}
             <TextField id="reopen-reason" label="重新开启原因" value=reason />
             <button id="reopen-save" type="submit">"重新开启"</button>
             {said.view()}

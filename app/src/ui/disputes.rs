@@ -13,10 +13,12 @@ use pingan_shared::records::vocabulary::{
 use pingan_shared::records::{Authorship, Record};
 
 use super::dispute_steps::{AgreementStep, CloseStep, EscalateStep, MediationStep, ReopenStep};
+use super::draft::Draft;
+use super::form::remember_village;
 use super::form::{
-    Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
+    Choice, Errors, TextField, VillageChoice, badge, newest_first, notice_view, now_ms, optional,
+    sorted, starting_village, today,
 };
-use super::form::{remember_village, remembered_village};
 use super::{Ctx, Screen, ctx, load};
 use crate::store::index::DisputeSummary;
 
@@ -71,7 +73,7 @@ pub fn DisputeList() -> impl IntoView {
             id="dispute-new"
             type="button"
             class="wide"
-            on:click=move |_| ctx.screen.set(Screen::DisputeNew)
+            on:click=move |_| ctx.go(Screen::DisputeNew)
         >
             "＋ 登记矛盾纠纷"
         </button>
@@ -110,7 +112,7 @@ fn dispute_row(ctx: Ctx, overdue: bool, d: DisputeSummary) -> impl IntoView {
         <li
             data-synced=synced
             data-overdue=if overdue { "true" } else { "false" }
-            on:click=move |_| ctx.screen.set(Screen::Dispute(id.clone()))
+            on:click=move |_| ctx.go(Screen::Dispute(id.clone()))
         >
             <span class="head">{label(&d.category, DisputeCategory::parse, DisputeCategory::label_zh)}</span>
             <span class="address">{d.summary.clone()}</span>
@@ -137,13 +139,8 @@ fn dispute_row(ctx: Ctx, overdue: bool, d: DisputeSummary) -> impl IntoView {
 #[component]
 pub fn DisputeForm() -> impl IntoView {
     let ctx = ctx();
-    let villages = ctx.profile.with_value(|p| p.villages.clone());
-    let village = RwSignal::new(
-        Some(remembered_village())
-            .filter(|v| villages.iter().any(|known| &known.id == v))
-            .or_else(|| villages.first().map(|v| v.id.clone()))
-            .unwrap_or_default(),
-    );
+    let draft = Draft::keep("dispute-form", None);
+    let village = RwSignal::new(starting_village());
     let registered_on = RwSignal::new(today().to_string());
     let category = RwSignal::new(DisputeCategory::Neighbour.as_str().to_owned());
     let source = RwSignal::new(DisputeSource::Screening.as_str().to_owned());
@@ -198,57 +195,32 @@ pub fn DisputeForm() -> impl IntoView {
             match store.create(&dispute).await {
                 Ok(id) => {
                     remember_village(&dispute.village);
+                    draft.saved();
                     ctx.saved();
-                    ctx.screen.set(Screen::Dispute(id));
+                    ctx.go(Screen::Dispute(id));
                 }
                 Err(error) => errors.show(error, notice),
             }
             saving.set(false);
         });
     };
-    let many_villages = villages.len() > 1;
 
     view! {
-        <button type="button" class="back" on:click=move |_| ctx.screen.set(Screen::Disputes)>
+        <button type="button" class="back" on:click=move |_| ctx.go(Screen::Disputes)>
             "‹ 返回纠纷列表"
         </button>
-        <form id="dispute-form" class="card" on:submit=submit novalidate>
+        <form
+            id="dispute-form"
+            data-draft=draft.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>"登记矛盾纠纷"</h2>
-            <Show when=move || many_villages>
-                <label for="dispute-village">"所属村（居）"</label>
-                <select
-                    id="dispute-village"
-                    prop:value=village
-                    on:change=move |ev| village.set(event_target_value(&ev))
-                >
-                    {villages
-                        .iter()
-                        .map(|v| view! { <option value=v.id.clone()>{v.name.clone()}</option> })
-                        .collect_view()}
-                </select>
-            </Show>
-            <label for="dispute-source">"来源"</label>
-            <select
-                id="dispute-source"
-                prop:value=source
-                on:change=move |ev| source.set(event_target_value(&ev))
-            >
-                {DisputeSource::ALL
-                    .iter()
-                    .map(|s| view! { <option value=s.as_str()>{s.label_zh()}</option> })
-                    .collect_view()}
-            </select>
-            <label for="dispute-category">"纠纷类别"</label>
-            <select
-                id="dispute-category"
-                prop:value=category
-                on:change=move |ev| category.set(event_target_value(&ev))
-            >
-                {DisputeCategory::ALL
-                    .iter()
-                    .map(|c| view! { <option value=c.as_str()>{c.label_zh()}</option> })
-                    .collect_view()}
-            </select>
+            {draft.offer()}
+            <VillageChoice id="dispute-village" value=village />
+            <Choice id="dispute-source" label="来源" value=source options=DisputeSource::OPTIONS />
+            <Choice id="dispute-category" label="纠纷类别" value=category options=DisputeCategory::OPTIONS />
             <TextField id="dispute-registered" label="登记日期" value=registered_on kind="date" />
             {errors.view("registered_on")}
             <TextField
@@ -299,7 +271,7 @@ pub fn DisputeDetail(id: String) -> impl IntoView {
     // Outside the reloaded part, so "已保存" survives the reload a step causes.
     let notice = RwSignal::new(None::<String>);
     view! {
-        <button type="button" class="back" on:click=move |_| ctx.screen.set(Screen::Disputes)>
+        <button type="button" class="back" on:click=move |_| ctx.go(Screen::Disputes)>
             "‹ 返回纠纷列表"
         </button>
         <p id="dispute-notice" class="notice" role="status">{move || notice.get()}</p>

@@ -67,7 +67,7 @@ pub fn DuplicateWarning(
                                         <button
                                             type="button"
                                             class="small secondary duplicate-open"
-                                            on:click=move |_| ctx.screen.set(target.clone())
+                                            on:click=move |_| ctx.go(target.clone())
                                         >
                                             "查看已有记录"
                                         </button>

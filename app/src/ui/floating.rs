@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pingan_shared::records::links::tenancy_change;
 use pingan_shared::records::person::{FloatingResident, Person};
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::vocabulary::{FloatingReason, Sex};
@@ -14,18 +15,19 @@ use pingan_shared::records::{Authorship, Record};
 use pingan_shared::search::Query;
 use pingan_shared::validation::{CitizenId, FieldError};
 
+use super::draft::Draft;
 use super::duplicates::DuplicateWarning;
 use super::form::{
-    Errors, TextField, badge, natural, newest_first, notice_view, now_ms, optional, sorted, today,
+    Choice, Errors, TextField, VillageChoice, badge, newest_first, notice_view, now_ms, optional,
+    sorted, starting_village, today,
 };
-use super::form::{optional_phone, remember_village, remembered_village};
+use super::form::{optional_phone, remember_village};
+use super::house_picker::{HousePicker, PickedHouse};
 use super::{Screen, ctx, load};
 use crate::error::AppError;
-use crate::store::index::{PersonSummary, RentalHouseSummary};
+use crate::store::index::PersonSummary;
 
 const LIST_LIMIT: usize = 200;
-/// The rented-house choice that opens the new-house fields.
-const NEW_HOUSE: &str = "new";
 
 #[component]
 pub fn FloatingList() -> impl IntoView {
@@ -69,7 +71,7 @@ pub fn FloatingList() -> impl IntoView {
             id="floating-new"
             type="button"
             class="wide"
-            on:click=move |_| ctx.screen.set(Screen::FloatingForm(None))
+            on:click=move |_| ctx.go(Screen::FloatingForm(None))
         >
             "＋ 登记流动人口"
         </button>
@@ -102,7 +104,7 @@ pub fn FloatingList() -> impl IntoView {
                                         data-synced=synced
                                         data-id=p.id.clone()
                                         on:click=move |_| {
-                                            ctx.screen.set(Screen::FloatingForm(Some(id.clone())))
+                                            ctx.go(Screen::FloatingForm(Some(id.clone())))
                                         }
                                     >
                                         <span class="head">{p.name.clone()}</span>
@@ -143,12 +145,9 @@ struct Derived {
 #[component]
 pub fn FloatingForm(id: Option<String>) -> impl IntoView {
     let ctx = ctx();
+    let draft = Draft::keep("floating-form", id.as_deref());
     let editing = StoredValue::new(id.clone());
-    let villages = ctx.profile.with_value(|p| p.villages.clone());
-    let initial_village = Some(remembered_village())
-        .filter(|v| villages.iter().any(|known| &known.id == v))
-        .or_else(|| villages.first().map(|v| v.id.clone()))
-        .unwrap_or_default();
+    let initial_village = starting_village();
     let village = RwSignal::new(initial_village);
     let citizen_id = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -158,12 +157,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
     let reason = RwSignal::new(FloatingReason::Work.as_str().to_owned());
     let employer = RwSignal::new(String::new());
     let permit = RwSignal::new(String::new());
-    let house = RwSignal::new(String::new());
-    let house_filter = RwSignal::new(String::new());
-    let house_address = RwSignal::new(String::new());
-    let landlord = RwSignal::new(String::new());
-    let landlord_phone = RwSignal::new(String::new());
-    let rooms = RwSignal::new("1".to_owned());
+    let picked = PickedHouse::new();
     let errors = Errors::new();
     let saving = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
@@ -171,12 +165,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
     // The house the person lived in when the form opened, to move them out of it if changed.
     let original_house = StoredValue::new(None::<String>);
 
-    // The rented houses and employers already on the device, to pick from.
-    let houses = load(move || {
-        ctx.revision.track();
-        let store = ctx.store();
-        async move { store.list::<RentalHouseSummary>().await.unwrap_or_default() }
-    });
+    // The employers already on the device, to pick from.
     let persons = load(move || {
         ctx.revision.track();
         let store = ctx.store();
@@ -212,7 +201,9 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                         reason.set(f.reason.as_str().to_owned());
                         employer.set(f.employer.unwrap_or_default());
                         permit.set(f.residence_permit_number.unwrap_or_default());
-                        house.set(f.rented_house_id.clone().unwrap_or_default());
+                        picked
+                            .house
+                            .set(f.rented_house_id.clone().unwrap_or_default());
                         original_house.set_value(f.rented_house_id);
                     }
                 }
@@ -278,21 +269,11 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
             employer: employer.get_untracked(),
             permit: permit.get_untracked(),
         };
-        let choice = house.get_untracked();
-        let new_house = (choice == NEW_HOUSE).then(|| {
-            let mut h = RentalHouse::new(
-                &by,
-                &house_address.get_untracked(),
-                &landlord.get_untracked(),
-                rooms.get_untracked().trim().parse().unwrap_or(0),
-            );
-            h.landlord_phone = optional_phone(&landlord_phone.get_untracked());
-            h
-        });
+        let (choice, new_house) = picked.chosen(&by);
         // Checked here first, so every field of both records shows its error at once.
         let mut problems = Vec::new();
-        let mut draft = Person::new(&by, "");
-        if let Err(e) = form.apply(&mut draft, today) {
+        let mut fresh = Person::new(&by, "");
+        if let Err(e) = form.apply(&mut fresh, today) {
             problems.extend(e);
         }
         if let Some(h) = &new_house
@@ -318,7 +299,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                 let writer = store.writer()?;
                 let house_id = match new_house {
                     Some(_) => Some(store.new_id()?),
-                    None => optional(&choice),
+                    None => choice,
                 };
                 let person_id = match &editing_id {
                     Some(id) => id.clone(),
@@ -338,36 +319,39 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                             .await?;
                     }
                     None => {
-                        if let Some(f) = &mut draft.floating {
+                        if let Some(f) = &mut fresh.floating {
                             f.rented_house_id = person_house;
                         }
-                        writer.create_as(&person_id, &draft).await?;
+                        writer.create_as(&person_id, &fresh).await?;
                     }
                 }
-                if let (Some(mut h), Some(hid)) = (new_house, &house_id) {
-                    h.tenant_ids.push(person_id.clone());
-                    writer.create_as(hid, &h).await?;
-                } else if let Some(hid) = &house_id
-                    && previous_house.as_ref() != Some(hid)
-                {
+                // 以房管人: the houses listing the person follow where they live now.
+                let moved = tenancy_change(previous_house.as_deref(), house_id.as_deref());
+                if let Some(old) = &moved.leave {
                     let tenant = person_id.clone();
                     writer
-                        .edit::<RentalHouse>(hid, move |h| {
-                            if !h.tenant_ids.contains(&tenant) {
-                                h.tenant_ids.push(tenant);
-                            }
+                        .edit::<RentalHouse>(old, move |h| {
+                            h.release_tenant(&tenant);
                             Ok(())
                         })
                         .await?;
                 }
-                if let Some(old) = previous_house.filter(|old| Some(old) != house_id.as_ref()) {
-                    let tenant = person_id.clone();
-                    writer
-                        .edit::<RentalHouse>(&old, move |h| {
-                            h.tenant_ids.retain(|t| t != &tenant);
-                            Ok(())
-                        })
-                        .await?;
+                if let Some(joined) = &moved.join {
+                    match new_house {
+                        Some(mut h) => {
+                            h.take_tenant(&person_id);
+                            writer.create_as(joined, &h).await?;
+                        }
+                        None => {
+                            let tenant = person_id.clone();
+                            writer
+                                .edit::<RentalHouse>(joined, move |h| {
+                                    h.take_tenant(&tenant);
+                                    Ok(())
+                                })
+                                .await?;
+                        }
+                    }
                 }
                 writer.commit().await?;
                 Ok::<_, AppError>(person_id)
@@ -376,6 +360,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
             match outcome {
                 Ok(person_id) => {
                     remember_village(&village.get_untracked());
+                    draft.saved();
                     notice.set(Some(format!("已保存：{}", name.get_untracked().trim())));
                     correction.set(None);
                     ctx.saved();
@@ -384,10 +369,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                         for field in [citizen_id, name, phone, origin, employer, permit] {
                             field.set(String::new());
                         }
-                        for field in [house_address, landlord, landlord_phone] {
-                            field.set(String::new());
-                        }
-                        house.set(String::new());
+                        picked.clear();
                         // The next person came on a day of their own; today until told.
                         arrival.set(today.to_string());
                     } else {
@@ -399,16 +381,21 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
             saving.set(false);
         });
     };
-
-    let village_options = villages.clone();
     view! {
-        <button type="button" class="back" on:click=move |_| ctx.screen.set(Screen::Floating)>
+        <button type="button" class="back" on:click=move |_| ctx.go(Screen::Floating)>
             "‹ 返回流动人口列表"
         </button>
-        <form id="floating-form" class="card" on:submit=submit novalidate>
+        <form
+            id="floating-form"
+            data-draft=draft.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>
                 {move || if editing.get_value().is_some() { "修改流动人口" } else { "登记流动人口" }}
             </h2>
+            {draft.offer()}
             {move || {
                 correction
                     .get()
@@ -420,19 +407,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || { village_options.len() > 1 }>
-                <label for="floating-village">"所属村（居）"</label>
-                <select
-                    id="floating-village"
-                    prop:value=village
-                    on:change=move |ev| village.set(event_target_value(&ev))
-                >
-                    {villages
-                        .iter()
-                        .map(|v| view! { <option value=v.id.clone()>{v.name.clone()}</option> })
-                        .collect_view()}
-                </select>
-            </Show>
+            <VillageChoice id="floating-village" value=village />
             <TextField
                 id="floating-citizen-id"
                 label="公民身份号码"
@@ -476,17 +451,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
             {errors.view("floating.origin")}
             <TextField id="floating-arrival" label="来本地日期" value=arrival kind="date" />
             {errors.view("floating.arrival_date")}
-            <label for="floating-reason">"来本地事由"</label>
-            <select
-                id="floating-reason"
-                prop:value=reason
-                on:change=move |ev| reason.set(event_target_value(&ev))
-            >
-                {FloatingReason::ALL
-                    .iter()
-                    .map(|r| view! { <option value=r.as_str()>{r.label_zh()}</option> })
-                    .collect_view()}
-            </select>
+            <Choice id="floating-reason" label="来本地事由" value=reason options=FloatingReason::OPTIONS />
             <TextField
                 id="floating-employer"
                 label="工作单位（以业管人）"
@@ -504,68 +469,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
             {errors.view("floating.employer")}
             <TextField id="floating-permit" label="居住证号（以证管人，可不填）" value=permit />
             {errors.view("floating.residence_permit_number")}
-            <label for="floating-house">"租住房屋（以房管人）"</label>
-            <input
-                id="floating-house-search"
-                type="search"
-                aria-label="按地址或房东查找租住房屋"
-                placeholder="按地址或房东查找"
-                on:input=move |ev| house_filter.set(event_target_value(&ev))
-            />
-            <select
-                id="floating-house"
-                prop:value=house
-                on:change=move |ev| house.set(event_target_value(&ev))
-            >
-                <option value="">"暂不填写 / 非租住"</option>
-                {move || {
-                    let v = village.get();
-                    // `selected` on the option itself: the list may arrive after the value.
-                    let chosen = house.get();
-                    let wanted = house_filter.get();
-                    let wanted = wanted.trim();
-                    let in_village = houses
-                        .get()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|h| h.village == v)
-                        // The chosen house stays listed whatever the search, so it stays selected.
-                        .filter(|h| {
-                            h.id == chosen
-                                || h.address.contains(wanted)
-                                || h.landlord_name.contains(wanted)
-                        })
-                        .collect();
-                    sorted(in_village, |h| natural(&h.address))
-                        .into_iter()
-                        .map(|h| {
-                            view! {
-                                <option value=h.id.clone() selected=h.id == chosen>
-                                    {format!("{}（房东 {}）", h.address, h.landlord_name)}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
-                <option value=NEW_HOUSE>"＋ 新建出租房屋"</option>
-            </select>
-            <Show when=move || house.get() == NEW_HOUSE>
-                <div class="subform" id="new-house">
-                    <TextField id="house-address" label="房屋地址" value=house_address />
-                    {errors.view("house.address")}
-                    <TextField id="house-landlord" label="房东姓名" value=landlord />
-                    {errors.view("house.landlord_name")}
-                    <TextField
-                        id="house-landlord-phone"
-                        label="房东电话"
-                        value=landlord_phone
-                        inputmode="tel"
-                    />
-                    {errors.view("house.landlord_phone")}
-                    <TextField id="house-rooms" label="出租间数" value=rooms inputmode="numeric" />
-                    {errors.view("house.rooms")}
-                </div>
-            </Show>
+            <HousePicker village house=picked errors />
             <button id="floating-save" type="submit" disabled=move || saving.get()>
                 {move || if saving.get() { "保存中…" } else { "保存" }}
             </button>

@@ -75,6 +75,55 @@ pub fn TextField(
     }
 }
 
+/// A labelled choice among fixed values: a vocabulary's `OPTIONS` (value stored, label read).
+/// One component for every such select, so the phone's wasm carries one copy of a select.
+#[component]
+pub fn Choice(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    options: &'static [(&'static str, &'static str)],
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <select id=id prop:value=value on:change=move |ev| value.set(event_target_value(&ev))>
+            {options
+                .iter()
+                .map(|(stored, label)| view! { <option value=*stored>{*label}</option> })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// The village a new record belongs to, among the worker's; hidden when they have one (the
+/// value is still there, for the save and the draft).
+#[component]
+pub fn VillageChoice(id: &'static str, value: RwSignal<String>) -> impl IntoView {
+    let villages = super::ctx().profile.with_value(|p| p.villages.clone());
+    let one = villages.len() < 2;
+    view! {
+        <div class="field" hidden=one>
+            <label for=id>"所属村（居）"</label>
+            <select id=id prop:value=value on:change=move |ev| value.set(event_target_value(&ev))>
+                {villages
+                    .into_iter()
+                    .map(|v| view! { <option value=v.id>{v.name}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The village a new record starts in: the one last registered on this device, if still the
+/// worker's, or their first.
+pub fn starting_village() -> String {
+    let villages = super::ctx().profile.with_value(|p| p.villages.clone());
+    Some(remembered_village())
+        .filter(|v| villages.iter().any(|known| &known.id == v))
+        .or_else(|| villages.first().map(|v| v.id.clone()))
+        .unwrap_or_default()
+}
+
 /// Today in China, by the device clock.
 pub fn today() -> Date {
     china_date(js_sys::Date::now() as i64)

@@ -9,8 +9,11 @@ use pingan_shared::records::vocabulary::Relation;
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::validation::FieldError;
 
+use super::draft::Draft;
 use super::duplicates::{DuplicateWarning, complete_citizen_id};
-use super::form::{Errors, TextField, notice_view, now_ms, optional, optional_phone, today};
+use super::form::{
+    Choice, Errors, TextField, notice_view, now_ms, optional, optional_phone, today,
+};
 use super::{Ctx, Screen, ctx, load};
 use crate::store::HouseholdSummary;
 use crate::store::index::PersonSummary;
@@ -46,7 +49,7 @@ pub fn HouseholdDetail(id: String) -> impl IntoView {
     let edit_notice = RwSignal::new(None::<String>);
 
     view! {
-        <button type="button" class="back" on:click=move |_| ctx.screen.set(Screen::Households)>
+        <button type="button" class="back" on:click=move |_| ctx.go(Screen::Households)>
             "‹ 返回住户列表"
         </button>
         {move || match loaded.get() {
@@ -185,7 +188,7 @@ fn remove_member(ctx: Ctx, household_id: String, person_id: String) {
             let writer = store.writer()?;
             writer
                 .edit::<Household>(&household_id, |h| {
-                    h.members.retain(|m| m.person_id != person_id);
+                    h.remove_member(&person_id);
                     Ok(())
                 })
                 .await?;
@@ -216,6 +219,10 @@ fn MemberForm(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = ctx();
+    // Only a member being added is kept as a draft: a restored edit would lose which member
+    // it was for.
+    let draft = Draft::keep("member-form", Some(&household_id))
+        .paused_while(Signal::derive(move || editing.get().is_some()));
     let household_id = StoredValue::new(household_id);
     let household = StoredValue::new(household);
     let name = RwSignal::new(String::new());
@@ -280,7 +287,7 @@ fn MemberForm(
         };
         let hid = household_id.get_value();
         let editing_id = editing.get_untracked();
-        let mut draft = Person::new(
+        let mut fresh = Person::new(
             &Authorship {
                 village: household.with_value(|h| h.village.clone()),
                 created_by: ctx.profile.with_value(|p| p.username.clone()),
@@ -288,9 +295,9 @@ fn MemberForm(
             },
             "",
         );
-        draft.household_id = Some(hid.clone());
+        fresh.household_id = Some(hid.clone());
         if editing_id.is_none()
-            && let Err(problems) = apply.clone()(&mut draft)
+            && let Err(problems) = apply.clone()(&mut fresh)
         {
             errors.set(problems);
             notice.set(Some("未保存，请按提示修改".into()));
@@ -304,21 +311,15 @@ fn MemberForm(
                 let writer = store.writer()?;
                 let (person_id, person) = match &editing_id {
                     Some(pid) => (pid.clone(), writer.edit::<Person>(pid, apply).await?),
-                    None => (writer.create(&draft).await?, draft),
+                    None => (writer.create(&fresh).await?, fresh),
                 };
                 writer
                     .edit::<Household>(&hid, |h| {
-                        match h.members.iter_mut().find(|m| m.person_id == person_id) {
-                            Some(member) => {
-                                member.name.clone_from(&person.name);
-                                member.relation = relation_value;
-                            }
-                            None => h.members.push(HouseholdMember {
-                                person_id: person_id.clone(),
-                                name: person.name.clone(),
-                                relation: relation_value,
-                            }),
-                        }
+                        h.set_member(HouseholdMember {
+                            person_id: person_id.clone(),
+                            name: person.name.clone(),
+                            relation: relation_value,
+                        });
                         Ok(())
                     })
                     .await?;
@@ -328,6 +329,9 @@ fn MemberForm(
             .await;
             match outcome {
                 Ok(saved_name) => {
+                    if editing_id.is_none() {
+                        draft.saved();
+                    }
                     notice.set(Some(format!("已保存：{saved_name}")));
                     name.set(String::new());
                     citizen_id.set(String::new());
@@ -342,21 +346,19 @@ fn MemberForm(
     };
 
     view! {
-        <form id="member-form" class="card" on:submit=submit novalidate>
+        <form
+            id="member-form"
+            data-draft=draft.key()
+            data-draft-off=move || editing.get().is_some()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>{move || if editing.get().is_some() { "修改成员" } else { "添加成员" }}</h2>
+            {draft.offer()}
             <TextField id="member-name" label="姓名" value=name />
             {errors.view("name")}
-            <label for="member-relation">"与户主关系"</label>
-            <select
-                id="member-relation"
-                prop:value=relation
-                on:change=move |ev| relation.set(event_target_value(&ev))
-            >
-                {Relation::ALL
-                    .iter()
-                    .map(|r| view! { <option value=r.as_str()>{r.label_zh()}</option> })
-                    .collect_view()}
-            </select>
+            <Choice id="member-relation" label="与户主关系" value=relation options=Relation::OPTIONS />
             <TextField
                 id="member-citizen-id"
                 label="公民身份号码（可不填）"
@@ -402,7 +404,9 @@ fn HouseholdEdit(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = ctx();
+    let draft = Draft::keep("household-edit-form", Some(&household_id));
     let group = RwSignal::new(household.group.clone());
+    let joint = RwSignal::new(household.joint_defence_group.clone().unwrap_or_default());
     let address = RwSignal::new(household.address.clone());
     let head = RwSignal::new(household.head_of_household.clone());
     let contact = household.security_contact.clone();
@@ -428,6 +432,7 @@ fn HouseholdEdit(
             head.get_untracked(),
         );
         let (cn, cp) = (contact_name.get_untracked(), contact_phone.get_untracked());
+        let j = joint.get_untracked();
         saving.set(true);
         errors.clear();
         let store = ctx.store();
@@ -437,6 +442,7 @@ fn HouseholdEdit(
                     record.group = g.trim().to_owned();
                     record.address = a.trim().to_owned();
                     record.head_of_household = h.trim().to_owned();
+                    record.joint_defence_group = optional(&j);
                     record.security_contact = match (optional(&cn), optional_phone(&cp)) {
                         (None, None) => None,
                         (name, phone) => Some(SecurityContact {
@@ -449,6 +455,7 @@ fn HouseholdEdit(
                 .await;
             match outcome {
                 Ok(_) => {
+                    draft.saved();
                     notice.set(Some("已保存".into()));
                     ctx.saved();
                 }
@@ -459,8 +466,15 @@ fn HouseholdEdit(
     };
 
     view! {
-        <form id="household-edit-form" class="card" on:submit=submit novalidate>
+        <form
+            id="household-edit-form"
+            data-draft=draft.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>"修改住户信息"</h2>
+            {draft.offer()}
             <TextField id="edit-group" label="村民小组" value=group />
             {errors.view("group")}
             <TextField id="edit-address" label="住址" value=address />
@@ -476,6 +490,8 @@ fn HouseholdEdit(
                 inputmode="tel"
             />
             {errors.view("security_contact.phone")}
+            <TextField id="edit-joint-group" label="十户联防组（可不填）" value=joint />
+            {errors.view("joint_defence_group")}
             <button id="household-save" type="submit" disabled=move || saving.get()>
                 {move || if saving.get() { "保存中…" } else { "保存修改" }}
             </button>

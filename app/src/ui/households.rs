@@ -1,17 +1,20 @@
-//! Households: the list by village and group with search, and adding a household at the door.
-//! A household's own page is `household_detail.rs`.
+//! Households: the list by village and group with search, and adding a household at the door
+//! (its 户主 registered as its first member). A household's own page is `household_detail.rs`.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingan_shared::records::household::Household;
+use pingan_shared::records::household::{Household, HouseholdMember};
+use pingan_shared::records::person::Person;
+use pingan_shared::records::vocabulary::Relation;
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::search::Query;
 
+use super::draft::Draft;
 use super::form::{
-    Errors, TextField, badge, natural, notice_view, now_ms, remember_village, remembered_village,
-    sorted, today,
+    Errors, TextField, VillageChoice, badge, natural, notice_view, now_ms, optional,
+    remember_village, sorted, starting_village, today,
 };
 use super::{Ctx, Screen, ctx, load};
 use crate::store::HouseholdSummary;
@@ -22,9 +25,23 @@ const LIST_LIMIT: usize = 200;
 
 #[component]
 pub fn HouseholdsScreen() -> impl IntoView {
+    // Above the list, where the worker at a new door looks; closed until wanted, as a phone
+    // has no room for both. A draft left in it opens it.
+    let open = RwSignal::new(false);
+    let draft = Draft::keep("household-form", None);
+    let shown = move || open.get() || draft.offered();
     view! {
+        <button
+            id="household-new"
+            type="button"
+            class="wide"
+            aria-expanded=move || shown().to_string()
+            on:click=move |_| open.set(!shown())
+        >
+            {move || if shown() { "收起新增住户" } else { "＋ 新增住户" }}
+        </button>
+        <HouseholdForm shown=Signal::derive(shown) draft />
         <HouseholdList />
-        <HouseholdForm />
     }
 }
 
@@ -196,7 +213,7 @@ fn household_row(ctx: Ctx, h: HouseholdSummary) -> impl IntoView {
     let badge = badge(h.synced, &h.needs_correction);
     let id = h.id.clone();
     view! {
-        <li data-synced=synced data-id=h.id.clone() on:click=move |_| ctx.screen.set(Screen::Household(id.clone()))>
+        <li data-synced=synced data-id=h.id.clone() on:click=move |_| ctx.go(Screen::Household(id.clone()))>
             <span class="group">{h.group}</span>
             <span class="address">{h.address}</span>
             <span class="head">{h.head_of_household}</span>
@@ -208,17 +225,14 @@ fn household_row(ctx: Ctx, h: HouseholdSummary) -> impl IntoView {
 }
 
 #[component]
-fn HouseholdForm() -> impl IntoView {
+fn HouseholdForm(shown: Signal<bool>, draft: Draft) -> impl IntoView {
     let ctx = ctx();
-    let villages = ctx.profile.with_value(|p| p.villages.clone());
-    let initial = Some(remembered_village())
-        .filter(|v| villages.iter().any(|known| &known.id == v))
-        .or_else(|| villages.first().map(|v| v.id.clone()))
-        .unwrap_or_default();
+    let initial = starting_village();
     let village = RwSignal::new(initial);
     let group = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
     let head = RwSignal::new(String::new());
+    let joint = RwSignal::new(String::new());
     let errors = Errors::new();
     let saving = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
@@ -233,24 +247,44 @@ fn HouseholdForm() -> impl IntoView {
             created_by: ctx.profile.with_value(|p| p.username.clone()),
             created_at_ms: now_ms(),
         };
-        let household = Household::new(
+        let mut household = Household::new(
             &by,
             &group.get_untracked(),
             &address.get_untracked(),
             &head.get_untracked(),
         );
+        household.joint_defence_group = optional(&joint.get_untracked());
         if let Err(problems) = household.validate(today()) {
             errors.set(problems);
             notice.set(None);
             return;
         }
+        // The 户主 lives here too: counted as the first member, so nobody types them twice.
+        let head_person = Person::new(&by, &household.head_of_household);
         errors.clear();
         saving.set(true);
         let store = ctx.store();
         spawn_local(async move {
-            match store.create(&household).await {
-                Ok(_) => {
+            let outcome = async {
+                let (household_id, person_id) = (store.new_id()?, store.new_id()?);
+                let mut head_person = head_person;
+                head_person.household_id = Some(household_id.clone());
+                household.set_member(HouseholdMember {
+                    person_id: person_id.clone(),
+                    name: head_person.name.clone(),
+                    relation: Relation::Head,
+                });
+                let writer = store.writer()?;
+                writer.create_as(&household_id, &household).await?;
+                writer.create_as(&person_id, &head_person).await?;
+                writer.commit().await?;
+                Ok::<_, crate::error::AppError>(household)
+            }
+            .await;
+            match outcome {
+                Ok(household) => {
                     remember_village(&household.village);
+                    draft.saved();
                     address.set(String::new());
                     head.set(String::new());
                     notice.set(Some(format!("已保存：{}", household.head_of_household)));
@@ -263,19 +297,17 @@ fn HouseholdForm() -> impl IntoView {
     };
 
     view! {
-        <form id="household-form" class="card" on:submit=submit novalidate>
+        <form
+            id="household-form"
+            data-draft=draft.key()
+            class="card"
+            hidden=move || !shown.get()
+            on:submit=submit
+            novalidate
+        >
             <h2>"新增住户"</h2>
-            <label for="household-village">"所属村（居）"</label>
-            <select
-                id="household-village"
-                prop:value=village
-                on:change=move |ev| village.set(event_target_value(&ev))
-            >
-                {villages
-                    .into_iter()
-                    .map(|v| view! { <option value=v.id.clone()>{v.name.clone()}</option> })
-                    .collect_view()}
-            </select>
+            {draft.offer()}
+            <VillageChoice id="household-village" value=village />
             {errors.view("village")}
             <TextField id="household-group" label="村民小组" value=group placeholder="如：3组" />
             {errors.view("group")}
@@ -286,8 +318,15 @@ fn HouseholdForm() -> impl IntoView {
                 placeholder="如：幸福村3组12号"
             />
             {errors.view("address")}
-            <TextField id="household-head" label="户主姓名" value=head />
+            <TextField id="household-head" label="户主姓名（登记为本户第一位成员）" value=head />
             {errors.view("head_of_household")}
+            <TextField
+                id="household-joint-group"
+                label="十户联防组（可不填）"
+                value=joint
+                placeholder="如：3组第2联防组"
+            />
+            {errors.view("joint_defence_group")}
             <button id="household-add" type="submit" disabled=move || saving.get()>
                 {move || if saving.get() { "保存中…" } else { "保存" }}
             </button>

@@ -4,14 +4,17 @@
 
 mod dispute_steps;
 mod disputes;
+pub(crate) mod draft;
 mod duplicates;
 mod floating;
 pub(crate) mod form;
+mod house_picker;
 mod household_detail;
 mod households;
 mod login;
 mod rental_houses;
 mod returned;
+mod screen;
 mod sync_bar;
 mod visits;
 
@@ -26,30 +29,9 @@ use crate::store::device::Device;
 use crate::store::index::PersonSummary;
 use crate::unlock::{self, Unlocked};
 use login::{Login, Purpose};
+pub use screen::Screen;
+use screen::same_tab;
 use sync_bar::SyncBar;
-
-/// Which screen is open. Not in the URL: the app is one page that must open offline, and a
-/// reload lands on the list, which is where a worker at the next door wants to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Screen {
-    Households,
-    Household(String),
-    Floating,
-    /// Registering a floating resident (`None`) or correcting one.
-    FloatingForm(Option<String>),
-    RentalHouses,
-    /// Registering a rental house (`None`) or one house with its tenants.
-    RentalHouse(Option<String>),
-    Disputes,
-    DisputeNew,
-    Dispute(String),
-    Visits,
-    /// Recording an outreach visit (`None`) or updating one.
-    Visit(Option<String>),
-    /// The township office's screens (office bundle only).
-    #[cfg(feature = "office")]
-    Office(crate::office::Page),
-}
 
 /// What every screen shares. `Copy`, so closures take it freely.
 #[derive(Clone, Copy)]
@@ -83,6 +65,24 @@ impl Ctx {
         self.open.set(None);
     }
 
+    /// Opens `to`, asking first if a form on screen holds unsaved input (its draft is kept
+    /// either way, `draft`).
+    pub fn go(&self, to: Screen) {
+        // The browser's own question: a page-drawn one cost the phone's download more than
+        // the drafts it guards (BENCHMARKS.md, app size).
+        let leave = !draft::unsaved()
+            || window()
+                .confirm_with_message(
+                    "这张表还没有保存。已填的内容作为草稿留在本机，再打开这张表时可以恢复。确定离开吗？",
+                )
+                .unwrap_or(true);
+        if leave {
+            draft::leave();
+            self.profile.with_value(|p| screen::keep(&p.username, &to));
+            self.screen.set(to);
+        }
+    }
+
     pub fn store(&self) -> DeviceStore {
         self.store.get_value()
     }
@@ -107,26 +107,44 @@ pub fn ctx() -> Ctx {
 
 /// Reads from the device, and again whenever a signal `fetch` reads changes (most read
 /// [`Ctx::revision`]). Lighter than `LocalResource` (its async machinery, instantiated per
-/// type, cost the wasm module tens of KB); a read overtaken by a newer one is dropped.
+/// type, cost the wasm module tens of KB); a read overtaken by a newer one is dropped. What is
+/// generic here is only the read and where its answer goes: the effect and the task that
+/// await it are one copy for every list ([`watch`]).
 pub fn load<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> ReadSignal<Option<T>>
 where
     T: Send + Sync + 'static,
     Fut: std::future::Future<Output = T> + 'static,
 {
     let value = RwSignal::new(None);
+    watch(Box::new(move || {
+        let read = fetch();
+        Box::pin(async move {
+            let fresh = read.await;
+            Box::new(move || {
+                value.try_set(Some(fresh));
+            }) as Answer
+        })
+    }));
+    value.read_only()
+}
+
+/// Puts a read's answer where it belongs.
+type Answer = Box<dyn FnOnce()>;
+type Read = std::pin::Pin<Box<dyn std::future::Future<Output = Answer>>>;
+
+fn watch(read: Box<dyn Fn() -> Read>) {
     let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
-        let read = fetch();
+        let pending = read();
         latest.update_value(|n| *n += 1);
         let this = latest.get_value();
         spawn_local(async move {
-            let fresh = read.await;
+            let answer = pending.await;
             if latest.try_get_value() == Some(this) {
-                value.try_set(Some(fresh));
+                answer();
             }
         });
     });
-    value.read_only()
 }
 
 /// What the header says the app is.
@@ -170,9 +188,10 @@ fn Workspace(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let token = StoredValue::new(session.token);
+    let first = screen::kept(&session.user.username).unwrap_or_else(|| first_screen(&session.user));
     let ctx = Ctx {
         store,
-        screen: RwSignal::new(first_screen(&session.user)),
+        screen: RwSignal::new(first),
         profile: StoredValue::new(session.user),
         revision: RwSignal::new(0),
         returned: RwSignal::new(Vec::new()),
@@ -183,6 +202,7 @@ fn Workspace(
         notice,
     };
     provide_context(ctx);
+    draft::listen(ctx);
     spawn_local(async move {
         if let Ok(returned) = store.get_value().returned().await {
             // Staff keep none (`returned::remember`), whatever an older version stored.
@@ -204,7 +224,7 @@ fn Workspace(
                 type="button"
                 class="tab"
                 class:active=move || same_tab(&ctx.screen.get(), &current)
-                on:click=move |_| ctx.screen.set(target.clone())
+                on:click=move |_| ctx.go(target.clone())
             >
                 {label}
             </button>
@@ -311,26 +331,13 @@ fn first_screen(profile: &Profile) -> Screen {
     Screen::Households
 }
 
-fn same_tab(open: &Screen, tab: &Screen) -> bool {
-    let family = |s: &Screen| match s {
-        Screen::Households | Screen::Household(_) => 0,
-        Screen::Floating | Screen::FloatingForm(_) => 1,
-        Screen::RentalHouses | Screen::RentalHouse(_) => 2,
-        Screen::Disputes | Screen::DisputeNew | Screen::Dispute(_) => 3,
-        Screen::Visits | Screen::Visit(_) => 4,
-        #[cfg(feature = "office")]
-        Screen::Office(page) => 10 + page.tab(),
-    };
-    family(open) == family(tab)
-}
-
 /// Opens the screen where a record is corrected.
 pub fn open_record(ctx: Ctx, record_type: &str, id: String) {
     match record_type {
-        "household" => ctx.screen.set(Screen::Household(id)),
-        "rental_house" => ctx.screen.set(Screen::RentalHouse(Some(id))),
-        "dispute" => ctx.screen.set(Screen::Dispute(id)),
-        "outreach_visit" => ctx.screen.set(Screen::Visit(Some(id))),
+        "household" => ctx.go(Screen::Household(id)),
+        "rental_house" => ctx.go(Screen::RentalHouse(Some(id))),
+        "dispute" => ctx.go(Screen::Dispute(id)),
+        "outreach_visit" => ctx.go(Screen::Visit(Some(id))),
         "person" => {
             let store = ctx.store();
             spawn_local(async move {
@@ -340,10 +347,10 @@ pub fn open_record(ctx: Ctx, record_type: &str, id: String) {
                     .ok()
                     .and_then(|mut s| s.pop());
                 match found {
-                    Some(p) if !p.floating && p.household_id.is_some() => ctx
-                        .screen
-                        .set(Screen::Household(p.household_id.unwrap_or_default())),
-                    _ => ctx.screen.set(Screen::FloatingForm(Some(id))),
+                    Some(p) if !p.floating && p.household_id.is_some() => {
+                        ctx.go(Screen::Household(p.household_id.unwrap_or_default()))
+                    }
+                    _ => ctx.go(Screen::FloatingForm(Some(id))),
                 }
             });
         }

@@ -7,10 +7,12 @@ use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::search::Query;
 
+use super::draft::Draft;
 use super::form::{
-    Errors, TextField, badge, natural, notice_view, now_ms, optional, sorted, today,
+    Errors, TextField, VillageChoice, badge, natural, notice_view, now_ms, optional, sorted,
+    starting_village, today,
 };
-use super::form::{optional_phone, remember_village, remembered_village};
+use super::form::{optional_phone, remember_village};
 use super::{Screen, ctx, load};
 use crate::store::index::{PersonSummary, RentalHouseSummary};
 
@@ -49,7 +51,7 @@ pub fn RentalList() -> impl IntoView {
             id="rental-new"
             type="button"
             class="wide"
-            on:click=move |_| ctx.screen.set(Screen::RentalHouse(None))
+            on:click=move |_| ctx.go(Screen::RentalHouse(None))
         >
             "＋ 登记出租房屋"
         </button>
@@ -86,7 +88,7 @@ pub fn RentalList() -> impl IntoView {
                                     <li
                                         data-synced=synced
                                         data-id=h.id.clone()
-                                        on:click=move |_| ctx.screen.set(Screen::RentalHouse(Some(id.clone())))
+                                        on:click=move |_| ctx.go(Screen::RentalHouse(Some(id.clone())))
                                     >
                                         <span class="address">{h.address.clone()}</span>
                                         <span class="head">"房东 " {h.landlord_name.clone()}</span>
@@ -118,13 +120,8 @@ pub fn RentalList() -> impl IntoView {
 pub fn RentalForm(id: Option<String>) -> impl IntoView {
     let ctx = ctx();
     let editing = StoredValue::new(id.clone());
-    let villages = ctx.profile.with_value(|p| p.villages.clone());
-    let village = RwSignal::new(
-        Some(remembered_village())
-            .filter(|v| villages.iter().any(|known| &known.id == v))
-            .or_else(|| villages.first().map(|v| v.id.clone()))
-            .unwrap_or_default(),
-    );
+    let kept = Draft::keep("rental-form", id.as_deref());
+    let village = RwSignal::new(starting_village());
     let address = RwSignal::new(String::new());
     let landlord = RwSignal::new(String::new());
     let landlord_phone = RwSignal::new(String::new());
@@ -217,6 +214,8 @@ pub fn RentalForm(id: Option<String>) -> impl IntoView {
             match outcome {
                 Ok(id) => {
                     remember_village(&village.get_untracked());
+                    kept.saved();
+                    kept.becomes(&id);
                     notice.set(Some(format!("已保存：{}", address.get_untracked().trim())));
                     editing.set_value(Some(id));
                     ctx.saved();
@@ -239,27 +238,21 @@ pub fn RentalForm(id: Option<String>) -> impl IntoView {
             </button>
         }
     };
-    let many_villages = villages.len() > 1;
 
     view! {
-        <button type="button" class="back" on:click=move |_| ctx.screen.set(Screen::RentalHouses)>
+        <button type="button" class="back" on:click=move |_| ctx.go(Screen::RentalHouses)>
             "‹ 返回出租房屋列表"
         </button>
-        <form id="rental-form" class="card" on:submit=submit novalidate>
+        <form
+            id="rental-form"
+            data-draft=kept.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>{if editing.get_value().is_some() { "出租房屋" } else { "登记出租房屋" }}</h2>
-            <Show when=move || many_villages>
-                <label for="rental-village">"所属村（居）"</label>
-                <select
-                    id="rental-village"
-                    prop:value=village
-                    on:change=move |ev| village.set(event_target_value(&ev))
-                >
-                    {villages
-                        .iter()
-                        .map(|v| view! { <option value=v.id.clone()>{v.name.clone()}</option> })
-                        .collect_view()}
-                </select>
-            </Show>
+            {kept.offer()}
+            <VillageChoice id="rental-village" value=village />
             <TextField id="rental-address" label="房屋地址" value=address />
             {errors.view("address")}
             <TextField id="rental-landlord" label="房东姓名" value=landlord />
@@ -291,7 +284,7 @@ pub fn RentalForm(id: Option<String>) -> impl IntoView {
                             .map(|p| {
                                 let id = p.id.clone();
                                 view! {
-                                    <li on:click=move |_| ctx.screen.set(Screen::FloatingForm(Some(id.clone())))>
+                                    <li on:click=move |_| ctx.go(Screen::FloatingForm(Some(id.clone())))>
                                         <span class="head">{p.name.clone()}</span>
                                         <span class="details">
                                             {p.origin.clone().unwrap_or_default()} " "

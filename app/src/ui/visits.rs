@@ -9,10 +9,12 @@ use pingan_shared::records::vocabulary::ProblemOutcome;
 use pingan_shared::records::{Authorship, Record};
 use pingan_shared::search::Query;
 
+use super::draft::Draft;
+use super::form::remember_village;
 use super::form::{
-    Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted, today,
+    Errors, TextField, badge, newest_first, notice_view, now_ms, optional, sorted,
+    starting_village, today,
 };
-use super::form::{remember_village, remembered_village};
 use super::{Screen, ctx, load};
 use crate::store::HouseholdSummary;
 use crate::store::index::VisitSummary;
@@ -39,7 +41,7 @@ pub fn VisitList() -> impl IntoView {
             id="visit-new"
             type="button"
             class="wide"
-            on:click=move |_| ctx.screen.set(Screen::Visit(None))
+            on:click=move |_| ctx.go(Screen::Visit(None))
         >
             "＋ 记录走访"
         </button>
@@ -56,7 +58,7 @@ pub fn VisitList() -> impl IntoView {
                             view! {
                                 <li
                                     data-synced=synced
-                                    on:click=move |_| ctx.screen.set(Screen::Visit(Some(id.clone())))
+                                    on:click=move |_| ctx.go(Screen::Visit(Some(id.clone())))
                                 >
                                     <span class="head">{v.visited_on.clone()}</span>
                                     <span class="address">{v.visitors.join("、")}</span>
@@ -114,13 +116,8 @@ impl ProblemRow {
 pub fn VisitForm(id: Option<String>) -> impl IntoView {
     let ctx = ctx();
     let editing = StoredValue::new(id.clone());
-    let villages = ctx.profile.with_value(|p| p.villages.clone());
-    let village = RwSignal::new(
-        Some(remembered_village())
-            .filter(|v| villages.iter().any(|known| &known.id == v))
-            .or_else(|| villages.first().map(|v| v.id.clone()))
-            .unwrap_or_default(),
-    );
+    let draft = Draft::keep("visit-form", id.as_deref());
+    let village = RwSignal::new(starting_village());
     let visited_on = RwSignal::new(today().to_string());
     let visitors = RwSignal::new(ctx.profile.with_value(|p| p.display_name.clone()));
     let household_ids = RwSignal::new(Vec::<String>::new());
@@ -235,6 +232,8 @@ pub fn VisitForm(id: Option<String>) -> impl IntoView {
             match outcome {
                 Ok(id) => {
                     remember_village(&village.get_untracked());
+                    draft.saved();
+                    draft.becomes(&id);
                     notice.set(Some("已保存走访记录".into()));
                     editing.set_value(Some(id));
                     ctx.saved();
@@ -246,16 +245,32 @@ pub fn VisitForm(id: Option<String>) -> impl IntoView {
     };
 
     view! {
-        <button type="button" class="back" on:click=move |_| ctx.screen.set(Screen::Visits)>
+        <button type="button" class="back" on:click=move |_| ctx.go(Screen::Visits)>
             "‹ 返回走访列表"
         </button>
-        <form id="visit-form" class="card" on:submit=submit novalidate>
+        <form
+            id="visit-form"
+            data-draft=draft.key()
+            class="card"
+            on:submit=submit
+            novalidate
+        >
             <h2>{if editing.get_value().is_some() { "走访记录" } else { "记录走访" }}</h2>
+            {draft.offer()}
             <TextField id="visit-date" label="走访日期" value=visited_on kind="date" />
             {errors.view("visited_on")}
             <TextField id="visit-visitors" label="走访人员（多人用顿号分隔）" value=visitors />
             {errors.view("visitors")}
             <h3>"走访住户（" {move || household_ids.with(Vec::len)} "）"</h3>
+            // The picked households, for the draft (`draft`): picking is no typing.
+            <input
+                id="visit-household-ids"
+                type="hidden"
+                prop:value=move || household_ids.get().join(" ")
+                on:change=move |ev| {
+                    household_ids.set(event_target_value(&ev).split_whitespace().map(str::to_owned).collect())
+                }
+            />
             <ul id="visit-households" class="rows">
                 {move || {
                     household_ids
@@ -269,6 +284,7 @@ pub fn VisitForm(id: Option<String>) -> impl IntoView {
                                     <button
                                         type="button"
                                         class="small secondary"
+                                        data-draft-pick
                                         on:click=move |_| household_ids.update(|ids| ids.retain(|x| *x != id))
                                     >
                                         "移除"
@@ -295,7 +311,7 @@ pub fn VisitForm(id: Option<String>) -> impl IntoView {
                         .map(|h| {
                             let id = h.id.clone();
                             view! {
-                                <li on:click=move |_| {
+                                <li data-draft-pick on:click=move |_| {
                                     household_ids.update(|ids| ids.push(id.clone()));
                                     search.set(String::new());
                                 }>
@@ -318,6 +334,7 @@ pub fn VisitForm(id: Option<String>) -> impl IntoView {
             }}
             <button
                 id="visit-add-problem"
+                data-draft-add
                 type="button"
                 class="small secondary"
                 on:click=move |_| rows.update(|r| r.push(ProblemRow::new(None)))
@@ -393,6 +410,7 @@ fn problem_view(
             <button
                 type="button"
                 class="small secondary problem-remove"
+                data-draft-pick
                 on:click=move |_| rows.update(|r| { r.remove(i); })
             >
                 "删除此问题"

@@ -1,5 +1,5 @@
 //! The ledgers built in memory: references followed to the records they name, and numbers
-//! starred by default. (`server/tests/ledgers.rs` checks the same through HTTP and XLSX.)
+//! starred by default. (`server/tests/ledgers/` checks the same through HTTP and XLSX.)
 
 use pingan_shared::records::Authorship;
 use pingan_shared::records::dispute::Party;

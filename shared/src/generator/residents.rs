@@ -146,7 +146,7 @@ fn household(
         person.registered_residence = Some(residence.clone());
         person.household_id = Some(household_id.to_string());
         let person_id = rng.document_id();
-        household.members.push(HouseholdMember {
+        household.set_member(HouseholdMember {
             person_id: person_id.to_string(),
             name: name.clone(),
             relation: member.relation,
@@ -452,7 +452,7 @@ fn floating_resident(
     // Only those still here are a house's current tenants.
     if departure.is_none() && !houses.is_empty() && rng.percent(82) {
         let (house_id, house) = &mut houses[rng.below(houses.len())];
-        house.tenant_ids.push(id.to_string());
+        house.take_tenant(&id.to_string());
         address.clone_from(&house.address);
         if let Some(floating) = &mut person.floating {
             floating.rented_house_id = Some(house_id.to_string());

@@ -140,7 +140,7 @@ impl Record for Household {
                 errors.push(FieldError::new(
                     &format!("members[{i}].person_id"),
                     &format!("{}已是本户成员", member.name),
-                    "the same person is listed twice",
+                    &crate::en!("the same person is listed twice"),
                 ));
             }
         }

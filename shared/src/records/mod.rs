@@ -14,6 +14,7 @@
 pub mod dispute;
 pub mod household;
 pub mod limits;
+pub mod links;
 pub mod outreach;
 pub mod person;
 pub mod rental_house;
@@ -110,14 +111,14 @@ pub(crate) fn check_header(
         errors.push(FieldError::new(
             "type",
             "记录类型错误",
-            &format!("type must be \"{}\"", expected.as_str()),
+            &crate::en!("type must be \"{}\"", expected.as_str()),
         ));
     }
     if schema_version == 0 {
         errors.push(FieldError::new(
             "schema_version",
             "记录版本号缺失",
-            "schema_version must be at least 1",
+            &crate::en!("schema_version must be at least 1"),
         ));
     } else if schema_version > current_version {
         // A newer app wrote fields this code cannot check; accepting them unchecked would let
@@ -125,7 +126,7 @@ pub(crate) fn check_header(
         errors.push(FieldError::new(
             "schema_version",
             "记录由更新版本的应用写入，请先升级服务器",
-            &format!("schema_version {schema_version} is newer than {current_version}; upgrade the server"),
+            &crate::en!("schema_version {schema_version} is newer than {current_version}; upgrade the server"),
         ));
     }
     required_text(

@@ -97,7 +97,7 @@ impl Record for OutreachVisit {
             errors.push(FieldError::new(
                 "visited_on",
                 "走访日期不能晚于今天",
-                "visited_on is in the future",
+                &crate::en!("visited_on is in the future"),
             ));
         }
         if self.visitors.iter().all(|v| v.trim().is_empty()) {
@@ -127,7 +127,7 @@ impl Record for OutreachVisit {
                 errors.push(FieldError::new(
                     &format!("problems[{i}].department"),
                     "待上级部门协调的问题须写明部门",
-                    "department is required when waiting on a department",
+                    &crate::en!("department is required when waiting on a department"),
                 ));
             }
         }

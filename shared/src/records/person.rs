@@ -178,14 +178,14 @@ impl Record for Person {
                 errors.push(FieldError::new(
                     "citizen_id",
                     "身份证号需按标准格式保存（18位，末位大写X）",
-                    "citizen_id must be stored normalised",
+                    &crate::en!("citizen_id must be stored normalised"),
                 ));
             }
             if self.sex.is_some_and(|sex| sex != id.sex()) {
                 errors.push(FieldError::new(
                     "sex",
                     &format!("性别与身份证号不符（身份证号为{}）", id.sex().label_zh()),
-                    "sex does not match the citizen ID number",
+                    &crate::en!("sex does not match the citizen ID number"),
                 ));
             }
             if self
@@ -196,7 +196,7 @@ impl Record for Person {
                 errors.push(FieldError::new(
                     "birth_date",
                     &format!("出生日期与身份证号不符（身份证号为{}）", id.birth_date()),
-                    "birth_date does not match the citizen ID number",
+                    &crate::en!("birth_date does not match the citizen ID number"),
                 ));
             }
         }
@@ -207,7 +207,7 @@ impl Record for Person {
             errors.push(FieldError::new(
                 "birth_date",
                 "出生日期不能晚于今天",
-                "birth_date is in the future",
+                &crate::en!("birth_date is in the future"),
             ));
         }
         check_optional_phone(&mut errors, "phone", "联系电话", self.phone.as_deref());
@@ -245,7 +245,7 @@ fn check_floating(errors: &mut Vec<FieldError>, floating: &FloatingResident, tod
         errors.push(FieldError::new(
             "floating.arrival_date",
             "来本地日期不能晚于今天",
-            "arrival_date is in the future",
+            &crate::en!("arrival_date is in the future"),
         ));
     }
     let departure = check_optional_date(
@@ -260,7 +260,7 @@ fn check_floating(errors: &mut Vec<FieldError>, floating: &FloatingResident, tod
         errors.push(FieldError::new(
             "floating.departure_date",
             "离开日期不能早于来本地日期",
-            "departure_date is before arrival_date",
+            &crate::en!("departure_date is before arrival_date"),
         ));
     }
     if let Some(employer) = &floating.employer {

@@ -118,7 +118,7 @@ impl Record for RentalHouse {
             errors.push(FieldError::new(
                 "rooms",
                 &format!("出租间数应在1到{MAX_ROOMS}之间"),
-                &format!("rooms must be between 1 and {MAX_ROOMS}"),
+                &crate::en!("rooms must be between 1 and {MAX_ROOMS}"),
             ));
         }
         for (field, label, value) in [
@@ -139,7 +139,7 @@ impl Record for RentalHouse {
                 errors.push(FieldError::new(
                     field,
                     &format!("{label}不能晚于今天"),
-                    &format!("{field} is in the future"),
+                    &crate::en!("{field} is in the future"),
                 ));
             }
         }

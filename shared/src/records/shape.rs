@@ -112,7 +112,7 @@ fn check_map(
             None if field.presence == Presence::Required => errors.push(FieldError::new(
                 &path,
                 &format!("记录缺少必填项 {path}"),
-                &format!("{path}: missing; it is required"),
+                &crate::en!("{path}: missing; it is required"),
             )),
             None => {}
             Some((Value::Scalar(scalar), _))
@@ -145,7 +145,7 @@ fn check_value(
                 errors.push(FieldError::new(
                     path,
                     &format!("{path} 的取值“{found}”不在规定的选项中"),
-                    &format!("{path}: \"{found}\" is not one of {}", allowed.join(", ")),
+                    &crate::en!("{path}: \"{found}\" is not one of {}", allowed.join(", ")),
                 ));
             }
         }
@@ -166,7 +166,7 @@ fn check_value(
             errors.push(FieldError::new(
                 path,
                 &format!("{path} 格式不对：应为{expected_zh}，实际为{found_zh}"),
-                &format!("{path}: expected {expected_en}, found {found_en}"),
+                &crate::en!("{path}: expected {expected_en}, found {found_en}"),
             ));
         }
     }

@@ -17,6 +17,10 @@ macro_rules! vocabulary {
             /// Every value as stored, for the record shapes (`super::shape`).
             pub const WIRE: &'static [&'static str] = &[$($wire),+];
 
+            /// Every value as stored with its label, in order, for a form's choice: data, so
+            /// one select serves every vocabulary.
+            pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$(($wire, $zh)),+];
+
             /// The value stored in documents and sent over the wire.
             pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $wire),+ }
@@ -43,7 +47,9 @@ macro_rules! vocabulary {
             fn hydrate_string(value: &'_ str) -> Result<Self, autosurgeon::HydrateError> {
                 Self::parse(value).ok_or_else(|| {
                     autosurgeon::HydrateError::unexpected(
-                        concat!("one of ", $($wire, " "),+),
+                        // The phone shows no technical cause (`document::cause`): the list of
+                        // values is for the server's logs only.
+                        if cfg!(target_arch = "wasm32") { "" } else { concat!("one of ", $($wire, " "),+) },
                         value.to_owned(),
                     )
                 })

@@ -215,7 +215,7 @@ fn half_width(c: char) -> char {
 impl CitizenIdError {
     /// The error in words that tell the worker which part of the number to look at again.
     pub fn into_field_error(self, field: &str) -> FieldError {
-        let message_en = format!("{field}: {self}");
+        let message_en = crate::en!("{field}: {self}");
         let message_zh = match self {
             CitizenIdError::WrongLength { len } => format!("身份证号应为18位，现在是{len}位"),
             CitizenIdError::BadCharacter { position, found } => {

@@ -189,14 +189,14 @@ impl DateError {
             DateError::NotIsoFormat => FieldError::new(
                 field,
                 &format!("{label_zh}格式应为 年-月-日，如 2022-05-01"),
-                &format!("{field} must be written as YYYY-MM-DD, e.g. 2022-05-01"),
+                &crate::en!("{field} must be written as YYYY-MM-DD, e.g. 2022-05-01"),
             ),
             DateError::ImpossibleDate { year, month, day } => {
                 let written = format!("{year:04}-{month:02}-{day:02}");
                 FieldError::new(
                     field,
                     &format!("{label_zh}是不存在的日期：{written}"),
-                    &format!("{field}: {written} is not a real calendar date"),
+                    &crate::en!("{field}: {written} is not a real calendar date"),
                 )
             }
         }

@@ -27,6 +27,20 @@ pub struct FieldError {
     pub message_en: String,
 }
 
+/// A message in English, for the API's callers and the server's logs, as `format!` builds it.
+/// The phone shows only Chinese: compiled for wasm the English is not built, so neither its text
+/// nor its formatting (the error types' English `Display`) are in every phone's download.
+#[macro_export]
+macro_rules! en {
+    ($($message:tt)*) => {
+        if cfg!(target_arch = "wasm32") {
+            ::std::string::String::new()
+        } else {
+            ::std::format!($($message)*)
+        }
+    };
+}
+
 impl FieldError {
     pub fn new(field: &str, message_zh: &str, message_en: &str) -> Self {
         Self {
@@ -40,7 +54,7 @@ impl FieldError {
         Self::new(
             field,
             &format!("请填写{label_zh}"),
-            &format!("{field} is required"),
+            &crate::en!("{field} is required"),
         )
     }
 
@@ -48,7 +62,7 @@ impl FieldError {
         Self::new(
             field,
             &format!("{label_zh}不能超过{max_chars}个字"),
-            &format!("{field} must be at most {max_chars} characters"),
+            &crate::en!("{field} must be at most {max_chars} characters"),
         )
     }
 }

@@ -163,7 +163,7 @@ impl PhoneError {
                 "{label_zh}格式不对：应为11位手机号，或7–8位固定电话号码（可加区号，如 0571-88812345）"
             ),
         };
-        FieldError::new(field, &message_zh, &format!("{field}: {self}"))
+        FieldError::new(field, &message_zh, &crate::en!("{field}: {self}"))
     }
 }
 
@@ -194,7 +194,7 @@ pub fn check_phone(
             errors.push(FieldError::new(
                 field,
                 &format!("{label_zh}需按标准格式保存：{phone}"),
-                &format!("{field} must be stored normalised, as \"{phone}\""),
+                &crate::en!("{field} must be stored normalised, as \"{phone}\""),
             ));
             None
         }

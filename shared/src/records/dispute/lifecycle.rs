@@ -58,17 +58,17 @@ pub struct TransitionRefused {
 
 /// The dispute after `event`, or why the event is not allowed now.
 pub fn apply(dispute: &Dispute, event: DisputeEvent) -> Result<Dispute, TransitionRefused> {
-    let refuse = |zh: &str, en: &str| TransitionRefused {
+    let refuse = |zh: &str, reason_en: String| TransitionRefused {
         event: event.name(),
         status: dispute.status.as_str(),
         reason_zh: zh.to_owned(),
-        reason_en: en.to_owned(),
+        reason_en,
     };
     let closed = dispute.status == DisputeStatus::Closed;
     if closed && !matches!(event, DisputeEvent::Reopen { .. }) {
         return Err(refuse(
             "案件已办结，须先重新开启",
-            "the case is closed; reopen it first",
+            crate::en!("the case is closed; reopen it first"),
         ));
     }
     let mut next = dispute.clone();
@@ -79,12 +79,15 @@ pub fn apply(dispute: &Dispute, event: DisputeEvent) -> Result<Dispute, Transiti
         }
         DisputeEvent::Escalate { by, on, reason } => {
             if reason.trim().is_empty() {
-                return Err(refuse("上交须写明原因", "escalation needs a reason"));
+                return Err(refuse(
+                    "上交须写明原因",
+                    crate::en!("escalation needs a reason"),
+                ));
             }
             let Some(to) = dispute.level.next_up() else {
                 return Err(refuse(
                     "已在最高层级，无法再上交",
-                    "already at the highest level",
+                    crate::en!("already at the highest level"),
                 ));
             };
             next.escalations.push(Escalation {
@@ -100,19 +103,22 @@ pub fn apply(dispute: &Dispute, event: DisputeEvent) -> Result<Dispute, Transiti
             if dispute.mediations.is_empty() {
                 return Err(refuse(
                     "尚无调解记录，不能登记协议",
-                    "no mediation session yet",
+                    crate::en!("no mediation session yet"),
                 ));
             }
             next.agreement = Some(agreement.clone());
         }
         DisputeEvent::Close(closure) => {
             if closure.result.trim().is_empty() {
-                return Err(refuse("办结须填写调处结果", "closing needs a result"));
+                return Err(refuse(
+                    "办结须填写调处结果",
+                    crate::en!("closing needs a result"),
+                ));
             }
             if closure.resolution == Resolution::Resolved && !settled(dispute) {
                 return Err(refuse(
                     "以“化解”办结须有达成一致的调解或签订的协议",
-                    "resolving needs an agreed mediation session or a signed agreement",
+                    crate::en!("resolving needs an agreed mediation session or a signed agreement"),
                 ));
             }
             next.closure = Some(closure.clone());
@@ -122,11 +128,14 @@ pub fn apply(dispute: &Dispute, event: DisputeEvent) -> Result<Dispute, Transiti
             let Some(previous_closure) = dispute.closure.clone().filter(|_| closed) else {
                 return Err(refuse(
                     "案件未办结，无需重新开启",
-                    "only a closed case can be reopened",
+                    crate::en!("only a closed case can be reopened"),
                 ));
             };
             if reason.trim().is_empty() {
-                return Err(refuse("重新开启须写明原因", "reopening needs a reason"));
+                return Err(refuse(
+                    "重新开启须写明原因",
+                    crate::en!("reopening needs a reason"),
+                ));
             }
             next.reopenings.push(Reopening {
                 by: by.clone(),
@@ -157,12 +166,12 @@ pub fn invariant_violations(dispute: &Dispute) -> Vec<FieldError> {
         (None, true) => errors.push(FieldError::new(
             "closure",
             "已办结的案件须有调处结果",
-            "a closed dispute needs a closure",
+            &crate::en!("a closed dispute needs a closure"),
         )),
         (Some(_), false) => errors.push(FieldError::new(
             "status",
             "有办结记录的案件状态应为已办结",
-            "a dispute with a closure must be closed",
+            &crate::en!("a dispute with a closure must be closed"),
         )),
         (Some(closure), true) => {
             if closure.result.trim().is_empty() {
@@ -172,7 +181,7 @@ pub fn invariant_violations(dispute: &Dispute) -> Vec<FieldError> {
                 errors.push(FieldError::new(
                     "closure.resolution",
                     "以“化解”办结须有达成一致的调解或签订的协议",
-                    "resolved needs an agreed mediation session or a signed agreement",
+                    &crate::en!("resolved needs an agreed mediation session or a signed agreement"),
                 ));
             }
         }
@@ -182,14 +191,14 @@ pub fn invariant_violations(dispute: &Dispute) -> Vec<FieldError> {
         errors.push(FieldError::new(
             "status",
             "已有调解记录的案件状态应为调处中",
-            "a dispute with mediation sessions cannot be merely registered",
+            &crate::en!("a dispute with mediation sessions cannot be merely registered"),
         ));
     }
     if dispute.agreement.is_some() && dispute.mediations.is_empty() {
         errors.push(FieldError::new(
             "agreement",
             "尚无调解记录，不能登记协议",
-            "an agreement needs a mediation session",
+            &crate::en!("an agreement needs a mediation session"),
         ));
     }
     let mut level = crate::records::vocabulary::DisputeLevel::Group;
@@ -198,7 +207,7 @@ pub fn invariant_violations(dispute: &Dispute) -> Vec<FieldError> {
             errors.push(FieldError::new(
                 &format!("escalations[{i}]"),
                 "上交须逐级进行",
-                "escalations must climb one level at a time",
+                &crate::en!("escalations must climb one level at a time"),
             ));
         }
         level = escalation.to;
@@ -207,7 +216,7 @@ pub fn invariant_violations(dispute: &Dispute) -> Vec<FieldError> {
         errors.push(FieldError::new(
             "level",
             "当前层级与上交记录不符",
-            "level does not match the escalation history",
+            &crate::en!("level does not match the escalation history"),
         ));
     }
     errors

@@ -336,7 +336,7 @@ fn not_after_today(
         errors.push(FieldError::new(
             field,
             &format!("{label_zh}不能晚于今天"),
-            &format!("{field} is in the future"),
+            &crate::en!("{field} is in the future"),
         ));
     }
 }

@@ -137,7 +137,7 @@ pub struct Page {
 pub enum RoundError {
     #[error(transparent)]
     Storage(#[from] StorageError),
-    #[error("记录 {document_id} 无法读取（{source}）")]
+    #[error("记录 {document_id} 无法读取{}", crate::document::bracketed_cause(.source))]
     Document {
         document_id: String,
         source: DocumentError,
