@@ -70,15 +70,17 @@ test('a review reads in the words of the forms, the queue keeps its filters, and
     // Filtered to one village's households, the household opens in the words of the forms.
     await o.locator('#queue-village').selectOption('v01');
     await o.locator('#queue-type').selectOption('household');
-    await o.locator('#queue-list li').filter({ hasText: HEAD }).click();
+    await o.locator('#queue-list li').filter({ hasText: HEAD }).filter({ hasText: '住户' }).click();
     const review = o.locator('#record-review');
     await review.waitFor();
     const row = (field) => o.locator(`#changes tr[data-field="${field}"]`);
     await row('village').locator('.after').filter({ hasText: '新民村' }).waitFor();
     await row('type').locator('.after').filter({ hasText: '住户' }).waitFor();
     assert.match(await row('created_at_ms').locator('.after').innerText(), /^\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d$/);
-    await row('members[0].relation').locator('.after').filter({ hasText: '配偶' }).waitFor();
-    const member = row('members[0].person_id').locator('a.ref');
+    // The 户主 is the first member, the spouse the second.
+    await row('members[0].relation').locator('.after').filter({ hasText: '户主' }).waitFor();
+    await row('members[1].relation').locator('.after').filter({ hasText: '配偶' }).waitFor();
+    const member = row('members[1].person_id').locator('a.ref');
     assert.equal(await member.innerText(), `人员：${SPOUSE}`);
     assert.match(await member.getAttribute('title'), /^[0-9a-f]{32}$/, 'the id is there on hover');
     const author = row('address').locator('.author').first();
@@ -97,7 +99,7 @@ test('a review reads in the words of the forms, the queue keeps its filters, and
     // Approving returns to the same filtered list, with a confirmation.
     assert.equal(await o.locator('#queue-village').inputValue(), 'v01');
     assert.equal(await o.locator('#queue-type').inputValue(), 'household');
-    await o.locator('#queue-list li').filter({ hasText: HEAD }).click();
+    await o.locator('#queue-list li').filter({ hasText: HEAD }).filter({ hasText: '住户' }).click();
     await o.locator('#approve').click();
     await o.locator('#toast').filter({ hasText: `已审核通过：住户 ${HEAD}` }).waitFor();
     assert.equal(await o.locator('#queue-village').inputValue(), 'v01', 'the village filter is kept');

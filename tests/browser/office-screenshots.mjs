@@ -45,7 +45,7 @@ try {
   // Approved, then changed on the phone and, concurrently, on a second phone.
   const openRecord = async () => {
     await page.locator('#tab-review').click();
-    await page.locator('#queue-list li').filter({ hasText: HEAD }).click();
+    await page.locator('#queue-list li').filter({ hasText: HEAD }).filter({ hasText: '住户' }).click();
     await page.locator('#record-review').waitFor();
   };
   await openRecord();

@@ -29,9 +29,11 @@ const editAddress = (page, address) => editHouseholdAddress(page, HEAD, address)
 /** The queue filtered to one worker's records, then the household opened from it. */
 async function reviewHousehold(office, worker) {
   await office.locator('#tab-review').click();
+  // Households only: the 户主 registered with one waits as a person of their own.
+  await office.locator('#queue-type').selectOption('household');
   await office.locator('#queue-worker').fill(worker);
   await office.locator('#queue-worker').press('Enter');
-  await office.locator('#queue-list li').filter({ hasText: HEAD }).click();
+  await office.locator('#queue-list li').filter({ hasText: HEAD }).filter({ hasText: '住户' }).click();
   await office.locator('#record-review').waitFor();
 }
 

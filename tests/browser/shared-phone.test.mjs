@@ -78,10 +78,11 @@ test('a shared phone: each worker sees only their own records, and unsynced work
     // worker01 works with no signal and logs out with the work unsynced.
     await context.setOffline(true);
     await registerHousehold(page);
-    await page.locator('#pending-count').filter({ hasText: '待上传 2 条' }).waitFor();
+    // The household, its 户主 and the member.
+    await page.locator('#pending-count').filter({ hasText: '待上传 3 条' }).waitFor();
     await page.locator('#logout').click();
     const confirm = page.locator('#logout-confirm');
-    await confirm.filter({ hasText: '还有 2 条记录没有上传' }).waitFor();
+    await confirm.filter({ hasText: '还有 3 条记录没有上传' }).waitFor();
     await page.locator('#logout-cancel').click();
     await confirm.waitFor({ state: 'detached' });
     await page.locator('#logout').click();

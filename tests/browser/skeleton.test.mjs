@@ -56,6 +56,7 @@ test('a household added offline reaches the township server', { timeout: 120_000
     await reopen(page);
     await page.locator('#household-new').waitFor({ state: 'visible' });
 
+    await openHouseholdForm(page);
     assert.equal(await page.locator('#household-village').inputValue(), VILLAGE, 'the worker\'s own village is preselected');
     // Validation runs on the phone, offline: an empty form is refused field by field, in Chinese.
     await page.locator('#household-add').click();
@@ -63,8 +64,6 @@ test('a household added offline reaches the township server', { timeout: 120_000
     await page.getByText('请填写住址').waitFor({ state: 'visible' });
     await page.getByText('请填写户主姓名').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#household-list li').filter({ hasText: HEAD }).count(), 0, 'nothing was saved');
-
-    await openHouseholdForm(page);
 
     await page.locator('#household-group').fill(GROUP);
     await page.locator('#household-address').fill(ADDRESS);
