@@ -56,6 +56,15 @@ test('a review reads in the words of the forms, the queue keeps its filters, and
     const total = Number((await count.innerText()).match(/共 (\d+) 条/)[1]);
     assert.ok(total > 1000, `the demo township has over a thousand records waiting, the queue says ${total}`);
 
+    // The count failing leaves the list usable and says so.
+    await o.route('**/api/review/queue/count*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"unavailable","message":"down"}' }));
+    await o.locator('#queue-type').selectOption('person');
+    await count.filter({ hasText: '总数暂时读不出' }).waitFor();
+    assert.ok((await o.locator('#queue-list li').count()) > 0, 'the queue still lists its records');
+    await o.unroute('**/api/review/queue/count*');
+    await o.locator('#queue-type').selectOption('');
+    await count.filter({ hasText: '共 ' }).waitFor();
+
     // The filters are wide enough to read, and ID numbers in the list are starred.
     for (const id of ['#queue-village', '#queue-type']) {
       const box = await o.locator(id).boundingBox();

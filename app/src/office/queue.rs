@@ -61,7 +61,11 @@ pub fn Queue() -> impl IntoView {
         });
         async move {
             let list = office.queue(&village, &record_type, &worker).await?;
-            let total = office.queue_count(&village, &record_type, &worker).await?;
+            // The count is a courtesy: the list is the work, and stays usable without it.
+            let total = office
+                .queue_count(&village, &record_type, &worker)
+                .await
+                .ok();
             Ok::<_, crate::error::AppError>((list, total))
         }
     });
@@ -118,10 +122,12 @@ pub fn Queue() -> impl IntoView {
                     view! { <p class="empty">"没有待审核的记录。"</p> }.into_any()
                 }
                 Some(Ok((list, total))) => {
-                    let count = if total as usize > list.len() {
-                        format!("共 {total} 条，按修改时间显示最近的 {} 条", list.len())
-                    } else {
-                        format!("共 {total} 条")
+                    let count = match total {
+                        Some(total) if total as usize > list.len() => {
+                            format!("共 {total} 条，按修改时间显示最近的 {} 条", list.len())
+                        }
+                        Some(total) => format!("共 {total} 条"),
+                        None => format!("按修改时间显示最近的 {} 条（总数暂时读不出，请稍后刷新）", list.len()),
                     };
                     view! {
                         <p class="muted" id="queue-count">{count}</p>
