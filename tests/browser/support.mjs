@@ -166,8 +166,13 @@ export function browserLog(page, lines = []) {
   return lines;
 }
 
-export async function launchChromium() {
+/**
+ * Headless Chromium. `lang` (`zh-CN`) draws the browser's own parts of a page (a date field's
+ * 年/月/日) as a phone set to that language does; it needs Debian's chromium-l10n.
+ */
+export async function launchChromium({ lang } = {}) {
   return chromium.launch({
+    ...(lang ? { env: { ...process.env, LANG: `${lang.replace('-', '_')}.UTF-8`, LANGUAGE: lang.replace('-', '_') } } : {}),
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: [
       '--no-sandbox',
@@ -177,6 +182,9 @@ export async function launchChromium() {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      // The browser's own words (a date field's 年/月/日, its questions) in Chinese, as on
+      // the phones and office computers Pingan serves.
+      '--lang=zh-CN',
     ],
     headless: true,
     timeout: 30_000,

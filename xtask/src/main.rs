@@ -9,10 +9,12 @@
 //!   server on the freshly built assets.
 //! - `test.rs`: `cargo xtask test` runs every check CI runs, failing fast.
 //! - `bench.rs`: `cargo xtask bench-app` runs the field app's benchmark in Chromium.
+//! - `screenshots.rs`: `cargo xtask screenshots` pictures every screen of both bundles at
+//!   390 px and 1366 px into `docs/screenshots/`.
 //! - `glue.rs`: short names for the imports and exports between the wasm and its JS glue.
 //! - `css.rs`: the stylesheets minified as dist copies them.
 //! - `toolchain.rs`: makes sure the tools those steps need exist (wasm target,
-//!   wasm-opt, Chromium, Node), installing them where that is safe.
+//!   wasm-opt, Chromium, Node, a Chinese font), installing them where that is safe.
 //!
 //! This file holds argument dispatch and the process helpers the modules share.
 
@@ -21,6 +23,7 @@ mod css;
 mod dist;
 mod glue;
 mod run;
+mod screenshots;
 mod symbols;
 mod test;
 mod toolchain;
@@ -43,7 +46,9 @@ commands:
   run [-- SERVER ARGS]    build, then serve target/dist/ (defaults: --listen 127.0.0.1:8080
                           --database sqlite://data/pingan.db)
   test                    run every check CI runs
-  bench-app               the field app's benchmark in headless Chromium (BENCHMARKS.md)";
+  bench-app               the field app's benchmark in headless Chromium (BENCHMARKS.md)
+  screenshots             every screen of both bundles at 390 px and 1366 px, on the demo
+                          township, into docs/screenshots/ (the README's pictures)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -54,6 +59,7 @@ fn main() -> ExitCode {
         Some("run") => run::run(&args[1..]),
         Some("test") if args.len() == 1 => test::test(),
         Some("bench-app") if args.len() == 1 => bench::bench_app(),
+        Some("screenshots") if args.len() == 1 => screenshots::screenshots(),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
@@ -95,7 +101,7 @@ fn cargo() -> Command {
 
 /// Builds `target/debug/pingan-server` with the `test` profile and the whole workspace's
 /// feature set: exactly what nextest builds every dependency with, so `run`, `test` and
-/// `bench-app` link one binary instead of building a second dependency tree (cargo keys
+/// `bench-app` (and `screenshots`) link one binary instead of building a second dependency tree (cargo keys
 /// artifacts by profile and by unified features).
 fn build_server() -> Result<PathBuf> {
     run_cmd(cargo().args([

@@ -154,10 +154,44 @@ pub fn ensure_node() -> Result<()> {
     Ok(())
 }
 
+/// A font with Chinese characters in regular and bold, without which screenshots show empty
+/// boxes for every character (Chromium brings no fonts of its own), or headings no bolder than
+/// the text (WenQuanYi Zen Hei has one weight). Debian's Noto Sans CJK when fontconfig knows
+/// no bold Chinese sans-serif face.
+pub fn ensure_cjk_fonts() -> Result<()> {
+    let known = || {
+        Command::new("fc-list")
+            .args([":lang=zh:style=Bold", "family"])
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("Sans"))
+    };
+    if !known() {
+        install_debian(&["fonts-noto-cjk"], "A Chinese font")?;
+    }
+    if !known() {
+        bail!("fontconfig lists no bold Chinese sans-serif font (`fc-list :lang=zh:style=Bold`)");
+    }
+    Ok(())
+}
+
+/// Chromium's Chinese translation, so the browser's own parts of a page (a date field's
+/// 年/月/日 rather than mm/dd/yyyy) look as on a phone set to Chinese. Debian ships it apart
+/// (`chromium-l10n`); a Chromium from elsewhere is left as it is.
+pub fn ensure_chromium_chinese(chromium: &std::path::Path) -> Result<()> {
+    let debian = chromium == std::path::Path::new("/usr/bin/chromium");
+    let locales = std::path::Path::new("/usr/lib/chromium/locales");
+    if debian && locales.is_dir() && !locales.join("zh-CN.pak").is_file() {
+        install_debian(&["chromium-l10n"], "Chromium's Chinese translation")?;
+    }
+    Ok(())
+}
+
 fn install_debian(packages: &[&str], what: &str) -> Result<()> {
     let list = packages.join(" ");
     if !(is_root() && on_path("apt-get")) {
-        bail!("{what} is required for the browser tests: run `sudo apt-get install {list}`");
+        bail!(
+            "{what} is required for the browser tests and screenshots: run `sudo apt-get install {list}`"
+        );
     }
     eprintln!("{what} is missing; installing Debian packages: {list}");
     run_cmd(Command::new("apt-get").arg("update"))?;

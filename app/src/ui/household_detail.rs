@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pingan_shared::privacy::{mask_citizen_id, mask_phone};
 use pingan_shared::records::household::{Household, HouseholdMember, SecurityContact};
 use pingan_shared::records::person::Person;
 use pingan_shared::records::vocabulary::Relation;
@@ -118,9 +119,10 @@ fn MemberList(
                     let details = person
                         .as_ref()
                         .map(|p| {
+                            // Starred, as in every list: the whole number is in the member's form.
                             [
-                                p.citizen_id.clone(),
-                                p.phone.clone(),
+                                p.citizen_id.as_deref().map(mask_citizen_id),
+                                p.phone.as_deref().map(mask_phone),
                                 p.birth_date.clone().map(|b| format!("生于{b}")),
                             ]
                                 .into_iter()
