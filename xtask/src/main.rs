@@ -99,6 +99,29 @@ fn cargo() -> Command {
     cmd
 }
 
+/// Builds the app and the server, makes sure Chromium and Node with the browser tests'
+/// packages are there, then runs `script` (a Node script under `tests/browser/`) against them:
+/// `bench-app` and `screenshots`.
+fn browser_script(script: &str) -> Result<()> {
+    dist::dist()?;
+    let server = build_server()?;
+    let chromium = toolchain::chromium()?;
+    toolchain::ensure_node()?;
+    run_cmd(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(root().join("tests/browser")),
+    )?;
+    run_cmd(
+        Command::new("node")
+            .arg(script)
+            .current_dir(root())
+            .env("PINGAN_SERVER_BIN", server)
+            .env("PINGAN_ASSETS", target_dir().join("dist"))
+            .env("CHROMIUM", chromium),
+    )
+}
+
 /// Builds `target/debug/pingan-server` with the `test` profile and the whole workspace's
 /// feature set: exactly what nextest builds every dependency with, so `run`, `test` and
 /// `bench-app` (and `screenshots`) link one binary instead of building a second dependency tree (cargo keys

@@ -6,31 +6,12 @@
 //! PATH it also renders the dispute ledger as a spreadsheet program prints it
 //! (`office-ledger.png`); without them it says so and keeps the old one.
 
-use std::process::Command;
-
 use anyhow::Result;
 
-use crate::{dist, root, run_cmd, target_dir, toolchain};
+use crate::toolchain;
 
 pub fn screenshots() -> Result<()> {
-    dist::dist()?;
-    let server = crate::build_server()?;
-    let chromium = toolchain::chromium()?;
-    toolchain::ensure_node()?;
     toolchain::ensure_cjk_fonts()?;
-    toolchain::ensure_chromium_chinese(&chromium)?;
-    let dir = root().join("tests/browser");
-    run_cmd(
-        Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir),
-    )?;
-    run_cmd(
-        Command::new("node")
-            .arg("tests/browser/screenshots.mjs")
-            .current_dir(root())
-            .env("PINGAN_SERVER_BIN", server)
-            .env("PINGAN_ASSETS", target_dir().join("dist"))
-            .env("CHROMIUM", chromium),
-    )
+    toolchain::ensure_chromium_chinese(&toolchain::chromium()?)?;
+    crate::browser_script("tests/browser/screenshots.mjs")
 }
