@@ -103,8 +103,9 @@
 
   window.pinganDraft = {
     // `write(key, text)` keeps a draft (empty text: none).
+    // `writer` null: the workspace closed; nothing to keep drafts in until the next unlock.
     listen(writer) {
-      write = writer;
+      write = writer ?? (() => {});
     },
     fill,
     unsaved: () => unsaved.size > 0,

@@ -193,11 +193,14 @@ pub async fn judge(
         verdict,
         heads: join_heads(&judged),
         reviewer: reviewer.to_owned(),
+        reviewer_name: reviewer.to_owned(),
         comment: comment.to_owned(),
         reviewed_at_ms: now_ms,
     };
     store.set_review(&review).await?;
-    Ok(view(&review))
+    // Read back for the reviewer's display name, which the verdict row does not hold.
+    let stored = store.review(id).await?.unwrap_or(review);
+    Ok(view(&stored))
 }
 
 pub async fn record_history(
@@ -252,6 +255,7 @@ pub async fn open_returns(
             village,
             comment: review.comment,
             reviewer: review.reviewer,
+            reviewer_name: review.reviewer_name,
             reviewed_at_ms: review.reviewed_at_ms,
         })
         .collect())
@@ -361,6 +365,7 @@ fn view(review: &Review) -> ReviewView {
             .map(|h| document::hex(&h.0))
             .collect(),
         reviewer: review.reviewer.clone(),
+        reviewer_name: review.reviewer_name.clone(),
         comment: review.comment.clone(),
         reviewed_at_ms: review.reviewed_at_ms,
     }

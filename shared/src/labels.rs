@@ -13,6 +13,12 @@ use crate::records::vocabulary::{
 };
 use crate::statistics::china_date;
 
+/// Fields the system keeps for itself (the record's type and data version): never a change a
+/// clerk reviews, so the office's diff, history and snapshots leave them out.
+pub fn is_bookkeeping(path: &str) -> bool {
+    matches!(path, "schema_version" | "type")
+}
+
 /// `members[1].name` → `成员2·姓名`; a name the table does not know is shown as it is.
 pub fn field_zh(path: &str) -> String {
     path.split('.')
@@ -188,6 +194,14 @@ fn name_zh(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_record_type_and_data_version_are_bookkeeping_not_fields_to_review() {
+        assert!(is_bookkeeping("schema_version"));
+        assert!(is_bookkeeping("type"));
+        assert!(!is_bookkeeping("address"));
+        assert!(!is_bookkeeping("problems[0].type"));
+    }
 
     #[test]
     fn field_paths_read_in_chinese_with_members_counted_from_one() {

@@ -40,7 +40,11 @@ pub struct ReviewView {
     pub verdict: Verdict,
     /// Hex heads of the version judged.
     pub heads: Vec<String>,
+    /// The reviewer's login.
     pub reviewer: String,
+    /// The reviewer as people read them: the account's display name (`东湖镇综治办`).
+    #[serde(default)]
+    pub reviewer_name: String,
     pub comment: String,
     pub reviewed_at_ms: i64,
 }
@@ -163,8 +167,31 @@ pub struct ReturnedRecord {
     pub village: String,
     /// What to correct, in the reviewer's words.
     pub comment: String,
+    /// The reviewer's login.
     pub reviewer: String,
+    /// The reviewer as the worker reads them: the account's display name (`东湖镇综治办`).
+    #[serde(default)]
+    pub reviewer_name: String,
     pub reviewed_at_ms: i64,
+}
+
+impl ReturnedRecord {
+    /// Who returned it, as the worker reads it: the display name, or the login where an
+    /// older server sent none.
+    pub fn returned_by(&self) -> &str {
+        shown_name(&self.reviewer_name, &self.reviewer)
+    }
+}
+
+impl ReviewView {
+    /// Who gave the verdict, as the office reads it (see [`ReturnedRecord::returned_by`]).
+    pub fn judged_by(&self) -> &str {
+        shown_name(&self.reviewer_name, &self.reviewer)
+    }
+}
+
+fn shown_name<'a>(name: &'a str, login: &'a str) -> &'a str {
+    if name.is_empty() { login } else { name }
 }
 
 /// The disputes dashboard: counts per village and for the township, and the cases to chase.

@@ -72,6 +72,34 @@ test('a half-typed registration survives a tab switch, and leaving asks first', 
   }, log);
 });
 
+test('a draft the phone cannot write (storage full) is said on the form, until one is written again', { timeout: 120_000 }, async (t) => {
+  const server = await TestServer.start();
+  t.after(() => server.cleanup());
+  const { page, log } = await openApp(browser, server, t);
+  await server.explain(async () => {
+    // The disk full for the worker's state store only: the browser refuses the write the way
+    // a full quota does.
+    await page.evaluate(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (...args) {
+        if (window.diskFull && this.name === 'state') throw new DOMException('disk full', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+      window.diskFull = true;
+    });
+    await page.locator('#tab-disputes').click();
+    await page.locator('#dispute-new').click();
+    await page.locator('#dispute-summary').fill('邻里因排水沟发生争执');
+    const failed = page.locator('#dispute-form .draft-failed[role="alert"]');
+    await failed.filter({ hasText: '草稿未能保存' }).waitFor();
+
+    // Space again: the next draft is kept, and the form stops saying it is not.
+    await page.evaluate(() => { window.diskFull = false; });
+    await page.locator('#dispute-summary').fill('邻里因排水沟发生争执，已调解');
+    await failed.waitFor({ state: 'detached' });
+  }, log);
+});
+
 test('a reload lands on the form being typed and offers back what was in it; a crash loses nothing either', { timeout: 120_000 }, async (t) => {
   const server = await TestServer.start();
   t.after(() => server.cleanup());

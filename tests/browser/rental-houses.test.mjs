@@ -60,7 +60,7 @@ test('a rental house with its letter, safety check and tenant, registered offlin
     await page.locator('#tab-rental').click();
     await page.locator('#rental-search').fill(LANDLORD.slice(0, 2));
     const row = page.locator('#rental-list li').filter({ hasText: ADDRESS });
-    await row.filter({ hasText: '租户 1 人' }).filter({ hasText: '已签责任书' }).filter({ hasText: `${today}安全检查` }).waitFor();
+    await row.filter({ hasText: '租户 1 人' }).filter({ hasText: '已签责任书' }).filter({ hasText: `安全检查 ${today}` }).waitFor();
     await row.click();
     await page.locator('#tenant-list li').filter({ hasText: TENANT }).waitFor();
 

@@ -69,6 +69,8 @@ test('a reviewer approves, sees a later change with its diff, settles a conflict
     await syncNow(phone.page);
     await reviewHousehold(office.page, 'worker01');
     await office.page.locator('#last-verdict').filter({ hasText: '审核通过' }).waitFor();
+    // The reviewer by the account's name, not the login.
+    assert.match(await office.page.locator('#last-verdict').textContent(), /（东湖镇综治办，/);
     await address.locator('.before').filter({ hasText: ADDRESS }).waitFor();
     await address.locator('.after').filter({ hasText: '新民村4组18号' }).waitFor();
     assert.match(await address.locator('.by').textContent(), /worker01 的手机 1 · /);
@@ -78,8 +80,14 @@ test('a reviewer approves, sees a later change with its diff, settles a conflict
     await office.page.locator('#history-show').click();
     const steps = office.page.locator('#history-steps li');
     await within(15_000, 'two history entries', steps.nth(1).waitFor());
+    // The first entry registers the record; the system's own fields are not listed.
+    const first = await steps.first().textContent();
+    assert.match(first, /首次登记，填写 \d+ 项：住址、/);
+    assert.doesNotMatch(first, /数据版本|记录类型/);
+    assert.match(await steps.nth(1).textContent(), /修改 1 项：住址$/);
     await steps.first().click();
     await office.page.locator('#record-at tr[data-field="address"]').filter({ hasText: ADDRESS }).waitFor();
+    assert.equal(await office.page.locator('#record-at tr[data-field="schema_version"], #record-at tr[data-field="type"]').count(), 0);
 
     // Two phones of the village write the address offline, differently: a conflict.
     const second = await openApp(browser, server, t, 'worker01b');
@@ -105,7 +113,7 @@ test('a reviewer approves, sees a later change with its diff, settles a conflict
     await syncNow(phone.page);
     await phone.page.locator('#returned-list li').filter({ hasText: '门牌号请以公安门牌为准' }).locator('.fix').click();
     await phone.page.locator('#household-detail').waitFor();
-    await phone.page.locator('#returned-note').filter({ hasText: '门牌号请以公安门牌为准' }).waitFor();
+    await phone.page.locator('#returned-note').filter({ hasText: '门牌号请以公安门牌为准（东湖镇综治办）' }).waitFor();
     // The reviewer's choice reached the phone that had written the other value.
     assert.equal(await phone.page.locator('#edit-address').inputValue(), '新民村4组22号');
   }, log);

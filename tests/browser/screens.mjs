@@ -199,6 +199,9 @@ async function tab(page, env, id) {
   await page.locator(`#${id}`).click();
 }
 
+/** A resident the server refuses, one per width (the same name twice would be a duplicate). */
+const refusedName = (env) => (env.viewport.width < 800 ? '孔祥云' : '孔祥雨');
+
 const first = (page, list) => page.locator(`${list} li`).first();
 
 /** A household of the worker's village other than the one `prepare` added. */
@@ -505,6 +508,37 @@ export const SCREENS = [
     },
   },
   {
+    name: 'sync-refused',
+    title: '同步：服务器退回的记录',
+    bundle: 'field',
+    // The phone's clock three days ahead: "arrived today" is a future date to the server,
+    // which refuses the record; the phone cannot know.
+    async visit(page, env) {
+      await tab(page, env, 'tab-floating');
+      await page.clock.install({ time: Date.now() + 3 * 86_400_000 });
+      await page.locator('#floating-new').click();
+      await page.locator('#floating-name').fill(refusedName(env));
+      await page.locator('#floating-origin').fill('四川省');
+      await page.locator('#floating-save').click();
+      await page.locator('#floating-form .notice').filter({ hasText: '已保存' }).waitFor();
+      await page.locator('#sync-now').click();
+      await page.locator('#refused-list li').filter({ hasText: refusedName(env) }).waitFor();
+    },
+    focus: '#refused',
+    // The clock right again, the record corrected and uploaded: the list is gone.
+    async leave(page, env) {
+      await page.clock.setSystemTime(Date.now());
+      await page.locator('#refused-list li').filter({ hasText: refusedName(env) }).locator('.fix').click();
+      // The record loaded into the form (its refusal shown) before the date is typed over.
+      await page.locator('#floating-form .needs-correction').waitFor();
+      await page.locator('#floating-arrival').fill('2024-01-15');
+      await page.locator('#floating-save').click();
+      await page.locator('#floating-form .notice').filter({ hasText: '已保存' }).waitFor();
+      await syncNow(page);
+      await page.locator('#refused').waitFor({ state: 'detached' });
+    },
+  },
+  {
     name: 'field-locked',
     title: '打开应用：输入密码解锁',
     bundle: 'field',
@@ -607,6 +641,22 @@ export const SCREENS = [
       await page.locator('#ledgers li[data-ledger="disputes"]').waitFor();
     },
   },
+  // The office's copies of the field lists: the whole township, every village's records.
+  ...[
+    ['households', '住户', '#household-list'],
+    ['floating', '流动人口', '#floating-list'],
+    ['rental', '出租房屋', '#rental-list'],
+    ['disputes', '矛盾纠纷', '#dispute-list'],
+    ['visits', '走访', '#visit-list'],
+  ].map(([key, title, list]) => ({
+    name: `office-${key}`,
+    title: `全镇${title}`,
+    bundle: 'office',
+    async visit(page, env) {
+      await tab(page, env, `tab-${key}`);
+      await first(page, list).waitFor();
+    },
+  })),
 ];
 
 /** The year the demo township's records fall in. */

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-pub use pingan_shared::labels::field_zh;
 use pingan_shared::labels::{Reading, china_moment, reading};
+pub use pingan_shared::labels::{field_zh, is_bookkeeping};
 use pingan_shared::records::RecordType;
 use pingan_shared::records::vocabulary::{DisputeLevel, DisputeStatus};
 use pingan_shared::review::RecordRef;

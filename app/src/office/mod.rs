@@ -126,22 +126,27 @@ impl PeriodInput {
 #[component]
 pub fn PeriodFilter(id: &'static str, period: PeriodInput) -> impl IntoView {
     let PeriodInput { from, to } = period;
+    // Each date keeps its 起 or 止 beside it when the row wraps on a phone.
     view! {
-        <div class="filters">
-            <label for=format!("{id}-from")>"起"</label>
-            <input
-                id=format!("{id}-from")
-                type="date"
-                prop:value=from
-                on:change=move |ev| from.set(event_target_value(&ev))
-            />
-            <label for=format!("{id}-to")>"止"</label>
-            <input
-                id=format!("{id}-to")
-                type="date"
-                prop:value=to
-                on:change=move |ev| to.set(event_target_value(&ev))
-            />
+        <div class="filters period">
+            <label class="pair">
+                "起"
+                <input
+                    id=format!("{id}-from")
+                    type="date"
+                    prop:value=from
+                    on:change=move |ev| from.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="pair">
+                "止"
+                <input
+                    id=format!("{id}-to")
+                    type="date"
+                    prop:value=to
+                    on:change=move |ev| to.set(event_target_value(&ev))
+                />
+            </label>
         </div>
     }
 }

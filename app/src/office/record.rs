@@ -13,7 +13,7 @@ use pingan_shared::review::{
     Attribution, Conflict, FieldChange, RecordRef, RecordReview as Review, Verdict,
 };
 
-use super::labels::{field_zh, flatten, record_type_zh, value_view};
+use super::labels::{field_zh, flatten, is_bookkeeping, record_type_zh, value_view};
 use super::{Page, office, open};
 use crate::ui::{ctx, load};
 
@@ -46,9 +46,11 @@ pub fn RecordReview(id: String) -> impl IntoView {
                 let references = StoredValue::new(review.references.clone());
                 view! {
                     <section class="card" id="record-review" data-id=review.document_id.clone()>
-                        <h2>
-                            {record_type_zh(&review.record_type)} " · "
-                            {ctx.village_name(&review.village)}
+                        // The record by its name (户主 and address, a person's name…), then where.
+                        <h2 id="record-title">
+                            {record_type_zh(&review.record_type)}
+                            {(!review.label.is_empty()).then(|| format!("：{}", review.label))}
+                            <span class="muted">" · " {ctx.village_name(&review.village)}</span>
                         </h2>
                         {review
                             .last_review
@@ -57,7 +59,7 @@ pub fn RecordReview(id: String) -> impl IntoView {
                                 let verdict = if r.verdict == Verdict::Approved { "审核通过" } else { "退回" };
                                 view! {
                                     <p class="muted" id="last-verdict">
-                                        "上次审核：" {verdict} "（" {r.reviewer.clone()} "，"
+                                        "上次审核：" {verdict} "（" {r.judged_by().to_owned()} "，"
                                         {china_moment(r.reviewed_at_ms)} "）" {r.comment.clone()}
                                     </p>
                                 }
@@ -105,6 +107,7 @@ fn Changes(review: Review, references: References) -> impl IntoView {
                         {review
                             .changes
                             .into_iter()
+                            .filter(|change| !is_bookkeeping(&change.field))
                             .map(|change| change_row(change, references))
                             .collect_view()}
                     </tbody>
@@ -363,14 +366,25 @@ fn History(id: String, references: References) -> impl IntoView {
                                 {history
                                     .steps
                                     .into_iter()
-                                    .map(|step| {
+                                    .enumerate()
+                                    .map(|(n, step)| {
                                         let seq = step.by.seq;
-                                        let fields = step.fields.iter().map(|f| field_zh(f)).collect::<Vec<_>>().join("、");
+                                        let fields = step
+                                            .fields
+                                            .iter()
+                                            .filter(|f| !is_bookkeeping(f))
+                                            .map(|f| field_zh(f))
+                                            .collect::<Vec<_>>();
+                                        // The first entry creates the record: every field is new.
+                                        let what = match (n, fields.len()) {
+                                            (0, count) => format!("首次登记，填写 {count} 项："),
+                                            (_, 0) => "没有字段变化".to_owned(),
+                                            (_, count) => format!("修改 {count} 项："),
+                                        };
                                         view! {
                                             <li data-seq=seq.to_string() on:click=move |_| at.set(Some(seq))>
                                                 <span class="head">{attribution(&step.by)}</span>
-                                                <span class="details">{step.change_count} " 处修改"</span>
-                                                <span class="address">{fields}</span>
+                                                <span class="details">{what}{fields.join("、")}</span>
                                             </li>
                                         }
                                     })
@@ -393,6 +407,7 @@ fn History(id: String, references: References) -> impl IntoView {
                                         <tbody>
                                             {flatten(&record)
                                                 .into_iter()
+                                                .filter(|(field, _)| !is_bookkeeping(field))
                                                 .map(|(field, value)| {
                                                     let shown = references
                                                         .with_value(|refs| value_view(&field, Some(&value), refs));

@@ -285,8 +285,12 @@ pub fn DisputeDetail(id: String) -> impl IntoView {
                     <section class="card" id="dispute-detail" data-status=d.status.as_str()>
                         <h2>{d.category.label_zh()} "：" {d.summary.clone()}</h2>
                         <p class="hint">
-                            "当事人 " {d.parties.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join("、")}
-                            " · " {d.source.label_zh()} " · 登记于" {d.registered_on.clone()}
+                            // The parties may run long and wrap; the short pieces stay whole.
+                            "当事人 " {d.parties.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join("、")} " · "
+                            {super::parts(vec![
+                                d.source.label_zh().to_owned(),
+                                format!("登记于{}", d.registered_on),
+                            ])}
                         </p>
                         <p>
                             <span id="dispute-status-label" class="pill">{d.status.label_zh()}</span>

@@ -42,20 +42,25 @@ pub fn leave() {
     page("leave", &[]);
 }
 
-/// Gives `draft.js` where to keep drafts: this worker's sealed records. Once per unlock.
+/// Gives `draft.js` where to keep drafts: this worker's sealed records, for as long as their
+/// workspace is open (the writer goes with it, and `draft.js` forgets it on the way out).
 pub fn listen(ctx: super::Ctx) {
     let write = Closure::<dyn Fn(String, String)>::new(move |key: String, text: String| {
         let Some(store) = ctx.store.try_get_value() else {
             return;
         };
         spawn_local(async move {
-            // A draft that fails to write is a convenience lost, never a record: the save
-            // itself reports its own failures.
-            let _ = store.keep_draft(&key, text.as_bytes()).await;
+            // A draft that fails to write loses no record (the save reports its own
+            // failures), but the worker must not count on it: every form says so.
+            let failed = store.keep_draft(&key, text.as_bytes()).await.is_err();
+            let _ = ctx.drafts_failing.try_set(failed);
         });
     });
     page("listen", &[write.as_ref()]);
-    write.forget();
+    StoredValue::new_local(write);
+    on_cleanup(|| {
+        page("listen", &[&JsValue::NULL]);
+    });
 }
 
 /// One form's draft. `Copy`, so event handlers take it freely.
@@ -135,7 +140,17 @@ impl Draft {
 
     /// The offer at the top of the form: restore or drop what an earlier opening left.
     pub fn offer(self) -> impl IntoView {
-        move || {
+        let failing = super::ctx().drafts_failing;
+        let failure = move || {
+            failing.get().then(|| {
+                view! {
+                    <p class="field-error draft-failed" role="alert">
+                        "本机存储空间不足，草稿未能保存：请尽快保存这份记录。"
+                    </p>
+                }
+            })
+        };
+        let offer = move || {
             if self.paused.is_some_and(|p| p.get()) {
                 return None;
             }
@@ -154,6 +169,7 @@ impl Draft {
                     </div>
                 }
             })
-        }
+        };
+        (failure, offer)
     }
 }

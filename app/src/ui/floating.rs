@@ -81,7 +81,7 @@ pub fn FloatingList() -> impl IntoView {
                 id="floating-search"
                 type="search"
                 class="search"
-                placeholder="搜索：姓名、身份证号、电话、来源地、单位"
+                placeholder="搜索姓名、证件号、电话、来源地、单位"
                 autocomplete="off"
                 prop:value=query
                 on:input=move |ev| query.set(event_target_value(&ev))
@@ -413,7 +413,7 @@ pub fn FloatingForm(id: Option<String>) -> impl IntoView {
                 label="公民身份号码"
                 value=citizen_id
                 inputmode="numeric"
-                placeholder="输入18位号码，自动填写性别、出生日期、来源地"
+                placeholder="填写后自动带出性别、出生日期、来源地"
             />
             {move || match derived.get() {
                 Some(Ok(d)) => {

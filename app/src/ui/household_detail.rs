@@ -108,6 +108,8 @@ fn MemberList(
         return view! { <p class="empty">"还没有登记成员。"</p> }.into_any();
     }
     let confirming = RwSignal::new(None::<String>);
+    // A removal that could not be written: (person, why), shown under that member's buttons.
+    let failed = RwSignal::new(None::<(String, String)>);
     let household_id = StoredValue::new(household_id);
     view! {
         <ul id="member-list" class="rows">
@@ -128,14 +130,13 @@ fn MemberList(
                                 .into_iter()
                                 .flatten()
                                 .collect::<Vec<_>>()
-                                .join(" · ")
                         })
                         .unwrap_or_default();
                     view! {
                         <li data-person=member.person_id.clone()>
                             <span class="head">{member.name.clone()}</span>
                             <span class="relation">{member.relation.label_zh()}</span>
-                            <span class="details">{details}</span>
+                            <span class="details">{super::parts(details)}</span>
                             <span class="actions">
                                 <button
                                     type="button"
@@ -151,7 +152,7 @@ fn MemberList(
                                                 type="button"
                                                 class="small danger member-remove-confirm"
                                                 on:click=move |_| {
-                                                    remove_member(ctx, household_id.get_value(), pid.get_value())
+                                                    remove_member(ctx, household_id.get_value(), pid.get_value(), failed)
                                                 }
                                             >
                                                 "确认移出"
@@ -172,6 +173,12 @@ fn MemberList(
                                     }
                                 }}
                             </span>
+                            {move || {
+                                failed
+                                    .get()
+                                    .filter(|(who, _)| *who == pid.get_value())
+                                    .map(|(_, why)| view! { <p class="field-error" role="alert">"未能移出：" {why}</p> })
+                            }}
                         </li>
                     }
                 })
@@ -183,7 +190,12 @@ fn MemberList(
 
 /// Takes a person out of the household: the member entry goes, the person record stays (they
 /// moved, they did not vanish) without its household link. Both in one transaction.
-fn remove_member(ctx: Ctx, household_id: String, person_id: String) {
+fn remove_member(
+    ctx: Ctx,
+    household_id: String,
+    person_id: String,
+    failed: RwSignal<Option<(String, String)>>,
+) {
     let store = ctx.store();
     spawn_local(async move {
         let outcome = async {
@@ -205,9 +217,7 @@ fn remove_member(ctx: Ctx, household_id: String, person_id: String) {
         .await;
         match outcome {
             Ok(()) => ctx.saved(),
-            Err(error) => {
-                let _ = web_sys::window().map(|w| w.alert_with_message(&error.to_string()));
-            }
+            Err(error) => failed.set(Some((person_id, error.to_string()))),
         }
     });
 }

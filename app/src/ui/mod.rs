@@ -56,6 +56,8 @@ pub struct Ctx {
     pub open: RwSignal<Option<Unlocked>, LocalStorage>,
     /// What the locked screen says first, when the app locked itself.
     pub notice: RwSignal<Option<String>>,
+    /// The last draft could not be written (storage full): every form says so until one is.
+    pub drafts_failing: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -99,6 +101,16 @@ impl Ctx {
                 .map_or_else(|| id.to_owned(), |v| v.name.clone())
         })
     }
+}
+
+/// Pieces of a line joined by " · ", each kept whole when the line wraps on a phone (a date
+/// never parts from its 生于).
+pub fn parts(pieces: Vec<String>) -> impl IntoView {
+    pieces
+        .into_iter()
+        .enumerate()
+        .map(|(i, piece)| view! { {(i > 0).then_some(" · ")} <span class="part">{piece}</span> })
+        .collect_view()
 }
 
 pub fn ctx() -> Ctx {
@@ -200,6 +212,7 @@ fn Workspace(
         device,
         open,
         notice,
+        drafts_failing: RwSignal::new(false),
     };
     provide_context(ctx);
     draft::listen(ctx);

@@ -92,17 +92,21 @@ pub fn RentalList() -> impl IntoView {
                                     >
                                         <span class="address">{h.address.clone()}</span>
                                         <span class="head">"房东 " {h.landlord_name.clone()}</span>
-                                        <span class="count">"租户 " {h.tenant_ids.len()} " 人"</span>
-                                        <span class="details">
-                                            {if h.letter_signed_on.is_some() { "已签责任书" } else { "未签责任书" }}
-                                            " · "
-                                            {h
-                                                .last_safety_check_on
-                                                .clone()
-                                                .map_or_else(|| "未做安全检查".to_owned(), |d| format!("{d}安全检查"))}
-                                            {check_due.then_some("（需检查）")}
+                                        // One line of state under the address, the same for every row.
+                                        <span class="line">
+                                            <span class="details state">
+                                                {super::parts(vec![
+                                                    format!("租户 {} 人", h.tenant_ids.len()),
+                                                    (if h.letter_signed_on.is_some() { "已签责任书" } else { "未签责任书" }).to_owned(),
+                                                    match (&h.last_safety_check_on, check_due) {
+                                                        (None, _) => "未做安全检查".to_owned(),
+                                                        (Some(on), true) => format!("安全检查 {on}（需复查）"),
+                                                        (Some(on), false) => format!("安全检查 {on}"),
+                                                    },
+                                                ])}
+                                            </span>
+                                            <span class="badge">{badge(h.synced, &h.needs_correction)}</span>
                                         </span>
-                                        <span class="badge">{badge(h.synced, &h.needs_correction)}</span>
                                     </li>
                                 }
                             })

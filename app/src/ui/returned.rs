@@ -47,7 +47,7 @@ pub fn ReturnedList() -> impl IntoView {
                                     <li data-id=r.document_id.clone()>
                                         <span class="reason">{r.comment.clone()}</span>
                                         <span class="details">
-                                            {ctx.village_name(&r.village)} " · " {r.reviewer.clone()}
+                                            {ctx.village_name(&r.village)} " · " {r.returned_by().to_owned()}
                                         </span>
                                         <button
                                             type="button"
@@ -82,9 +82,10 @@ pub fn ReturnedNote() -> impl IntoView {
         };
         let returned = ctx.returned.get();
         let note = returned.into_iter().find(|r| r.document_id == open)?;
+        let by = note.returned_by().to_owned();
         Some(view! {
             <p id="returned-note" class="problem" role="alert">
-                "镇综治办退回意见：" {note.comment} "（" {note.reviewer} "）"
+                "镇综治办退回意见：" {note.comment} "（" {by} "）"
             </p>
         })
     }

@@ -235,7 +235,7 @@ pub fn SyncBar(relogin: RwSignal<bool>) -> impl IntoView {
                             ctx.logout_question.set(None);
                             log_out(ctx);
                         }>"仍然退出"</button>
-                        <button id="logout-cancel" type="button" class="link" on:click=move |_| ctx.logout_question.set(None)>"取消"</button>
+                        <button id="logout-cancel" type="button" class="secondary" on:click=move |_| ctx.logout_question.set(None)>"取消"</button>
                     </div>
                 </div>
             }

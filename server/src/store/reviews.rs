@@ -15,7 +15,11 @@ pub struct Review {
     pub verdict: Verdict,
     /// The version judged: its heads, sorted, concatenated.
     pub heads: Vec<u8>,
+    /// The reviewer's login, who the verdict is recorded against.
     pub reviewer: String,
+    /// What people read for the reviewer: their display name (`东湖镇综治办`) when the
+    /// account still exists, else the login. Read with the verdict; not written.
+    pub reviewer_name: String,
     pub comment: String,
     pub reviewed_at_ms: i64,
 }
@@ -42,6 +46,7 @@ pub struct QueueItem {
 macro_rules! waiting {
     () => {
         "FROM documents d LEFT JOIN reviews r ON r.document_id = d.id
+    LEFT JOIN users u ON u.username = r.reviewer
     WHERE (r.document_id IS NULL OR r.heads <> d.heads)
       AND ($1 IS NULL OR d.village = $1)
       AND ($2 IS NULL OR d.record_type = $2)
@@ -54,7 +59,8 @@ macro_rules! waiting {
 
 pub(super) const QUEUE: &str = concat!(
     "SELECT d.id, d.record_type, d.village, d.data, d.updated_at_ms,
-           r.verdict, r.heads AS reviewed_heads, r.reviewer, r.comment, r.reviewed_at_ms ",
+           r.verdict, r.heads AS reviewed_heads, r.reviewer, r.comment, r.reviewed_at_ms,
+           COALESCE(u.display_name, r.reviewer) AS reviewer_name ",
     waiting!(),
     " ORDER BY d.updated_at_ms DESC, d.id LIMIT $4"
 );
@@ -63,8 +69,9 @@ pub(super) const QUEUE: &str = concat!(
 pub(super) const QUEUE_COUNT: &str = concat!("SELECT COUNT(*) ", waiting!());
 
 pub(super) const REVIEW: &str = "
-    SELECT document_id, verdict, heads, reviewer, comment, reviewed_at_ms
-    FROM reviews WHERE document_id = $1";
+    SELECT r.document_id, r.verdict, r.heads, r.reviewer, r.comment, r.reviewed_at_ms,
+        COALESCE(u.display_name, r.reviewer) AS reviewer_name
+    FROM reviews r LEFT JOIN users u ON u.username = r.reviewer WHERE r.document_id = $1";
 
 pub(super) const SET_REVIEW: &str = "
     INSERT INTO reviews (document_id, verdict, heads, reviewer, comment, reviewed_at_ms)
@@ -76,8 +83,9 @@ pub(super) const SET_REVIEW: &str = "
 /// Returned records the worker has not changed since.
 pub(super) const OPEN_RETURNS: &str = "
     SELECT r.document_id, r.verdict, r.heads, r.reviewer, r.comment, r.reviewed_at_ms, d.village,
-        d.record_type
+        d.record_type, COALESCE(u.display_name, r.reviewer) AS reviewer_name
     FROM reviews r JOIN documents d ON d.id = r.document_id
+        LEFT JOIN users u ON u.username = r.reviewer
     WHERE r.verdict = 'returned' AND r.heads = d.heads
     ORDER BY r.reviewed_at_ms DESC";
 
@@ -121,6 +129,7 @@ macro_rules! review_queries {
                                 verdict: $crate::store::reviews::parse_verdict(&verdict)?,
                                 heads: row.try_get("reviewed_heads")?,
                                 reviewer: row.try_get("reviewer")?,
+                                reviewer_name: row.try_get("reviewer_name")?,
                                 comment: row.try_get("comment")?,
                                 reviewed_at_ms: row.try_get("reviewed_at_ms")?,
                             }),
@@ -169,6 +178,7 @@ macro_rules! review_queries {
                         )?,
                         heads: row.try_get("heads")?,
                         reviewer: row.try_get("reviewer")?,
+                        reviewer_name: row.try_get("reviewer_name")?,
                         comment: row.try_get("comment")?,
                         reviewed_at_ms: row.try_get("reviewed_at_ms")?,
                     })
@@ -212,6 +222,7 @@ macro_rules! review_queries {
                             )?,
                             heads: row.try_get("heads")?,
                             reviewer: row.try_get("reviewer")?,
+                            reviewer_name: row.try_get("reviewer_name")?,
                             comment: row.try_get("comment")?,
                             reviewed_at_ms: row.try_get("reviewed_at_ms")?,
                         };
