@@ -7,9 +7,12 @@
 //! are looked up by the caller; [`Reading`] says which lookup a field needs.
 
 use crate::records::RecordType;
+use crate::records::key_person::KeyPerson;
 use crate::records::vocabulary::{
-    AgreementKind, DisputeCategory, DisputeLevel, DisputeSource, DisputeStatus, FloatingReason,
-    MediationResult, ProblemOutcome, Relation, Resolution, Sex,
+    AgreementKind, CheckResult, DisputeCategory, DisputeLevel, DisputeSource, DisputeStatus,
+    FindingKind, FloatingReason, JointDefenceKind, KeyPersonCategory, LetterKind, MediationResult,
+    PatrolTeam, ProblemOutcome, PublicityKind, Relation, Resolution, ScreeningKind, Sex,
+    StandardItem,
 };
 use crate::statistics::china_date;
 
@@ -21,6 +24,19 @@ pub fn is_bookkeeping(path: &str) -> bool {
 
 /// `members[1].name` → `成员2·姓名`; a name the table does not know is shown as it is.
 pub fn field_zh(path: &str) -> String {
+    path_zh(path, name_zh)
+}
+
+/// [`field_zh`] for a field of a record of type `record_type` (its `type`), where a name
+/// means something else than elsewhere: a patrol's `members` are 巡防队员, a joint-defence
+/// group's `name` is the group's, not a person's.
+pub fn field_zh_in(record_type: &str, path: &str) -> String {
+    path_zh(path, |name| {
+        name_zh_in(record_type, name).unwrap_or_else(|| name_zh(name))
+    })
+}
+
+fn path_zh<'a>(path: &'a str, name_zh: impl Fn(&'a str) -> &'a str) -> String {
     path.split('.')
         .map(|segment| match segment.split_once('[') {
             Some((name, index)) => {
@@ -63,7 +79,7 @@ pub fn reading(path: &str, value: &str) -> Reading {
         (
             _,
             "person_id" | "household_id" | "rented_house_id" | "tenant_ids" | "household_ids"
-            | "merged_into",
+            | "merged_into" | "dispute_id",
         ) => return Reading::Reference,
         (_, "created_at_ms") => return Reading::Moment,
         (None, "type") => RecordType::parse(value).map(RecordType::label_zh),
@@ -82,9 +98,31 @@ pub fn reading(path: &str, value: &str) -> Reading {
         (Some("agreement"), "kind") => AgreementKind::parse(value).map(AgreementKind::label_zh),
         (Some("closure"), "resolution") => Resolution::parse(value).map(Resolution::label_zh),
         (Some("problems"), "outcome") => ProblemOutcome::parse(value).map(ProblemOutcome::label_zh),
+        // The root `kind`s of screening rounds, joint-defence groups and responsibility letters
+        // share no value (a test keeps it so), so the value alone says which it is.
+        (None, "kind") => ScreeningKind::parse(value)
+            .map(ScreeningKind::label_zh)
+            .or_else(|| JointDefenceKind::parse(value).map(JointDefenceKind::label_zh))
+            .or_else(|| LetterKind::parse(value).map(LetterKind::label_zh)),
+        (Some("findings"), "kind") => FindingKind::parse(value).map(FindingKind::label_zh),
+        (None, "team") => PatrolTeam::parse(value).map(PatrolTeam::label_zh),
+        (None, "kinds") => PublicityKind::parse(value).map(PublicityKind::label_zh),
+        (Some("items"), "item") => StandardItem::parse(value).map(StandardItem::label_zh),
+        (None, "result") => CheckResult::parse(value).map(CheckResult::label_zh),
         _ => None,
     };
     label.map_or(Reading::Text, Reading::Label)
+}
+
+/// [`reading`] for a field of a record of type `record_type`, where the path alone is
+/// ambiguous: a key person's `category` shares `other` with a dispute's.
+pub fn reading_in(record_type: &str, path: &str, value: &str) -> Reading {
+    match (record_type, path) {
+        (KeyPerson::TYPE_NAME, "category") => {
+            KeyPersonCategory::parse(value).map_or(Reading::Text, |c| Reading::Label(c.label_zh()))
+        }
+        _ => reading(path, value),
+    }
 }
 
 /// A moment as a clerk writes it, in China time whatever the computer's zone:
@@ -183,12 +221,74 @@ fn name_zh(name: &str) -> &str {
         "problems" => "问题",
         "outcome" => "处理结果",
         "department" => "承办部门",
+        "screeners" => "排查人员",
+        "zero_report" => "零报告",
+        "findings" => "排查发现",
+        "dispute_id" => "矛盾纠纷",
+        "patrolled_on" => "巡防日期",
+        "team" => "巡防队伍",
+        "area" => "巡防区域",
+        "start_time" => "开始时间",
+        "end_time" => "结束时间",
+        "incidents" => "处置问题数",
+        "leader_name" => "联防组长",
+        "leader_phone" => "组长电话",
+        "formed_on" => "组建日期",
+        "responsible_cadre" => "结对干部",
+        "responsible_cadre_username" => "结对干部账号",
+        "paired_on" => "结对日期",
+        "visits" => "走访记录",
+        "situation" => "走访情况",
+        "concern" => "发现异常",
+        "closed_on" => "撤销管控日期",
+        "year" => "年度",
+        "title" => "名称",
+        "issuer" => "发状单位",
+        "signer" => "签状单位",
+        "kinds" => "宣传形式",
+        "theme" => "宣传主题",
+        "materials_handed_out" => "发放资料（份）",
+        "slogans_written" => "书写标语（条）",
+        "columns_run" => "宣传专栏（期）",
+        "place" => "地点",
+        "checked_on" => "检查日期",
+        "items" => "检查项目",
+        "item" => "项目",
+        "met" => "达到",
+        "rectify_by" => "整改期限",
+        "checker" => "检查人",
+        "drawn_up_on" => "制定日期",
+        "measures" => "应急措施",
+        "standby" => "待命人员",
+        "leader" => "负责领导",
         "created_by" => "登记人",
         "created_at_ms" => "登记时间",
         "schema_version" => "数据版本",
         "type" => "记录类型",
         other => other,
     }
+}
+
+/// The names a record type reads differently from [`name_zh`].
+fn name_zh_in(record_type: &str, name: &str) -> Option<&'static str> {
+    Some(match (record_type, name) {
+        ("screening_round", "kind") => "排查类型",
+        ("screening_round", "held_on") => "排查日期",
+        ("patrol", "members") => "巡防队员",
+        ("patrol", "findings") => "巡防情况",
+        ("joint_defence_group", "name") => "联防组名称",
+        ("joint_defence_group", "kind") => "联防形式",
+        ("joint_defence_group", "household_ids") => "联防户",
+        ("key_person", "category") => "人员类别",
+        ("key_person", "by") => "走访人",
+        ("responsibility_letter", "kind") => "责任状类型",
+        ("responsibility_letter", "title") => "责任状名称",
+        ("publicity_activity", "held_on") => "宣传日期",
+        ("standardisation_check", "result") => "检查结论",
+        ("contingency_plan", "title") => "预案名称",
+        ("contingency_plan", "dispute_id") => "所涉矛盾纠纷",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -265,5 +365,110 @@ mod tests {
         assert_eq!(device_name("worker01", "worker", 2), "worker01 的手机 2");
         assert_eq!(device_name("reviewer", "reviewer", 1), "reviewer 的电脑 1");
         assert_eq!(date_zh("2022-03-05"), "2022年3月5日");
+    }
+
+    #[test]
+    fn the_issue_16_records_read_in_the_words_of_their_forms() {
+        assert_eq!(field_zh("findings[0].dispute_id"), "排查发现1·矛盾纠纷");
+        assert_eq!(field_zh_in("patrol", "members[1]"), "巡防队员2");
+        assert_eq!(field_zh_in("joint_defence_group", "name"), "联防组名称");
+        assert_eq!(
+            field_zh_in("key_person", "visits[0].by"),
+            "走访记录1·走访人"
+        );
+        // Outside the types that read it differently, a name keeps its usual words.
+        assert_eq!(field_zh_in("household", "members[0].name"), "成员1·姓名");
+        assert_eq!(
+            field_zh_in("standardisation_check", "rectify_by"),
+            "整改期限"
+        );
+    }
+
+    #[test]
+    fn the_issue_16_vocabularies_read_as_their_labels() {
+        assert_eq!(
+            reading("kind", "village_weekly"),
+            Reading::Label("村（居）周排查")
+        );
+        assert_eq!(reading("kind", "ten_household"), Reading::Label("十户联防"));
+        assert_eq!(
+            reading("kind", "dragon_boat"),
+            Reading::Label("端午节划龙舟维稳责任状")
+        );
+        assert_eq!(
+            reading("findings[1].kind", "key_unit"),
+            Reading::Label("重点单位")
+        );
+        assert_eq!(
+            reading("team", "volunteer"),
+            Reading::Label("群众义务巡防队")
+        );
+        assert_eq!(reading("kinds[0]", "broadcast"), Reading::Label("广播"));
+        assert_eq!(
+            reading("items[3].item", "volunteer_patrol"),
+            Reading::Label("群众义务巡防队")
+        );
+        assert_eq!(reading("result", "rectify"), Reading::Label("限期整改"));
+        assert_eq!(reading("findings[0].dispute_id", "ab"), Reading::Reference);
+    }
+
+    #[test]
+    fn a_key_persons_category_needs_its_record_type_to_read() {
+        assert_eq!(reading("category", "other"), Reading::Label("其他纠纷"));
+        assert_eq!(
+            reading_in("key_person", "category", "other"),
+            Reading::Label("其他")
+        );
+        assert_eq!(
+            reading_in("key_person", "category", "community_correction"),
+            Reading::Label("社区矫正对象")
+        );
+        assert_eq!(
+            reading_in("dispute", "category", "other"),
+            Reading::Label("其他纠纷")
+        );
+    }
+
+    #[test]
+    fn root_kinds_share_no_value_so_the_value_says_which_vocabulary() {
+        let mut seen: Vec<&str> = Vec::new();
+        for wire in [
+            ScreeningKind::WIRE,
+            JointDefenceKind::WIRE,
+            LetterKind::WIRE,
+        ]
+        .concat()
+        {
+            assert!(!seen.contains(&wire), "{wire}");
+            seen.push(wire);
+        }
+    }
+
+    #[test]
+    fn every_field_of_the_issue_16_records_has_a_chinese_name() {
+        use crate::records::shape::{Field, Shape};
+        use crate::records::*;
+        fn check(shape: &[Field]) {
+            for field in shape {
+                assert_ne!(name_zh(field.key), field.key, "{}", field.key);
+                match field.shape {
+                    Shape::Map(inner) => check(inner),
+                    Shape::List(Shape::Map(inner)) => check(inner),
+                    _ => {}
+                }
+            }
+        }
+        for shape in [
+            screening_round::ScreeningRound::SHAPE,
+            patrol::Patrol::SHAPE,
+            joint_defence_group::JointDefenceGroup::SHAPE,
+            key_person::KeyPerson::SHAPE,
+            responsibility_letter::ResponsibilityLetter::SHAPE,
+            publicity_activity::PublicityActivity::SHAPE,
+            standardisation_check::StandardisationCheck::SHAPE,
+            contingency_plan::ContingencyPlan::SHAPE,
+        ] {
+            check(shape);
+        }
     }
 }

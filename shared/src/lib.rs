@@ -8,6 +8,11 @@
 //!
 //! - [`records`]: the township's records, one Automerge document each, mapped with autosurgeon.
 //!   - [`records::household`]: a household (户).
+//!   - [`records::screening_round`], [`records::patrol`], [`records::joint_defence_group`],
+//!     [`records::key_person`], [`records::responsibility_letter`],
+//!     [`records::publicity_activity`], [`records::standardisation_check`],
+//!     [`records::contingency_plan`]: the rest of the township's work (issue 16), defined and
+//!     validated but not yet accepted by the server or synced.
 //!   - [`records::links`]: rules spanning records (tenants and their house, members and
 //!     their household, what merging duplicate people rewrites), for the phone and the server.
 //! - [`document`]: identifiers and the glue between a record and its Automerge document

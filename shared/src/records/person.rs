@@ -11,8 +11,8 @@ use super::shape::{Field, Shape, optional, required};
 use super::vocabulary::{FloatingReason, Sex};
 use super::{Authorship, Record, RecordType, check_header, finish};
 use crate::validation::{
-    CitizenId, Date, FieldError, check_citizen_id, check_date, check_optional_date,
-    check_optional_phone, required_text,
+    CitizenId, Date, FieldError, check_date, check_optional_date, check_optional_phone,
+    check_stored_citizen_id, required_text,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
@@ -168,19 +168,9 @@ impl Record for Person {
             &self.created_by,
         );
         required_text(&mut errors, "name", "姓名", &self.name, NAME_MAX_CHARS);
-        let id = self
-            .citizen_id
-            .as_deref()
-            .filter(|v| !v.trim().is_empty())
-            .and_then(|v| check_citizen_id(&mut errors, "citizen_id", v, today));
+        let id =
+            check_stored_citizen_id(&mut errors, "citizen_id", self.citizen_id.as_deref(), today);
         if let Some(id) = &id {
-            if self.citizen_id.as_deref() != Some(id.as_str()) {
-                errors.push(FieldError::new(
-                    "citizen_id",
-                    "身份证号需按标准格式保存（18位，末位大写X）",
-                    &crate::en!("citizen_id must be stored normalised"),
-                ));
-            }
             if self.sex.is_some_and(|sex| sex != id.sex()) {
                 errors.push(FieldError::new(
                     "sex",

@@ -181,6 +181,106 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Which round of dispute screening (排查): the report's "村（居）周排查、镇半月排查、每月
+    /// 一次例会总排查，矛盾调处中心每半月对重点人、重点事、重点单位排查".
+    pub enum ScreeningKind {
+        VillageWeekly = ("village_weekly", "村（居）周排查"),
+        TownshipHalfMonthly = ("township_half_monthly", "镇半月排查"),
+        MonthlyMeeting = ("monthly_meeting", "每月例会总排查"),
+        CentreKeyCheck = ("centre_key_check", "矛盾调处中心重点排查"),
+    }
+}
+
+vocabulary! {
+    /// What a screening round found.
+    pub enum FindingKind {
+        Dispute = ("dispute", "矛盾纠纷"),
+        KeyPerson = ("key_person", "重点人"),
+        KeyMatter = ("key_matter", "重点事"),
+        KeyUnit = ("key_unit", "重点单位"),
+        Hazard = ("hazard", "治安隐患"),
+    }
+}
+
+vocabulary! {
+    /// Who patrolled (巡防): the township's paid team or the villagers' volunteers.
+    pub enum PatrolTeam {
+        FullTime = ("full_time", "专职巡防队"),
+        Volunteer = ("volunteer", "群众义务巡防队"),
+    }
+}
+
+vocabulary! {
+    /// The forms of 群防群治 the report names: "以“十户联防”、“户户联防”等多种形式".
+    pub enum JointDefenceKind {
+        TenHousehold = ("ten_household", "十户联防"),
+        HouseholdToHousehold = ("household_to_household", "户户联防"),
+    }
+}
+
+vocabulary! {
+    /// Why a person is under the village's watch (重点人员类别).
+    pub enum KeyPersonCategory {
+        Petitioner = ("petitioner", "重点信访人员"),
+        Released = ("released", "刑满释放人员"),
+        CommunityCorrection = ("community_correction", "社区矫正对象"),
+        MentalIllness = ("mental_illness", "严重精神障碍患者"),
+        Drug = ("drug", "吸毒人员"),
+        Other = ("other", "其他"),
+    }
+}
+
+vocabulary! {
+    /// Which responsibility letter (责任状) the 镇综治委 signed with a village or unit.
+    pub enum LetterKind {
+        Annual = ("annual", "综治工作责任状"),
+        DragonBoat = ("dragon_boat", "端午节划龙舟维稳责任状"),
+        Special = ("special", "其他专项责任状"),
+    }
+}
+
+vocabulary! {
+    /// The means of a publicity activity: "宣传车、宣传单、宣传栏、广播等各种形式".
+    pub enum PublicityKind {
+        Vehicle = ("vehicle", "宣传车"),
+        Leaflet = ("leaflet", "宣传单"),
+        Board = ("board", "宣传栏"),
+        Broadcast = ("broadcast", "广播"),
+        Meeting = ("meeting", "宣讲会"),
+        Other = ("other", "其他"),
+    }
+}
+
+vocabulary! {
+    /// What a standardisation check (综治规范化建设检查) looks for in a village.
+    ///
+    /// The 五个有 are spelt out in the report ("有办公室、有制度上墙、有工作记录簿、有办工作、
+    /// 有档案柜"; "有办工作" read as 有办公人员). The 四个一 are not: the report says the
+    /// villages "严格按照“四个一”的要求…配齐配强村（居）专抓综治副职和治保会、调委会、群众义务
+    /// 巡防队力量", and we read the four bodies named there as the four. That reading is ours;
+    /// if the township's own list differs, these four variants are what changes.
+    pub enum StandardItem {
+        Deputy = ("deputy", "专抓综治副职"),
+        SecurityCommittee = ("security_committee", "治保会"),
+        MediationCommittee = ("mediation_committee", "调委会"),
+        VolunteerPatrol = ("volunteer_patrol", "群众义务巡防队"),
+        Office = ("office", "有办公室"),
+        RulesOnWall = ("rules_on_wall", "有制度上墙"),
+        WorkLog = ("work_log", "有工作记录簿"),
+        Staff = ("staff", "有办公人员"),
+        ArchiveCabinet = ("archive_cabinet", "有档案柜"),
+    }
+}
+
+vocabulary! {
+    /// The outcome of a standardisation check: "未达标的村（居）责令其限期整改".
+    pub enum CheckResult {
+        Passed = ("passed", "达标"),
+        Rectify = ("rectify", "限期整改"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -262,6 +262,28 @@ pub fn check_citizen_id(
         .ok()
 }
 
+/// Checks an optional citizen ID field as stored in a record: absent or blank is fine, a
+/// number must be valid and stored normalised (18 characters, upper-case `X`), as the form
+/// saves it. Returns the number when it is valid, normalised or not, so rules comparing it
+/// with other fields (sex, birth date) still run.
+pub fn check_stored_citizen_id(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<&str>,
+    today: Date,
+) -> Option<CitizenId> {
+    let written = value.filter(|v| !v.trim().is_empty())?;
+    let id = check_citizen_id(errors, field, written, today)?;
+    if id.as_str() != written {
+        errors.push(FieldError::new(
+            field,
+            "身份证号需按标准格式保存（18位，末位大写X）",
+            &crate::en!("{field} must be stored normalised"),
+        ));
+    }
+    Some(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

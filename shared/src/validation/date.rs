@@ -161,6 +161,26 @@ impl Date {
         Date::from_days_since_epoch(self.days_since_epoch().saturating_add(days))
     }
 
+    /// 1 for Monday … 7 for Sunday, as ISO 8601 and Chinese calendars number the week.
+    pub fn iso_weekday(&self) -> u8 {
+        // 1970-01-01 was a Thursday (weekday 4); the remainder is below 7, so it fits a u8.
+        (self.days_since_epoch() + 3).rem_euclid(7) as u8 + 1
+    }
+
+    /// The ISO 8601 week `(year, week)` the date falls in: weeks run Monday to Sunday and
+    /// belong to the year holding their Thursday, so a week is counted once however the new
+    /// year falls in it (2021-01-03 is in week 53 of 2020). The weekly screening ledger
+    /// counts rounds by this week. Panics as [`Date::add_days`] for the last days of year
+    /// `i32::MAX`.
+    pub fn iso_week(&self) -> (i32, u32) {
+        let thursday = self.add_days(4 - i64::from(self.iso_weekday()));
+        let year = thursday.year;
+        let day_of_year =
+            thursday.days_since_epoch() + UNIX_EPOCH_OFFSET - days_before_year(i64::from(year));
+        // A day of the year is below 366, so its week number fits a u32.
+        (year, (day_of_year / 7 + 1) as u32)
+    }
+
     /// The UTC calendar day of a Unix timestamp in milliseconds. Times before 1970 round down
     /// to the earlier day, as a clock would read them.
     pub fn from_unix_ms(ms: i64) -> Date {
@@ -229,6 +249,41 @@ pub fn check_optional_date(
 ) -> Option<Date> {
     match value {
         Some(v) if !v.trim().is_empty() => check_date(errors, field, label_zh, v),
+        _ => None,
+    }
+}
+
+/// Checks a required date of something already done (a visit, a signing): a date, and not
+/// after `today`. Returns the date even when it is in the future, so rules comparing it with
+/// other dates still run and every problem is reported at once.
+pub fn check_past_date(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    label_zh: &str,
+    value: &str,
+    today: Date,
+) -> Option<Date> {
+    let date = check_date(errors, field, label_zh, value);
+    if date.is_some_and(|d| d > today) {
+        errors.push(FieldError::new(
+            field,
+            &format!("{label_zh}不能晚于今天"),
+            &crate::en!("{field} is in the future"),
+        ));
+    }
+    date
+}
+
+/// [`check_past_date`] for an optional field: absent or blank is fine.
+pub fn check_optional_past_date(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    label_zh: &str,
+    value: Option<&str>,
+    today: Date,
+) -> Option<Date> {
+    match value {
+        Some(v) if !v.trim().is_empty() => check_past_date(errors, field, label_zh, v, today),
         _ => None,
     }
 }
@@ -404,6 +459,63 @@ mod tests {
         let leap_day = check_optional_date(&mut errors, "f", "日期", Some("2024-02-29"));
         assert_eq!(leap_day, Some(d(2024, 2, 29)));
         check_optional_date(&mut errors, "f", "日期", Some("2023-02-29"));
+        assert_eq!(errors.len(), 1);
+    }
+    #[test]
+    fn weekdays_count_from_monday() {
+        assert_eq!(d(1970, 1, 1).iso_weekday(), 4);
+        assert_eq!(d(2022, 10, 17).iso_weekday(), 1);
+        assert_eq!(d(2022, 10, 23).iso_weekday(), 7);
+        assert_eq!(d(1969, 12, 28).iso_weekday(), 7);
+    }
+
+    #[test]
+    fn iso_weeks_belong_to_the_year_of_their_thursday() {
+        assert_eq!(d(2021, 1, 3).iso_week(), (2020, 53));
+        assert_eq!(d(2021, 1, 4).iso_week(), (2021, 1));
+        assert_eq!(d(2022, 1, 2).iso_week(), (2021, 52));
+        assert_eq!(d(2022, 1, 3).iso_week(), (2022, 1));
+        assert_eq!(d(2024, 12, 29).iso_week(), (2024, 52));
+        assert_eq!(d(2024, 12, 30).iso_week(), (2025, 1));
+        assert_eq!(d(2026, 1, 1).iso_week(), (2026, 1));
+        assert_eq!(d(2026, 12, 31).iso_week(), (2026, 53));
+        assert_eq!(d(2022, 6, 15).iso_week(), (2022, 24));
+    }
+
+    #[test]
+    fn iso_weeks_run_monday_to_sunday_without_gaps_across_years() {
+        let mut previous = d(1999, 12, 27).iso_week();
+        for n in 1..(366 * 30) {
+            let date = d(1999, 12, 27).add_days(n);
+            let week = date.iso_week();
+            if date.iso_weekday() == 1 {
+                let next = if week.0 == previous.0 {
+                    (previous.0, previous.1 + 1)
+                } else {
+                    (previous.0 + 1, 1)
+                };
+                assert_eq!(week, next, "{date}");
+                assert!(week.1 <= 53, "{date}");
+            } else {
+                assert_eq!(week, previous, "{date}");
+            }
+            previous = week;
+        }
+    }
+
+    #[test]
+    fn a_past_date_may_be_today_but_not_tomorrow() {
+        let today = d(2022, 12, 31);
+        let mut errors = Vec::new();
+        let date = check_past_date(&mut errors, "signed_on", "签订日期", "2022-12-31", today);
+        assert_eq!((date, errors.len()), (Some(today), 0));
+        let date = check_past_date(&mut errors, "signed_on", "签订日期", "2023-01-01", today);
+        assert_eq!(date, Some(d(2023, 1, 1)));
+        assert_eq!(errors[0].message_zh, "签订日期不能晚于今天");
+        assert_eq!(
+            check_optional_past_date(&mut errors, "f", "日期", Some(" "), today),
+            None
+        );
         assert_eq!(errors.len(), 1);
     }
 }

@@ -10,10 +10,12 @@ pub mod citizen_id;
 pub mod date;
 pub mod phone;
 pub mod region;
+pub mod time;
 
-pub use citizen_id::{CitizenId, Sex, check_citizen_id};
-pub use date::{Date, check_date, check_optional_date};
+pub use citizen_id::{CitizenId, Sex, check_citizen_id, check_stored_citizen_id};
+pub use date::{Date, check_date, check_optional_date, check_optional_past_date, check_past_date};
 pub use phone::{Phone, check_optional_phone, check_phone, normalise_phone};
+pub use time::{check_optional_time, parse_time_of_day};
 
 /// One thing wrong with one field of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -81,6 +83,20 @@ pub fn required_text(
     if trimmed.is_empty() {
         errors.push(FieldError::required(field, label_zh));
     } else if trimmed.chars().count() > max_chars {
+        errors.push(FieldError::too_long(field, label_zh, max_chars));
+    }
+}
+
+/// Checks an optional free-text field: absent or blank is fine (a form's empty box), anything
+/// written must be of a sane length.
+pub fn optional_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    label_zh: &str,
+    value: Option<&str>,
+    max_chars: usize,
+) {
+    if value.is_some_and(|v| v.trim().chars().count() > max_chars) {
         errors.push(FieldError::too_long(field, label_zh, max_chars));
     }
 }
