@@ -81,6 +81,19 @@ impl Refusal {
         )
     }
 
+    /// A worker's upload of a record only the township office writes.
+    pub fn office_only(record_type: RecordType) -> Self {
+        Self::with_field(
+            RefusalCode::OfficeOnly,
+            "type",
+            &format!("{}由镇综治办登记，村里不能上传", record_type.label_zh()),
+            format!(
+                "{} records are written by the township office only",
+                record_type.as_str()
+            ),
+        )
+    }
+
     pub fn village_changed(from: &str, to: &str) -> Self {
         Self::with_field(
             RefusalCode::VillageChanged,

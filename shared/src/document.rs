@@ -10,7 +10,10 @@ use crate::records::household::Household;
 use crate::records::outreach::OutreachVisit;
 use crate::records::person::Person;
 use crate::records::rental_house::RentalHouse;
-use crate::records::{Record, RecordType};
+use crate::records::{
+    Record, RecordType, contingency_plan, joint_defence_group, key_person, patrol,
+    publicity_activity, responsibility_letter, screening_round, standardisation_check,
+};
 use crate::validation::{Date, FieldError};
 
 /// A record's identity across every device and the server: 128 random bits as 32 lowercase
@@ -176,6 +179,20 @@ pub fn validate(doc: &AutoCommit, today: Date) -> Result<Checked, Invalid> {
         RecordType::RentalHouse => check::<RentalHouse>(doc, today),
         RecordType::Dispute => check::<Dispute>(doc, today),
         RecordType::OutreachVisit => check::<OutreachVisit>(doc, today),
+        RecordType::ScreeningRound => check::<screening_round::ScreeningRound>(doc, today),
+        RecordType::Patrol => check::<patrol::Patrol>(doc, today),
+        RecordType::JointDefenceGroup => {
+            check::<joint_defence_group::JointDefenceGroup>(doc, today)
+        }
+        RecordType::KeyPerson => check::<key_person::KeyPerson>(doc, today),
+        RecordType::ResponsibilityLetter => {
+            check::<responsibility_letter::ResponsibilityLetter>(doc, today)
+        }
+        RecordType::PublicityActivity => check::<publicity_activity::PublicityActivity>(doc, today),
+        RecordType::StandardisationCheck => {
+            check::<standardisation_check::StandardisationCheck>(doc, today)
+        }
+        RecordType::ContingencyPlan => check::<contingency_plan::ContingencyPlan>(doc, today),
     }?;
     Ok(Checked {
         record_type,

@@ -19,6 +19,8 @@ use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::vocabulary::{DisputeStatus, ProblemOutcome};
 use serde::{Deserialize, Serialize};
 
+pub use super::activities::ActivitySummary;
+use super::activities::activity;
 use super::pack::Packed;
 
 /// Index stores, one per record type.
@@ -27,12 +29,15 @@ pub const PERSONS: &str = "persons";
 pub const RENTAL_HOUSES: &str = "rental_houses";
 pub const DISPUTES: &str = "disputes";
 pub const OUTREACH_VISITS: &str = "outreach_visits";
-pub const ALL_STORES: [&str; 5] = [
+/// The issue-16 records, one store for all (`super::activities`).
+pub const ACTIVITIES: &str = "activities";
+pub const ALL_STORES: [&str; 6] = [
     HOUSEHOLDS,
     PERSONS,
     RENTAL_HOUSES,
     DISPUTES,
     OUTREACH_VISITS,
+    ACTIVITIES,
 ];
 
 /// Sparse index on every store: only records waiting to upload have the `unsynced` key, so
@@ -44,7 +49,7 @@ pub const CITIZEN_ID_INDEX: &str = "citizen_id";
 
 /// Bumped whenever a summary gains or changes a field: opening the database then rebuilds
 /// every index store from the documents (which are never touched by this).
-pub const INDEX_VERSION: u32 = 4;
+pub const INDEX_VERSION: u32 = 5;
 
 /// The index store holding summaries of this record type.
 pub fn store_for(record_type: RecordType) -> &'static str {
@@ -54,6 +59,14 @@ pub fn store_for(record_type: RecordType) -> &'static str {
         RecordType::RentalHouse => RENTAL_HOUSES,
         RecordType::Dispute => DISPUTES,
         RecordType::OutreachVisit => OUTREACH_VISITS,
+        RecordType::ScreeningRound
+        | RecordType::Patrol
+        | RecordType::JointDefenceGroup
+        | RecordType::KeyPerson
+        | RecordType::ResponsibilityLetter
+        | RecordType::PublicityActivity
+        | RecordType::StandardisationCheck
+        | RecordType::ContingencyPlan => ACTIVITIES,
     }
 }
 
@@ -289,16 +302,31 @@ pub enum AnySummary {
     RentalHouse(RentalHouseSummary),
     Dispute(DisputeSummary),
     Visit(VisitSummary),
+    Activity(ActivitySummary),
 }
 
 impl AnySummary {
-    pub fn record_type(&self) -> RecordType {
+    /// The record's `type`, as stored.
+    pub fn record_type(&self) -> &str {
         match self {
-            AnySummary::Household(_) => RecordType::Household,
-            AnySummary::Person(_) => RecordType::Person,
-            AnySummary::RentalHouse(_) => RecordType::RentalHouse,
-            AnySummary::Dispute(_) => RecordType::Dispute,
-            AnySummary::Visit(_) => RecordType::OutreachVisit,
+            AnySummary::Household(_) => RecordType::Household.as_str(),
+            AnySummary::Person(_) => RecordType::Person.as_str(),
+            AnySummary::RentalHouse(_) => RecordType::RentalHouse.as_str(),
+            AnySummary::Dispute(_) => RecordType::Dispute.as_str(),
+            AnySummary::Visit(_) => RecordType::OutreachVisit.as_str(),
+            AnySummary::Activity(s) => &s.record_type,
+        }
+    }
+
+    /// The index store the summary lives in.
+    pub fn store(&self) -> &'static str {
+        match self {
+            AnySummary::Household(_) => HOUSEHOLDS,
+            AnySummary::Person(_) => PERSONS,
+            AnySummary::RentalHouse(_) => RENTAL_HOUSES,
+            AnySummary::Dispute(_) => DISPUTES,
+            AnySummary::Visit(_) => OUTREACH_VISITS,
+            AnySummary::Activity(_) => ACTIVITIES,
         }
     }
 
@@ -309,6 +337,7 @@ impl AnySummary {
             AnySummary::RentalHouse(s) => &s.id,
             AnySummary::Dispute(s) => &s.id,
             AnySummary::Visit(s) => &s.id,
+            AnySummary::Activity(s) => &s.id,
         }
     }
 
@@ -319,6 +348,7 @@ impl AnySummary {
             AnySummary::RentalHouse(s) => &s.village,
             AnySummary::Dispute(s) => &s.village,
             AnySummary::Visit(s) => &s.village,
+            AnySummary::Activity(s) => &s.village,
         }
     }
 
@@ -329,6 +359,7 @@ impl AnySummary {
             AnySummary::RentalHouse(s) => s.flags(),
             AnySummary::Dispute(s) => s.flags(),
             AnySummary::Visit(s) => s.flags(),
+            AnySummary::Activity(s) => s.flags(),
         }
     }
 
@@ -339,6 +370,7 @@ impl AnySummary {
             AnySummary::RentalHouse(s) => s.set_flags(flags),
             AnySummary::Dispute(s) => s.set_flags(flags),
             AnySummary::Visit(s) => s.set_flags(flags),
+            AnySummary::Activity(s) => s.set_flags(flags),
         }
     }
 
@@ -350,20 +382,22 @@ impl AnySummary {
             AnySummary::RentalHouse(s) => s.pack(),
             AnySummary::Dispute(s) => s.pack(),
             AnySummary::Visit(s) => s.pack(),
+            AnySummary::Activity(s) => s.pack(),
         }
     }
 
-    /// A summary of `record_type` from what [`AnySummary::encode`] wrote.
-    pub fn decode(record_type: RecordType, bytes: &[u8]) -> Result<Self, DocumentError> {
+    /// A summary of the index store `store` from what [`AnySummary::encode`] wrote.
+    pub fn decode(store: &str, bytes: &[u8]) -> Result<Self, DocumentError> {
         fn read<S: Summary>(bytes: &[u8]) -> Result<S, DocumentError> {
             S::unpack(bytes).ok_or_else(|| DocumentError::Undecodable("summary".into()))
         }
-        Ok(match record_type {
-            RecordType::Household => AnySummary::Household(read(bytes)?),
-            RecordType::Person => AnySummary::Person(read(bytes)?),
-            RecordType::RentalHouse => AnySummary::RentalHouse(read(bytes)?),
-            RecordType::Dispute => AnySummary::Dispute(read(bytes)?),
-            RecordType::OutreachVisit => AnySummary::Visit(read(bytes)?),
+        Ok(match store {
+            HOUSEHOLDS => AnySummary::Household(read(bytes)?),
+            PERSONS => AnySummary::Person(read(bytes)?),
+            RENTAL_HOUSES => AnySummary::RentalHouse(read(bytes)?),
+            DISPUTES => AnySummary::Dispute(read(bytes)?),
+            OUTREACH_VISITS => AnySummary::Visit(read(bytes)?),
+            _ => AnySummary::Activity(read(bytes)?),
         })
     }
 
@@ -376,6 +410,10 @@ impl AnySummary {
             AnySummary::RentalHouse(s) => format!("出租房屋 {}", s.address),
             AnySummary::Dispute(s) => format!("矛盾纠纷 {}", s.summary),
             AnySummary::Visit(s) => format!("下访走访 {}", s.visited_on),
+            AnySummary::Activity(s) => {
+                let kind = s.record_type().map_or("记录", RecordType::label_zh);
+                format!("{kind} {} {}", s.title, s.on)
+            }
         }
     }
 }
@@ -392,6 +430,10 @@ pub fn summarise(
         RecordType::RentalHouse => AnySummary::RentalHouse(rental_house(id, &document::read(doc)?)),
         RecordType::Dispute => AnySummary::Dispute(dispute(id, &document::read(doc)?)),
         RecordType::OutreachVisit => AnySummary::Visit(visit(id, &document::read(doc)?)),
+        other => AnySummary::Activity(
+            activity(id, doc, other)
+                .ok_or_else(|| DocumentError::UnknownType(other.as_str().into()))?,
+        ),
     };
     summary.set_flags(flags);
     Ok(summary)

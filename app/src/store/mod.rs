@@ -52,6 +52,7 @@ use rows::{DocumentRow, document_row, open_row, open_summary, put_summary};
 use seal::Sealer;
 use writer::new_id;
 
+pub mod activities;
 pub mod device;
 pub mod index;
 pub mod pack;
@@ -64,7 +65,8 @@ pub use index::HouseholdSummary;
 pub use writer::Writer;
 
 const DATABASE_PREFIX: &str = "pingan-user-";
-const DATABASE_VERSION: u8 = 1;
+/// 2: the `activities` index store (issue 16's records).
+const DATABASE_VERSION: u8 = 2;
 const DOCUMENTS: &str = "documents";
 const STATE: &str = "state";
 const ACTOR_KEY: &str = "actor";
@@ -357,15 +359,14 @@ impl DeviceStore {
     pub async fn pending(&self) -> Result<Vec<PendingRecord>, AppError> {
         let tx = self.db.transaction(index::ALL_STORES).build()?;
         let mut out = Vec::new();
-        for record_type in RecordType::ALL {
-            let raw = self
-                .unsynced_rows(&tx, index::store_for(record_type))
-                .await?;
+        for store in index::ALL_STORES {
+            let raw = self.unsynced_rows(&tx, store).await?;
             for raw in &raw {
-                let summary = open_summary(&self.sealer, record_type, raw)?;
+                let summary = open_summary(&self.sealer, store, raw)?;
                 out.push(PendingRecord {
                     id: summary.id().to_owned(),
-                    record_type: record_type.as_str(),
+                    record_type: RecordType::parse(summary.record_type())
+                        .map_or("", RecordType::as_str),
                     label: summary.label(),
                     needs_correction: summary.flags().needs_correction,
                 });
@@ -427,11 +428,19 @@ pub(crate) async fn open_database(name: &str) -> Result<Database, AppError> {
     Ok(Database::open(name)
         .with_version(DATABASE_VERSION)
         .with_on_upgrade_needed(|_, db| {
-            db.create_object_store(DOCUMENTS)
-                .with_key_path("id".into())
-                .build()?;
-            db.create_object_store(STATE).build()?;
-            for name in index::ALL_STORES {
+            // From any older version: only the stores it lacks are created (the index of a
+            // new store is filled by `ensure_index`, whose version moved with it).
+            let existing: Vec<String> = db.object_store_names().collect();
+            let lacks = |name: &str| !existing.iter().any(|e| e == name);
+            if lacks(DOCUMENTS) {
+                db.create_object_store(DOCUMENTS)
+                    .with_key_path("id".into())
+                    .build()?;
+            }
+            if lacks(STATE) {
+                db.create_object_store(STATE).build()?;
+            }
+            for name in index::ALL_STORES.into_iter().filter(|n| lacks(n)) {
                 let store = db
                     .create_object_store(name)
                     .with_key_path("id".into())

@@ -7,11 +7,10 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
 use js_sys::{Object, Reflect, Uint8Array};
 use pingan_shared::document;
-use pingan_shared::records::RecordType;
 use serde_bytes::ByteBuf;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::index::{self, AnySummary, SyncFlags};
+use super::index::{AnySummary, SyncFlags};
 use super::pack::Packed;
 use super::seal::Sealer;
 use super::{DOCUMENTS, STATE};
@@ -73,12 +72,12 @@ pub(super) fn open_row<T: Packed>(sealer: &Sealer, raw: &JsValue) -> Result<T, A
 /// A summary row of `record_type`, opened.
 pub(super) fn open_summary(
     sealer: &Sealer,
-    record_type: RecordType,
+    store: &str,
     raw: &JsValue,
 ) -> Result<AnySummary, AppError> {
     let id = text_of(raw, "id");
     Ok(AnySummary::decode(
-        record_type,
+        store,
         &sealer.open(&id, &bytes_of(raw)?)?,
     )?)
 }
@@ -187,7 +186,7 @@ pub(super) fn put_summary(
         _ => None,
     };
     let raw = row_object(id, &sealed, !summary.flags().synced, cid.as_deref())?;
-    let store = index::store_for(summary.record_type());
+    let store = summary.store();
     drop(tx.object_store(store)?.put(raw).primitive()?);
     Ok(())
 }

@@ -178,15 +178,15 @@ impl PageWrite for IdbPage<'_> {
     async fn move_to_villages(&mut self, villages: &[String]) -> Result<usize, StorageError> {
         let write = async {
             let mut forgotten = 0;
-            for record_type in RecordType::ALL {
-                let store = self.tx.object_store(index::store_for(record_type))?;
+            for name in index::ALL_STORES {
+                let store = self.tx.object_store(name)?;
                 let raw: Vec<JsValue> = store
                     .get_all()
                     .primitive()?
                     .await?
                     .collect::<Result<_, _>>()?;
                 for raw in &raw {
-                    let summary = open_summary(self.sealer(), record_type, raw)?;
+                    let summary = open_summary(self.sealer(), name, raw)?;
                     let flags = summary.flags();
                     if !flags.synced
                         || flags.needs_correction.is_some()
@@ -262,16 +262,17 @@ impl IdbPage<'_> {
         let Some(record_type) = RecordType::parse(&row.record_type) else {
             return Ok(());
         };
+        let store = index::store_for(record_type);
         let raw: Option<JsValue> = self
             .tx
-            .object_store(index::store_for(record_type))?
+            .object_store(store)?
             .get(JsValue::from_str(&row.id))
             .primitive()?
             .await?;
         let Some(raw) = raw else {
             return Ok(());
         };
-        let mut summary = open_summary(self.sealer(), record_type, &raw)?;
+        let mut summary = open_summary(self.sealer(), store, &raw)?;
         summary.set_flags(row.flags());
         put_summary(&self.tx, self.sealer(), &summary)
     }

@@ -216,5 +216,8 @@ fn check_scope(
     if !principal.scope.includes(&merged.village) {
         return Err(Refusal::out_of_scope());
     }
+    if merged.record_type.kept_by_office() && principal.scope != crate::store::Scope::Township {
+        return Err(Refusal::office_only(merged.record_type));
+    }
     Ok(merged)
 }

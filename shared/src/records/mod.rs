@@ -48,15 +48,31 @@ pub enum RecordType {
     RentalHouse,
     Dispute,
     OutreachVisit,
+    ScreeningRound,
+    Patrol,
+    JointDefenceGroup,
+    KeyPerson,
+    ResponsibilityLetter,
+    PublicityActivity,
+    StandardisationCheck,
+    ContingencyPlan,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 5] = [
+    pub const ALL: [RecordType; 13] = [
         RecordType::Household,
         RecordType::Person,
         RecordType::RentalHouse,
         RecordType::Dispute,
         RecordType::OutreachVisit,
+        RecordType::ScreeningRound,
+        RecordType::Patrol,
+        RecordType::JointDefenceGroup,
+        RecordType::KeyPerson,
+        RecordType::ResponsibilityLetter,
+        RecordType::PublicityActivity,
+        RecordType::StandardisationCheck,
+        RecordType::ContingencyPlan,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -66,6 +82,18 @@ impl RecordType {
             RecordType::RentalHouse => "rental_house",
             RecordType::Dispute => "dispute",
             RecordType::OutreachVisit => "outreach_visit",
+            RecordType::ScreeningRound => screening_round::ScreeningRound::TYPE_NAME,
+            RecordType::Patrol => patrol::Patrol::TYPE_NAME,
+            RecordType::JointDefenceGroup => joint_defence_group::JointDefenceGroup::TYPE_NAME,
+            RecordType::KeyPerson => key_person::KeyPerson::TYPE_NAME,
+            RecordType::ResponsibilityLetter => {
+                responsibility_letter::ResponsibilityLetter::TYPE_NAME
+            }
+            RecordType::PublicityActivity => publicity_activity::PublicityActivity::TYPE_NAME,
+            RecordType::StandardisationCheck => {
+                standardisation_check::StandardisationCheck::TYPE_NAME
+            }
+            RecordType::ContingencyPlan => contingency_plan::ContingencyPlan::TYPE_NAME,
         }
     }
 
@@ -76,11 +104,35 @@ impl RecordType {
             RecordType::RentalHouse => "出租房屋",
             RecordType::Dispute => "矛盾纠纷",
             RecordType::OutreachVisit => "下访走访",
+            RecordType::ScreeningRound => screening_round::ScreeningRound::LABEL_ZH,
+            RecordType::Patrol => patrol::Patrol::LABEL_ZH,
+            RecordType::JointDefenceGroup => joint_defence_group::JointDefenceGroup::LABEL_ZH,
+            RecordType::KeyPerson => key_person::KeyPerson::LABEL_ZH,
+            RecordType::ResponsibilityLetter => {
+                responsibility_letter::ResponsibilityLetter::LABEL_ZH
+            }
+            RecordType::PublicityActivity => publicity_activity::PublicityActivity::LABEL_ZH,
+            RecordType::StandardisationCheck => {
+                standardisation_check::StandardisationCheck::LABEL_ZH
+            }
+            RecordType::ContingencyPlan => contingency_plan::ContingencyPlan::LABEL_ZH,
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.as_str() == value)
+    }
+
+    /// Records the township office keeps (the letters it signs, its checks of the villages,
+    /// its plans): written from the office only, so a village worker's upload of one is
+    /// refused (`office_only`), though the village's phones may read them.
+    pub const fn kept_by_office(self) -> bool {
+        matches!(
+            self,
+            RecordType::ResponsibilityLetter
+                | RecordType::StandardisationCheck
+                | RecordType::ContingencyPlan
+        )
     }
 }
 
@@ -107,6 +159,37 @@ pub trait Record: Reconcile + Hydrate + Clone + PartialEq + std::fmt::Debug {
     /// `today` is the date in China (see [`crate::statistics::china_date`]), for rules
     /// such as "a birth date cannot be in the future".
     fn validate(&self, today: Date) -> Result<(), Vec<FieldError>>;
+}
+
+/// The trait for the records whose modules keep their type, version, shape and rules as
+/// inherent items (issue 16's): one line each instead of five copies of the same impl.
+macro_rules! record {
+    ($($ty:ty => $variant:ident),+ $(,)?) => {$(
+        impl Record for $ty {
+            const TYPE: RecordType = RecordType::$variant;
+            const SCHEMA_VERSION: u64 = <$ty>::SCHEMA_VERSION;
+            const SHAPE: &'static [shape::Field] = <$ty>::SHAPE;
+
+            fn village(&self) -> &str {
+                &self.village
+            }
+
+            fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
+                <$ty>::validate(self, today)
+            }
+        }
+    )+};
+}
+
+record! {
+    screening_round::ScreeningRound => ScreeningRound,
+    patrol::Patrol => Patrol,
+    joint_defence_group::JointDefenceGroup => JointDefenceGroup,
+    key_person::KeyPerson => KeyPerson,
+    responsibility_letter::ResponsibilityLetter => ResponsibilityLetter,
+    publicity_activity::PublicityActivity => PublicityActivity,
+    standardisation_check::StandardisationCheck => StandardisationCheck,
+    contingency_plan::ContingencyPlan => ContingencyPlan,
 }
 
 /// Village ids are short codes chosen by the township (e.g. `xingfu`, or the 12-digit

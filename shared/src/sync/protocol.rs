@@ -190,6 +190,8 @@ pub enum RefusalCode {
     InvalidRecord,
     /// The record's village is not one of the user's.
     OutOfScope,
+    /// A record the township office keeps (`RecordType::kept_by_office`), sent by a worker.
+    OfficeOnly,
     /// The record would move to another village.
     VillageChanged,
     /// A change is signed by an actor bound to another user or device.
@@ -212,6 +214,7 @@ impl RefusalCode {
         RefusalCode::UnknownType,
         RefusalCode::InvalidRecord,
         RefusalCode::OutOfScope,
+        RefusalCode::OfficeOnly,
         RefusalCode::VillageChanged,
         RefusalCode::ActorNotYours,
         RefusalCode::StoredDocumentUnreadable,
@@ -228,6 +231,7 @@ impl RefusalCode {
             RefusalCode::UnknownType => "unknown_type",
             RefusalCode::InvalidRecord => "invalid_record",
             RefusalCode::OutOfScope => "out_of_scope",
+            RefusalCode::OfficeOnly => "office_only",
             RefusalCode::VillageChanged => "village_changed",
             RefusalCode::ActorNotYours => "actor_not_yours",
             RefusalCode::StoredDocumentUnreadable => "stored_document_unreadable",

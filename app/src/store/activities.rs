@@ -1,0 +1,181 @@
+//! The township's other work (issue 16) in the list index: screening rounds, patrols,
+//! joint-defence groups, key persons, responsibility letters, publicity, standardisation
+//! checks and contingency plans share one index store and one summary — the date, a title and
+//! the screening round's result — read straight off the document's root, so the phone carries
+//! no hydration code for record types it does not yet show.
+//!
+//! Pure, like `index`: a summary from a document.
+
+use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value};
+use pingan_shared::records::RecordType;
+use pingan_shared::records::vocabulary::ScreeningKind;
+use serde::{Deserialize, Serialize};
+
+use super::index::{ACTIVITIES, Summary, SyncFlags};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivitySummary {
+    pub id: String,
+    pub village: String,
+    /// The record's `type`, as stored.
+    pub record_type: String,
+    /// The day it happened (held, patrolled, signed, checked…): `YYYY-MM-DD`.
+    pub on: String,
+    /// What the list shows beside the date: a round's kind, a patrol's area, a group's name.
+    pub title: String,
+    /// A screening round that found nothing (零报告).
+    pub zero_report: bool,
+    /// A screening round's findings.
+    pub findings: usize,
+    pub created_at_ms: i64,
+    pub synced: bool,
+    pub unsynced: Option<u8>,
+    pub needs_correction: Option<String>,
+}
+
+impl Summary for ActivitySummary {
+    const STORE: &'static str = ACTIVITIES;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn flags(&self) -> SyncFlags {
+        SyncFlags {
+            synced: self.synced,
+            needs_correction: self.needs_correction.clone(),
+        }
+    }
+    fn set_flags(&mut self, flags: SyncFlags) {
+        self.synced = flags.synced;
+        self.unsynced = (!flags.synced).then_some(1);
+        self.needs_correction = flags.needs_correction;
+    }
+}
+
+crate::packed!(ActivitySummary {
+    id,
+    village,
+    record_type,
+    on,
+    title,
+    zero_report,
+    findings,
+    created_at_ms,
+    synced,
+    unsynced,
+    needs_correction
+});
+
+impl ActivitySummary {
+    pub fn record_type(&self) -> Option<RecordType> {
+        RecordType::parse(&self.record_type)
+    }
+}
+
+/// Which keys hold a record's date and title (`docs/data-model.md`).
+fn keys(record_type: RecordType) -> Option<(&'static str, &'static str)> {
+    Some(match record_type {
+        RecordType::ScreeningRound => ("held_on", "kind"),
+        RecordType::Patrol => ("patrolled_on", "area"),
+        RecordType::JointDefenceGroup => ("formed_on", "name"),
+        RecordType::KeyPerson => ("paired_on", "name"),
+        RecordType::ResponsibilityLetter => ("signed_on", "signer"),
+        RecordType::PublicityActivity => ("held_on", "theme"),
+        RecordType::StandardisationCheck => ("checked_on", "checker"),
+        RecordType::ContingencyPlan => ("drawn_up_on", "title"),
+        RecordType::Household
+        | RecordType::Person
+        | RecordType::RentalHouse
+        | RecordType::Dispute
+        | RecordType::OutreachVisit => return None,
+    })
+}
+
+/// The summary of an issue-16 record; `None` for the record types with their own summaries.
+pub fn activity(id: &str, doc: &AutoCommit, record_type: RecordType) -> Option<ActivitySummary> {
+    let (date, title) = keys(record_type)?;
+    let mut title = text(doc, title);
+    if record_type == RecordType::ScreeningRound {
+        title = ScreeningKind::parse(&title).map_or(title, |k| k.label_zh().to_owned());
+    }
+    Some(ActivitySummary {
+        id: id.to_owned(),
+        village: text(doc, "village"),
+        record_type: record_type.as_str().to_owned(),
+        on: text(doc, date),
+        title,
+        zero_report: matches!(
+            doc.get(automerge::ROOT, "zero_report"),
+            Ok(Some((Value::Scalar(s), _))) if matches!(s.as_ref(), ScalarValue::Boolean(true))
+        ),
+        findings: match doc.get(automerge::ROOT, "findings") {
+            Ok(Some((Value::Object(ObjType::List), list))) => doc.length(&list),
+            _ => 0,
+        },
+        created_at_ms: match doc.get(automerge::ROOT, "created_at_ms") {
+            Ok(Some((Value::Scalar(s), _))) => s.as_i64().unwrap_or_default(),
+            _ => 0,
+        },
+        ..Default::default()
+    })
+}
+
+fn text(doc: &AutoCommit, key: &str) -> String {
+    match doc.get(automerge::ROOT, key) {
+        Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+            ScalarValue::Str(text) => text.to_string(),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pingan_shared::document;
+    use pingan_shared::records::Authorship;
+    use pingan_shared::records::screening_round::{Finding, ScreeningRound};
+    use pingan_shared::records::vocabulary::FindingKind;
+
+    fn round(findings: usize) -> AutoCommit {
+        let by = Authorship {
+            village: "v01".into(),
+            created_by: "worker01".into(),
+            created_at_ms: 1_700_000_000_000,
+        };
+        let mut round = ScreeningRound::new(&by, ScreeningKind::VillageWeekly, "2022-06-13");
+        for n in 0..findings {
+            round.zero_report = false;
+            round.findings.push(Finding {
+                summary: format!("发现 {n}"),
+                kind: FindingKind::Dispute,
+                dispute_id: None,
+            });
+        }
+        document::create(automerge::ActorId::random(), &round)
+    }
+
+    #[test]
+    fn a_zero_report_is_listed_by_its_date_and_kind() {
+        let summary = activity("a1", &round(0), RecordType::ScreeningRound).expect("a summary");
+        assert_eq!(summary.village, "v01");
+        assert_eq!(summary.on, "2022-06-13");
+        assert_eq!(summary.title, "村（居）周排查");
+        assert!(summary.zero_report);
+        assert_eq!(summary.findings, 0);
+        assert_eq!(summary.created_at_ms, 1_700_000_000_000);
+    }
+
+    #[test]
+    fn a_round_with_findings_counts_them() {
+        let summary = activity("a2", &round(2), RecordType::ScreeningRound).expect("a summary");
+        assert!(!summary.zero_report);
+        assert_eq!(summary.findings, 2);
+    }
+
+    #[test]
+    fn the_older_record_types_keep_their_own_summaries() {
+        assert_eq!(activity("a3", &round(0), RecordType::Household), None);
+    }
+}
