@@ -613,6 +613,15 @@ export const SCREENS = [
     },
   },
   {
+    name: 'office-weekly',
+    title: '村（居）周排查周报',
+    bundle: 'office',
+    async visit(page, env) {
+      await tab(page, env, 'tab-weekly');
+      await page.locator('#weekly-table tbody tr').first().waitFor();
+    },
+  },
+  {
     name: 'office-statistics',
     title: '统计（2022年）',
     bundle: 'office',

@@ -7,6 +7,8 @@
 //!   conflicts to settle, approve or return with a comment, and its history with the record
 //!   as it was at any entry;
 //! - [`dashboard`]: disputes by status, level and village, the cases to chase, overdue first;
+//! - [`weekly`]: the 周报 — which villages held this week's screening, zero reports included,
+//!   and which have not;
 //! - [`statistics`]: the annual report's figures per village and for the township over a
 //!   chosen period, with bar charts and a monthly trend ([`chart`]), computed on this
 //!   computer from the synced records, so they work with no network;
@@ -25,6 +27,7 @@ mod ledgers;
 pub(crate) mod queue;
 mod record;
 mod statistics;
+mod weekly;
 
 use leptos::prelude::*;
 
@@ -37,6 +40,7 @@ pub enum Page {
     Queue,
     Record(String),
     Dashboard,
+    Weekly,
     Statistics,
     Duplicates,
     Ledgers,
@@ -49,6 +53,7 @@ impl Page {
             Page::Queue => "queue".to_owned(),
             Page::Record(id) => format!("record/{id}"),
             Page::Dashboard => "dashboard".to_owned(),
+            Page::Weekly => "weekly".to_owned(),
             Page::Statistics => "statistics".to_owned(),
             Page::Duplicates => "duplicates".to_owned(),
             Page::Ledgers => "ledgers".to_owned(),
@@ -59,6 +64,7 @@ impl Page {
         Some(match key {
             "queue" => Page::Queue,
             "dashboard" => Page::Dashboard,
+            "weekly" => Page::Weekly,
             "statistics" => Page::Statistics,
             "duplicates" => Page::Duplicates,
             "ledgers" => Page::Ledgers,
@@ -71,9 +77,10 @@ impl Page {
         match self {
             Page::Queue | Page::Record(_) => 0,
             Page::Dashboard => 1,
-            Page::Statistics => 2,
-            Page::Duplicates => 3,
-            Page::Ledgers => 4,
+            Page::Weekly => 2,
+            Page::Statistics => 3,
+            Page::Duplicates => 4,
+            Page::Ledgers => 5,
         }
     }
 }
@@ -82,6 +89,7 @@ impl Page {
 pub const TABS: &[(Page, &str, &str)] = &[
     (Page::Queue, "审核", "tab-review"),
     (Page::Dashboard, "纠纷督办", "tab-dashboard"),
+    (Page::Weekly, "周报", "tab-weekly"),
     (Page::Statistics, "统计", "tab-statistics"),
     (Page::Duplicates, "重复人员", "tab-duplicates"),
     (Page::Ledgers, "台账", "tab-ledgers"),
@@ -98,6 +106,7 @@ pub fn page(page: Page, token: String, device_id: String) -> AnyView {
         Page::Queue => view! { <queue::Queue /> }.into_any(),
         Page::Record(id) => view! { <record::RecordReview id /> }.into_any(),
         Page::Dashboard => view! { <dashboard::Dashboard /> }.into_any(),
+        Page::Weekly => view! { <weekly::Weekly /> }.into_any(),
         Page::Statistics => view! { <statistics::Statistics /> }.into_any(),
         Page::Duplicates => view! { <duplicates::Duplicates /> }.into_any(),
         Page::Ledgers => view! { <ledgers::Ledgers /> }.into_any(),

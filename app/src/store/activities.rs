@@ -1,14 +1,12 @@
-//! The township's other work (issue 16) in the list index: screening rounds, patrols,
-//! joint-defence groups, key persons, responsibility letters, publicity, standardisation
-//! checks and contingency plans share one index store and one summary — the date, a title and
-//! the screening round's result — read straight off the document's root, so the phone carries
-//! no hydration code for record types it does not yet show.
+//! The township's other work (issue 16) in the list index: one index store for its record
+//! types, today holding the screening rounds (the only ones the phone shows and creates),
+//! summarised straight off the document's root — the phone carries no hydration code for
+//! them. The other types' documents are kept and synced, unlisted, until a screen shows them.
 //!
 //! Pure, like `index`: a summary from a document.
 
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value};
 use pingan_shared::records::RecordType;
-use pingan_shared::records::vocabulary::ScreeningKind;
 use serde::{Deserialize, Serialize};
 
 use super::index::{ACTIVITIES, Summary, SyncFlags};
@@ -22,8 +20,8 @@ pub struct ActivitySummary {
     pub record_type: String,
     /// The day it happened (held, patrolled, signed, checked…): `YYYY-MM-DD`.
     pub on: String,
-    /// What the list shows beside the date: a round's kind, a patrol's area, a group's name.
-    pub title: String,
+    /// The record's `kind`, as stored, where it has one (a screening round's).
+    pub kind: String,
     /// A screening round that found nothing (零报告).
     pub zero_report: bool,
     /// A screening round's findings.
@@ -57,7 +55,7 @@ crate::packed!(ActivitySummary {
     village,
     record_type,
     on,
-    title,
+    kind,
     zero_report,
     findings,
     created_at_ms,
@@ -66,44 +64,16 @@ crate::packed!(ActivitySummary {
     needs_correction
 });
 
-impl ActivitySummary {
-    pub fn record_type(&self) -> Option<RecordType> {
-        RecordType::parse(&self.record_type)
-    }
-}
-
-/// Which keys hold a record's date and title (`docs/data-model.md`).
-fn keys(record_type: RecordType) -> Option<(&'static str, &'static str)> {
-    Some(match record_type {
-        RecordType::ScreeningRound => ("held_on", "kind"),
-        RecordType::Patrol => ("patrolled_on", "area"),
-        RecordType::JointDefenceGroup => ("formed_on", "name"),
-        RecordType::KeyPerson => ("paired_on", "name"),
-        RecordType::ResponsibilityLetter => ("signed_on", "signer"),
-        RecordType::PublicityActivity => ("held_on", "theme"),
-        RecordType::StandardisationCheck => ("checked_on", "checker"),
-        RecordType::ContingencyPlan => ("drawn_up_on", "title"),
-        RecordType::Household
-        | RecordType::Person
-        | RecordType::RentalHouse
-        | RecordType::Dispute
-        | RecordType::OutreachVisit => return None,
-    })
-}
-
-/// The summary of an issue-16 record; `None` for the record types with their own summaries.
+/// The summary of a screening round; `None` for any other record type: the phone lists and
+/// creates only rounds of the issue-16 records, and keeps the others' documents unlisted
+/// (they sync all the same; `summarise`).
 pub fn activity(id: &str, doc: &AutoCommit, record_type: RecordType) -> Option<ActivitySummary> {
-    let (date, title) = keys(record_type)?;
-    let mut title = text(doc, title);
-    if record_type == RecordType::ScreeningRound {
-        title = ScreeningKind::parse(&title).map_or(title, |k| k.label_zh().to_owned());
-    }
-    Some(ActivitySummary {
+    (record_type == RecordType::ScreeningRound).then(|| ActivitySummary {
         id: id.to_owned(),
         village: text(doc, "village"),
         record_type: record_type.as_str().to_owned(),
-        on: text(doc, date),
-        title,
+        on: text(doc, "held_on"),
+        kind: text(doc, "kind"),
         zero_report: matches!(
             doc.get(automerge::ROOT, "zero_report"),
             Ok(Some((Value::Scalar(s), _))) if matches!(s.as_ref(), ScalarValue::Boolean(true))
@@ -136,7 +106,7 @@ mod tests {
     use pingan_shared::document;
     use pingan_shared::records::Authorship;
     use pingan_shared::records::screening_round::{Finding, ScreeningRound};
-    use pingan_shared::records::vocabulary::FindingKind;
+    use pingan_shared::records::vocabulary::{FindingKind, ScreeningKind};
 
     fn round(findings: usize) -> AutoCommit {
         let by = Authorship {
@@ -161,7 +131,7 @@ mod tests {
         let summary = activity("a1", &round(0), RecordType::ScreeningRound).expect("a summary");
         assert_eq!(summary.village, "v01");
         assert_eq!(summary.on, "2022-06-13");
-        assert_eq!(summary.title, "村（居）周排查");
+        assert_eq!(summary.kind, "village_weekly");
         assert!(summary.zero_report);
         assert_eq!(summary.findings, 0);
         assert_eq!(summary.created_at_ms, 1_700_000_000_000);
@@ -175,7 +145,8 @@ mod tests {
     }
 
     #[test]
-    fn the_older_record_types_keep_their_own_summaries() {
+    fn only_screening_rounds_are_listed_here() {
         assert_eq!(activity("a3", &round(0), RecordType::Household), None);
+        assert_eq!(activity("a4", &round(0), RecordType::Patrol), None);
     }
 }

@@ -235,6 +235,8 @@ pub struct DisputeSummary {
     pub village: String,
     pub registered_on: String,
     pub category: String,
+    /// How it came to light (`DisputeSource`): the week's screening counts those it found.
+    pub source: String,
     /// The first characters of the dispute's summary.
     pub summary: String,
     pub party_names: Vec<String>,
@@ -252,6 +254,7 @@ crate::packed!(DisputeSummary {
     village,
     registered_on,
     category,
+    source,
     summary,
     party_names,
     level,
@@ -410,10 +413,7 @@ impl AnySummary {
             AnySummary::RentalHouse(s) => format!("出租房屋 {}", s.address),
             AnySummary::Dispute(s) => format!("矛盾纠纷 {}", s.summary),
             AnySummary::Visit(s) => format!("下访走访 {}", s.visited_on),
-            AnySummary::Activity(s) => {
-                let kind = s.record_type().map_or("记录", RecordType::label_zh);
-                format!("{kind} {} {}", s.title, s.on)
-            }
+            AnySummary::Activity(s) => format!("排查 {}", s.on),
         }
     }
 }
@@ -498,6 +498,7 @@ pub fn dispute(id: &str, d: &Dispute) -> DisputeSummary {
         village: d.village.clone(),
         registered_on: d.registered_on.clone(),
         category: d.category.as_str().to_owned(),
+        source: d.source.as_str().to_owned(),
         summary: d.summary.chars().take(DISPUTE_SUMMARY_CHARS).collect(),
         party_names: d.parties.iter().map(|p| p.name.clone()).collect(),
         level: d.level.as_str().to_owned(),

@@ -16,10 +16,12 @@
 //! - rental houses registered, and with the responsibility letter signed, by the last day.
 //!
 //! Layout: [`period`] (the span counted over, and China's calendar day), [`report`] (the rows
-//! of the report's table: what each is called and which figure it shows), and here the counting.
+//! of the report's table: what each is called and which figure it shows), [`screening`] (the
+//! weekly screening report, 周报), and here the counting.
 
 mod period;
 mod report;
+pub mod screening;
 
 use std::collections::{BTreeMap, BTreeSet};
 
