@@ -99,6 +99,14 @@ pub async fn store_township(
     save_all(&mut tx, &actor, &township.rental_houses, now_ms).await?;
     save_all(&mut tx, &actor, &township.disputes, now_ms).await?;
     save_all(&mut tx, &actor, &township.outreach_visits, now_ms).await?;
+    save_all(&mut tx, &actor, &township.screening_rounds, now_ms).await?;
+    save_all(&mut tx, &actor, &township.patrols, now_ms).await?;
+    save_all(&mut tx, &actor, &township.joint_defence_groups, now_ms).await?;
+    save_all(&mut tx, &actor, &township.key_persons, now_ms).await?;
+    save_all(&mut tx, &actor, &township.responsibility_letters, now_ms).await?;
+    save_all(&mut tx, &actor, &township.publicity_activities, now_ms).await?;
+    save_all(&mut tx, &actor, &township.standardisation_checks, now_ms).await?;
+    save_all(&mut tx, &actor, &township.contingency_plans, now_ms).await?;
     tx.commit().await
 }
 

@@ -434,6 +434,14 @@ fn label(document: &StoredDocument) -> String {
             _ => String::new(),
         }
     };
+    let root_bool = |field: &str| -> bool {
+        use automerge::ReadDoc;
+        matches!(
+            doc.get(automerge::ROOT, field),
+            Ok(Some((automerge::Value::Scalar(s), _)))
+                if matches!(s.as_ref(), automerge::ScalarValue::Boolean(true))
+        )
+    };
     let parts = match document.record_type.as_str() {
         "household" => vec![text("head_of_household"), text("address")],
         // A list is read over shoulders: the number is starred (`docs/review.md`).
@@ -451,6 +459,21 @@ fn label(document: &StoredDocument) -> String {
         "rental_house" => vec![text("address"), text("landlord_name")],
         "dispute" => vec![text("summary")],
         "outreach_visit" => vec![text("visited_on"), text("summary")],
+        "screening_round" => vec![
+            text("held_on"),
+            if root_bool("zero_report") {
+                "零报告".to_owned()
+            } else {
+                "有发现".to_owned()
+            },
+        ],
+        "patrol" => vec![text("patrolled_on"), text("area")],
+        "joint_defence_group" => vec![text("name")],
+        "key_person" => vec![text("name")],
+        "responsibility_letter" => vec![text("signer"), text("signed_on")],
+        "publicity_activity" => vec![text("held_on"), text("theme")],
+        "standardisation_check" => vec![text("checked_on")],
+        "contingency_plan" => vec![text("title")],
         _ => Vec::new(),
     };
     parts

@@ -50,6 +50,28 @@ async fn an_empty_database_gets_the_township_the_flags_describe_and_accounts_tha
             .len(),
         2
     );
+    // The rest of the year's work (issue 16): every village has some of each kind.
+    for record_type in [
+        "screening_round",
+        "patrol",
+        "joint_defence_group",
+        "key_person",
+        "responsibility_letter",
+        "publicity_activity",
+        "standardisation_check",
+    ] {
+        let stored = store.documents_of_type(record_type).await.unwrap();
+        let mut villages: Vec<&str> = stored.iter().map(|d| d.village.as_str()).collect();
+        villages.sort();
+        villages.dedup();
+        assert_eq!(villages, ["v01", "v02"], "{record_type}");
+    }
+    let rounds = store
+        .documents_of_type("screening_round")
+        .await
+        .unwrap()
+        .len();
+    assert!(rounds > 2 * 45, "weekly rounds of two villages: {rounds}");
     let persons = store.documents_of_type("person").await.unwrap().len();
     assert!(
         persons >= 10 + 8,

@@ -63,5 +63,12 @@ test('a dispute found by this week’s screening reports its village in the offi
     await o.locator('#weekly-week').filter({ hasText: '已上报 0 个村（居）' }).waitFor();
     await o.locator('#weekly-next').click();
     await o.locator('#weekly-week').filter({ hasText: '已上报 1 个村（居）' }).waitFor();
+
+    // Any day of a week picks it: a week of the demo year, every village's rounds in.
+    await o.locator('#weekly-day').fill('2022-06-15');
+    await o.locator('#weekly-day').dispatchEvent('change');
+    await o.locator('#weekly-week').filter({ hasText: '2022年第24周（6月13日—6月19日）' }).waitFor();
+    assert.ok(await o.locator('#weekly-table tr[data-reported="true"]').count() > 0, 'the demo year has reports');
+    await o.locator('#weekly-table tr').filter({ hasText: '零报告' }).first().waitFor();
   }, log);
 });

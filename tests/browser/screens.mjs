@@ -618,7 +618,10 @@ export const SCREENS = [
     bundle: 'office',
     async visit(page, env) {
       await tab(page, env, 'tab-weekly');
-      await page.locator('#weekly-table tbody tr').first().waitFor();
+      // A week of the demo year: zero reports, disputes found, and a village that stayed silent.
+      await page.locator('#weekly-day').fill('2022-06-15');
+      await page.locator('#weekly-day').dispatchEvent('change');
+      await page.locator('#weekly-week').filter({ hasText: '2022年第24周' }).waitFor();
     },
   },
   {

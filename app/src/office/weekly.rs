@@ -60,7 +60,21 @@ pub fn Weekly() -> impl IntoView {
     view! {
         <section class="card" id="weekly">
             <h2>"村（居）周排查周报"</h2>
-            <div class="actions">
+            // Any day picks its week: a clerk writing last year's report goes straight there.
+            <div class="filters">
+                <label class="pair">
+                    "周内任一天"
+                    <input
+                        id="weekly-day"
+                        type="date"
+                        prop:value=move || day.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(picked) = Date::parse(&event_target_value(&ev)) {
+                                day.set(picked);
+                            }
+                        }
+                    />
+                </label>
                 <button type="button" class="secondary" id="weekly-previous" on:click=move |_| shift(-1)>"‹ 上一周"</button>
                 <button type="button" class="secondary" id="weekly-next" on:click=move |_| shift(1)>"下一周 ›"</button>
             </div>

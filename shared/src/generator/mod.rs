@@ -8,8 +8,9 @@
 //! Everything follows from [`TownshipSpec::seed`]: the same spec gives the same township on every
 //! machine, target and release (`rng.rs` says why the generator is hand-written). Every record
 //! passes its own validation as of 31 December of the spec's year, and records refer to each
-//! other consistently (household ↔ members, rental house ↔ tenants, visits → households), so
-//! tests and benchmarks can lean on them.
+//! other consistently (household ↔ members, rental house ↔ tenants, visits → households,
+//! screening rounds → the disputes they found, joint-defence groups → households, plans →
+//! disputes), so tests and benchmarks can lean on them.
 
 mod cases;
 pub(crate) mod names;
@@ -17,16 +18,25 @@ mod residents;
 mod rng;
 #[cfg(test)]
 mod tests;
+mod work;
 
 use std::collections::HashSet;
 
 use crate::document::DocumentId;
 use crate::records::Authorship;
+use crate::records::contingency_plan::ContingencyPlan;
 use crate::records::dispute::Dispute;
 use crate::records::household::Household;
+use crate::records::joint_defence_group::JointDefenceGroup;
+use crate::records::key_person::KeyPerson;
 use crate::records::outreach::OutreachVisit;
+use crate::records::patrol::Patrol;
 use crate::records::person::Person;
+use crate::records::publicity_activity::PublicityActivity;
 use crate::records::rental_house::RentalHouse;
+use crate::records::responsibility_letter::ResponsibilityLetter;
+use crate::records::screening_round::ScreeningRound;
+use crate::records::standardisation_check::StandardisationCheck;
 use crate::records::vocabulary::Sex;
 use crate::validation::Date;
 use crate::validation::citizen_id::with_check_character;
@@ -106,6 +116,15 @@ pub struct Township {
     pub rental_houses: Vec<(DocumentId, RentalHouse)>,
     pub disputes: Vec<(DocumentId, Dispute)>,
     pub outreach_visits: Vec<(DocumentId, OutreachVisit)>,
+    /// The rest of the township's work (issue 16), village by village (`work.rs`).
+    pub screening_rounds: Vec<(DocumentId, ScreeningRound)>,
+    pub patrols: Vec<(DocumentId, Patrol)>,
+    pub joint_defence_groups: Vec<(DocumentId, JointDefenceGroup)>,
+    pub key_persons: Vec<(DocumentId, KeyPerson)>,
+    pub responsibility_letters: Vec<(DocumentId, ResponsibilityLetter)>,
+    pub publicity_activities: Vec<(DocumentId, PublicityActivity)>,
+    pub standardisation_checks: Vec<(DocumentId, StandardisationCheck)>,
+    pub contingency_plans: Vec<(DocumentId, ContingencyPlan)>,
 }
 
 /// The name [`generate`] gives the township, without generating the rest (the server names
@@ -138,6 +157,14 @@ pub fn generate(spec: &TownshipSpec) -> Township {
         rental_houses: Vec::new(),
         disputes: Vec::new(),
         outreach_visits: Vec::new(),
+        screening_rounds: Vec::new(),
+        patrols: Vec::new(),
+        joint_defence_groups: Vec::new(),
+        key_persons: Vec::new(),
+        responsibility_letters: Vec::new(),
+        publicity_activities: Vec::new(),
+        standardisation_checks: Vec::new(),
+        contingency_plans: Vec::new(),
     };
     let mut unique = Unique::default();
     for (index, village) in villages.iter().enumerate() {
@@ -149,12 +176,36 @@ pub fn generate(spec: &TownshipSpec) -> Township {
             index,
         };
         let stream = |part: u64| Rng::for_stream(spec.seed, &[index as u64 + 1, part]);
+        let first_household = township.households.len();
         let folk = residents::populate(&scene, &mut stream(1), &mut unique, spec, &mut township);
         let disputes = spec.disputes_per_village;
         let visits = spec.outreach_visits_per_village;
+        let disputes = cases::disputes(&scene, &mut stream(2), &folk, disputes);
+        // A stream of its own, so the older records stay as they were.
+        let work = work::village_work(
+            &scene,
+            &mut stream(4),
+            &folk,
+            &township.households[first_household..],
+            &disputes,
+        );
+        township.disputes.extend(disputes);
+        township.screening_rounds.extend(work.screening_rounds);
+        township.patrols.extend(work.patrols);
         township
-            .disputes
-            .extend(cases::disputes(&scene, &mut stream(2), &folk, disputes));
+            .joint_defence_groups
+            .extend(work.joint_defence_groups);
+        township.key_persons.extend(work.key_persons);
+        township
+            .responsibility_letters
+            .extend(work.responsibility_letters);
+        township
+            .publicity_activities
+            .extend(work.publicity_activities);
+        township
+            .standardisation_checks
+            .extend(work.standardisation_checks);
+        township.contingency_plans.extend(work.contingency_plans);
         township.outreach_visits.extend(cases::outreach_visits(
             &scene,
             &mut stream(3),

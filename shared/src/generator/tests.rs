@@ -40,6 +40,14 @@ fn invalid_records(township: &Township, today: Date) -> Vec<String> {
     check(&township.rental_houses, today, &mut out);
     check(&township.disputes, today, &mut out);
     check(&township.outreach_visits, today, &mut out);
+    check(&township.screening_rounds, today, &mut out);
+    check(&township.patrols, today, &mut out);
+    check(&township.joint_defence_groups, today, &mut out);
+    check(&township.key_persons, today, &mut out);
+    check(&township.responsibility_letters, today, &mut out);
+    check(&township.publicity_activities, today, &mut out);
+    check(&township.standardisation_checks, today, &mut out);
+    check(&township.contingency_plans, today, &mut out);
     out
 }
 
@@ -473,5 +481,115 @@ fn records_are_created_within_the_year_and_not_before_what_they_record() {
 fn the_township_name_alone_is_the_name_the_whole_township_gets() {
     for spec in [TownshipSpec::demo(), small()] {
         assert_eq!(township_name(&spec), generate(&spec).name);
+    }
+}
+
+#[test]
+fn the_demo_year_holds_the_townships_other_work_village_by_village() {
+    use crate::statistics::screening::{Found, Held, week_report};
+    let spec = TownshipSpec::demo();
+    let demo = generate(&spec);
+    let villages: Vec<String> = demo.villages.iter().map(|v| v.id.clone()).collect();
+    // Weekly rounds: nearly every week of every village, most of them zero reports.
+    let rounds = &demo.screening_rounds;
+    assert!(
+        rounds.len() > 52 * villages.len() * 9 / 10,
+        "{} rounds",
+        rounds.len()
+    );
+    let zero = rounds.iter().filter(|(_, r)| r.zero_report).count();
+    assert!(
+        zero * 10 > rounds.len() * 7,
+        "{zero} of {} are zero reports",
+        rounds.len()
+    );
+    // A round's findings are the disputes screening registered that week, linked by id.
+    for (_, round) in rounds.iter().filter(|(_, r)| !r.zero_report) {
+        for finding in &round.findings {
+            let id = finding.dispute_id.as_deref().expect("linked");
+            assert!(demo.disputes.iter().any(|(d, _)| d.as_str() == id));
+        }
+    }
+    // Some weeks some village did not report: the 周报 has something to name.
+    let silent = (1..=52)
+        .filter(|&week| {
+            let held = rounds.iter().map(|(_, r)| Held {
+                village: &r.village,
+                held_on: &r.held_on,
+                weekly: true,
+                zero_report: r.zero_report,
+                findings: r.findings.len(),
+            });
+            week_report(
+                held,
+                std::iter::empty::<Found>(),
+                &villages,
+                (spec.year, week),
+            )
+            .iter()
+            .any(|line| !line.reported())
+        })
+        .count();
+    assert!(
+        silent > 0 && silent < 52,
+        "{silent} weeks with a silent village"
+    );
+    // Every village: patrols of both teams, two letters, a check, publicity, groups, key persons.
+    for village in &villages {
+        let of = |v: &String| v == village;
+        assert!(demo.patrols.iter().filter(|(_, p)| of(&p.village)).count() >= 20);
+        assert_eq!(
+            demo.responsibility_letters
+                .iter()
+                .filter(|(_, l)| of(&l.village))
+                .count(),
+            2
+        );
+        assert_eq!(
+            demo.standardisation_checks
+                .iter()
+                .filter(|(_, c)| of(&c.village))
+                .count(),
+            1
+        );
+        assert!(
+            demo.publicity_activities
+                .iter()
+                .any(|(_, a)| of(&a.village))
+        );
+        assert!(
+            demo.joint_defence_groups
+                .iter()
+                .any(|(_, g)| of(&g.village))
+        );
+        assert!(
+            demo.key_persons
+                .iter()
+                .any(|(_, k)| of(&k.village) && !k.visits.is_empty())
+        );
+    }
+    // One record per group a village's households name, listing those households.
+    let mut names: Vec<(&str, &str)> = demo
+        .joint_defence_groups
+        .iter()
+        .map(|(_, g)| (g.village.as_str(), g.name.as_str()))
+        .collect();
+    let all = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), all, "a group is recorded once");
+    for (_, group) in &demo.joint_defence_groups {
+        for id in &group.household_ids {
+            let (_, household) = demo
+                .households
+                .iter()
+                .find(|(h, _)| h.as_str() == id)
+                .expect("a household");
+            assert_eq!(household.village, group.village);
+            assert_eq!(
+                household.joint_defence_group.as_deref(),
+                Some(group.name.as_str())
+            );
+        }
     }
 }
