@@ -14,6 +14,7 @@
 //!   - `http/throttle.rs`: login rate limits and the Argon2 pool.
 //!   - `http/surface.rs`: security headers, `no-store`, one JSON error body for every error.
 //!   - `http/sync.rs`: `POST /api/sync`.
+//!   - `http/ledgers.rs`, `http/reports.rs`: the 台账 downloads and the year-end report.
 //!   - `http/assets.rs`: the built field app, precompressed.
 //! - [`sync`]: one round trip — `upload.rs` (merge, validate, commit) then `download.rs`
 //!   (saved documents for a new device, else the change feed after its position).
@@ -32,6 +33,9 @@
 //! - [`duplicates`]: people registered twice (same ID number) and merging them.
 //! - [`ledgers`]: pure — the 台账 registers and annual figures for a period; `xlsx.rs`/`csv.rs`
 //!   write them; `source.rs` reads the records.
+//! - [`report`]: the year-end report (年度总结报告) — `compose.rs` (pure: the seed report's
+//!   sections with figures from the records and an appendix table per figure), `docx.rs`
+//!   (laid out as a 公文); served by `http/reports.rs`.
 //! - [`office`]: saving the office's own edits (settled conflicts, merges) as signed changes.
 //! - [`review`]: the township office's review queue — approve or return a record version.
 //! - [`store`]: the master copy, in SQLite or PostgreSQL behind one interface.
@@ -52,6 +56,7 @@ pub mod ledgers;
 pub mod merge;
 pub mod metrics;
 pub mod office;
+pub mod report;
 pub mod review;
 pub mod store;
 pub mod strict;

@@ -424,23 +424,16 @@ fn label(document: &StoredDocument) -> String {
     let Ok(doc) = document::load(&document.data) else {
         return String::new();
     };
-    let text = |field: &str| -> String {
+    let scalar = |field: &str| -> Option<automerge::ScalarValue> {
         use automerge::ReadDoc;
         match doc.get(automerge::ROOT, field) {
-            Ok(Some((automerge::Value::Scalar(s), _))) => match s.as_ref() {
-                automerge::ScalarValue::Str(s) => s.to_string(),
-                _ => String::new(),
-            },
-            _ => String::new(),
+            Ok(Some((automerge::Value::Scalar(s), _))) => Some(s.into_owned()),
+            _ => None,
         }
     };
-    let root_bool = |field: &str| -> bool {
-        use automerge::ReadDoc;
-        matches!(
-            doc.get(automerge::ROOT, field),
-            Ok(Some((automerge::Value::Scalar(s), _)))
-                if matches!(s.as_ref(), automerge::ScalarValue::Boolean(true))
-        )
+    let text = |field: &str| match scalar(field) {
+        Some(automerge::ScalarValue::Str(s)) => s.to_string(),
+        _ => String::new(),
     };
     let parts = match document.record_type.as_str() {
         "household" => vec![text("head_of_household"), text("address")],
@@ -461,7 +454,7 @@ fn label(document: &StoredDocument) -> String {
         "outreach_visit" => vec![text("visited_on"), text("summary")],
         "screening_round" => vec![
             text("held_on"),
-            if root_bool("zero_report") {
+            if scalar("zero_report") == Some(automerge::ScalarValue::Boolean(true)) {
                 "零报告".to_owned()
             } else {
                 "有发现".to_owned()

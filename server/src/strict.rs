@@ -13,9 +13,12 @@ use pingan_shared::records::limits::{
     self, EARLIEST_CREATED_AT_MS, MAX_CLOCK_AHEAD_MS, MAX_OPS_PER_DOCUMENT_UPLOAD,
     MAX_UPLOAD_BYTES_PER_DOCUMENT,
 };
-use pingan_shared::records::rental_house;
 use pingan_shared::records::shape::{Field, HEADER, Shape};
-use pingan_shared::records::{Record, RecordType, dispute, household, outreach, person};
+use pingan_shared::records::{
+    Record, RecordType, contingency_plan, dispute, household, joint_defence_group, key_person,
+    outreach, patrol, person, publicity_activity, rental_house, responsibility_letter,
+    screening_round, standardisation_check,
+};
 use pingan_shared::validation::FieldError;
 
 /// Why the changes sent for one document are refused unapplied, if they are.
@@ -69,14 +72,6 @@ pub fn shape_of(record_type: RecordType) -> &'static [Field] {
         RecordType::RentalHouse => rental_house::RentalHouse::SHAPE,
         RecordType::Dispute => dispute::Dispute::SHAPE,
         RecordType::OutreachVisit => outreach::OutreachVisit::SHAPE,
-        // The issue-16 records keep their shape as an inherent const beside their struct.
-        other => shape_of_activity(other),
-    }
-}
-
-fn shape_of_activity(record_type: RecordType) -> &'static [Field] {
-    use pingan_shared::records::*;
-    match record_type {
         RecordType::ScreeningRound => screening_round::ScreeningRound::SHAPE,
         RecordType::Patrol => patrol::Patrol::SHAPE,
         RecordType::JointDefenceGroup => joint_defence_group::JointDefenceGroup::SHAPE,
@@ -85,11 +80,6 @@ fn shape_of_activity(record_type: RecordType) -> &'static [Field] {
         RecordType::PublicityActivity => publicity_activity::PublicityActivity::SHAPE,
         RecordType::StandardisationCheck => standardisation_check::StandardisationCheck::SHAPE,
         RecordType::ContingencyPlan => contingency_plan::ContingencyPlan::SHAPE,
-        RecordType::Household
-        | RecordType::Person
-        | RecordType::RentalHouse
-        | RecordType::Dispute
-        | RecordType::OutreachVisit => &[],
     }
 }
 

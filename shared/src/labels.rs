@@ -7,7 +7,6 @@
 //! are looked up by the caller; [`Reading`] says which lookup a field needs.
 
 use crate::records::RecordType;
-use crate::records::key_person::KeyPerson;
 use crate::records::vocabulary::{
     AgreementKind, CheckResult, DisputeCategory, DisputeLevel, DisputeSource, DisputeStatus,
     FindingKind, FloatingReason, JointDefenceKind, KeyPersonCategory, LetterKind, MediationResult,
@@ -118,7 +117,7 @@ pub fn reading(path: &str, value: &str) -> Reading {
 /// ambiguous: a key person's `category` shares `other` with a dispute's.
 pub fn reading_in(record_type: &str, path: &str, value: &str) -> Reading {
     match (record_type, path) {
-        (KeyPerson::TYPE_NAME, "category") => {
+        (t, "category") if t == RecordType::KeyPerson.as_str() => {
             KeyPersonCategory::parse(value).map_or(Reading::Text, |c| Reading::Label(c.label_zh()))
         }
         _ => reading(path, value),
@@ -279,7 +278,7 @@ fn name_zh_in(record_type: &str, name: &str) -> Option<&'static str> {
         ("joint_defence_group", "name") => "联防组名称",
         ("joint_defence_group", "kind") => "联防形式",
         ("joint_defence_group", "household_ids") => "联防户",
-        ("key_person", "category") => "人员类别",
+        (t, "category") if t == RecordType::KeyPerson.as_str() => "人员类别",
         ("key_person", "by") => "走访人",
         ("responsibility_letter", "kind") => "责任状类型",
         ("responsibility_letter", "title") => "责任状名称",

@@ -21,10 +21,12 @@ const ALLOWED = new Map([
   // `prepare` adds to 新民村.
   ...['worker01', 'worker02', 'worker03', 'worker04', 'worker05', 'worker06', 'worker01b', 'reviewer', 'admin']
     .map((name) => [name, 'a username']),
-  // The ledgers' file formats, named as the office's spreadsheet program names them.
+  // The ledgers' and the report's file formats, named as the office's programs name them.
   ['Excel', 'a file format'],
   ['XLSX', 'a file format'],
   ['CSV', 'a file format'],
+  // The year-end report's format, as clerks call it (Word 文档).
+  ['Word', 'a file format'],
 ]);
 
 /** A citizen ID number as lists show it, its middle eight digits starred (`shared::privacy`). */

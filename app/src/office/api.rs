@@ -1,5 +1,5 @@
 //! The server's review API as the office screens call it (`/api/review/…`,
-//! `/api/records/{id}/history`, `/api/ledgers/…`); the messages are `pingan_shared::review`,
+//! `/api/records/{id}/history`, `/api/ledgers/…`, `/api/reports/…`); the messages are `pingan_shared::review`,
 //! the same types the server writes.
 
 use pingan_shared::review::{
@@ -122,6 +122,12 @@ impl Office {
             encode(from),
             encode(to)
         );
+        api::get_blob(&url, self.auth()).await
+    }
+
+    /// The year-end report (`/api/reports/annual-report.docx`).
+    pub async fn annual_report(&self, year: &str) -> Result<web_sys::Blob, AppError> {
+        let url = format!("/api/reports/annual-report.docx?year={}", encode(year));
         api::get_blob(&url, self.auth()).await
     }
 }

@@ -1,6 +1,8 @@
 //! The ledgers (台账) inspections ask for, as XLSX or CSV for a period: the server builds
 //! them from the master copy; the browser saves the file under the ledger's Chinese title, as
-//! the server names it (`矛盾纠纷排查调处台账_2022-01-01至2022-12-31.xlsx`).
+//! the server names it (`矛盾纠纷排查调处台账_2022-01-01至2022-12-31.xlsx`). And the year-end
+//! report (年度总结报告) as a Word document for a chosen year, written by the server from the
+//! records with its 待填写 paragraphs for the clerk.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -54,6 +56,46 @@ pub fn Ledgers() -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
+            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+        </section>
+        <AnnualReport />
+    }
+}
+
+/// 年度总结报告: a year, and the Word document for it.
+#[component]
+fn AnnualReport() -> impl IntoView {
+    let office = office();
+    let year = RwSignal::new(crate::ui::form::today().year().to_string());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let download = move |_| {
+        let office = office.clone();
+        let year = year.get_untracked().trim().to_owned();
+        problem.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            match office.annual_report(&year).await {
+                Ok(blob) => save(&blob, &format!("{year}年度平安建设工作总结报告.docx")),
+                Err(error) => problem.set(Some(error.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card" id="annual-report">
+            <h2>"年度总结报告"</h2>
+            <p class="hint">"按报告原有结构写成 Word 文档：数字取自记录，每个数字附所依据的记录（附表）；记录无法给出的内容标为【待填写】。"</p>
+            <div class="filters">
+                <label class="pair">
+                    "年度"
+                    <input id="report-year" type="number" min="2000" max="2100" inputmode="numeric"
+                        prop:value=year on:change=move |ev| year.set(event_target_value(&ev)) />
+                </label>
+                <button type="button" id="report-download" prop:disabled=busy on:click=download>
+                    {move || if busy.get() { "正在生成…" } else { "下载 Word" }}
+                </button>
+            </div>
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
         </section>
     }

@@ -101,7 +101,7 @@ fn disclosure(query: &PeriodQuery, role: Role) -> Result<Disclosure, ApiError> {
 
 /// `attachment` with the Chinese name as RFC 6266 / RFC 5987 give it (`filename*=UTF-8''…`,
 /// percent-encoded), which browsers use, and an ASCII `filename=` for those that cannot.
-fn content_disposition(name: &str, ascii_fallback: &str) -> String {
+pub(super) fn content_disposition(name: &str, ascii_fallback: &str) -> String {
     format!(
         "attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{}",
         percent_encode(name)

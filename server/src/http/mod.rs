@@ -4,6 +4,7 @@ mod assets;
 pub mod auth;
 mod error;
 mod ledgers;
+mod reports;
 mod review;
 pub mod surface;
 mod sync;
@@ -54,6 +55,7 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .merge(sync::router())
         .merge(review::router())
         .merge(ledgers::router())
+        .merge(reports::router())
         .route("/api/{*rest}", any(surface::unknown_endpoint))
         .method_not_allowed_fallback(surface::json_errors_for_method)
         .with_state(state)

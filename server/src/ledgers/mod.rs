@@ -26,11 +26,19 @@ pub mod xlsx;
 use std::collections::{BTreeMap, HashMap};
 
 use pingan_shared::privacy;
+use pingan_shared::records::contingency_plan::ContingencyPlan;
 use pingan_shared::records::dispute::Dispute;
 use pingan_shared::records::household::Household;
+use pingan_shared::records::joint_defence_group::JointDefenceGroup;
+use pingan_shared::records::key_person::KeyPerson;
 use pingan_shared::records::outreach::OutreachVisit;
+use pingan_shared::records::patrol::Patrol;
 use pingan_shared::records::person::Person;
+use pingan_shared::records::publicity_activity::PublicityActivity;
 use pingan_shared::records::rental_house::RentalHouse;
+use pingan_shared::records::responsibility_letter::ResponsibilityLetter;
+use pingan_shared::records::screening_round::ScreeningRound;
+use pingan_shared::records::standardisation_check::StandardisationCheck;
 use pingan_shared::statistics::{self, Figures, Period, Records};
 use pingan_shared::validation::Date;
 
@@ -226,18 +234,45 @@ pub struct Township {
     pub rental_houses: Linked<RentalHouse>,
     pub disputes: Vec<Dispute>,
     pub outreach_visits: Vec<OutreachVisit>,
+    /// The rest of the year's work (issue 16), for the figures and the year-end report.
+    pub work: Work,
+}
+
+/// The township's other work: screening rounds, patrols, and the rest.
+#[derive(Debug, Clone, Default)]
+pub struct Work {
+    pub screening_rounds: Vec<ScreeningRound>,
+    pub patrols: Vec<Patrol>,
+    pub joint_defence_groups: Vec<JointDefenceGroup>,
+    pub key_persons: Vec<KeyPerson>,
+    pub responsibility_letters: Vec<ResponsibilityLetter>,
+    pub publicity_activities: Vec<PublicityActivity>,
+    pub standardisation_checks: Vec<StandardisationCheck>,
+    pub contingency_plans: Vec<ContingencyPlan>,
 }
 
 impl Township {
-    /// The annual report's figures for `village` (or the township), as 统计 computes them.
-    fn figures(&self, village: Option<&str>, period: Period) -> Figures {
-        let records = Records {
+    /// Every record the figures count, as `statistics` reads them.
+    pub fn records(&self) -> Records<'_> {
+        Records {
             persons: &self.persons,
             rental_houses: &self.rental_houses,
             disputes: &self.disputes,
             outreach_visits: &self.outreach_visits,
-        };
-        statistics::figures(records, village, period)
+            screening_rounds: &self.work.screening_rounds,
+            patrols: &self.work.patrols,
+            joint_defence_groups: &self.work.joint_defence_groups,
+            key_persons: &self.work.key_persons,
+            responsibility_letters: &self.work.responsibility_letters,
+            publicity_activities: &self.work.publicity_activities,
+            standardisation_checks: &self.work.standardisation_checks,
+            contingency_plans: &self.work.contingency_plans,
+        }
+    }
+
+    /// The annual report's figures for `village` (or the township), as 统计 computes them.
+    fn figures(&self, village: Option<&str>, period: Period) -> Figures {
+        statistics::figures(self.records(), village, period)
     }
 }
 

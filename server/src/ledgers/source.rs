@@ -1,6 +1,6 @@
-//! Reads what ledgers are built from: every village and every record of the five registered
-//! kinds, from the master copy (households too: a ledger follows a person to their household
-//! for the address and the village group). Unreadable documents are skipped and logged: a ledger is a
+//! Reads what ledgers and the year-end report are built from: every village and every record
+//! from the master copy (households too: a ledger follows a person to their household for the
+//! address and the village group). Unreadable documents are skipped and logged: a ledger is a
 //! report, and one bad record must not stop the township printing it.
 //!
 //! A record is placed in time by its `created_at_ms`, the creating device's clock — unless
@@ -17,7 +17,7 @@ use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::{Record, RecordType};
 
-use super::Township;
+use super::{Township, Work};
 use crate::store::{Store, StoreError};
 
 pub async fn township(store: &Store, name: &str) -> Result<Township, StoreError> {
@@ -52,6 +52,24 @@ pub async fn township(store: &Store, name: &str) -> Result<Township, StoreError>
         .collect(),
         disputes: without_ids(records(store, RecordType::Dispute).await?),
         outreach_visits: without_ids(records(store, RecordType::OutreachVisit).await?),
+        work: Work {
+            screening_rounds: without_ids(records(store, RecordType::ScreeningRound).await?),
+            patrols: without_ids(records(store, RecordType::Patrol).await?),
+            joint_defence_groups: without_ids(
+                records(store, RecordType::JointDefenceGroup).await?,
+            ),
+            key_persons: without_ids(records(store, RecordType::KeyPerson).await?),
+            responsibility_letters: without_ids(
+                records(store, RecordType::ResponsibilityLetter).await?,
+            ),
+            publicity_activities: without_ids(
+                records(store, RecordType::PublicityActivity).await?,
+            ),
+            standardisation_checks: without_ids(
+                records(store, RecordType::StandardisationCheck).await?,
+            ),
+            contingency_plans: without_ids(records(store, RecordType::ContingencyPlan).await?),
+        },
     })
 }
 

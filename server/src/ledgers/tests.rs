@@ -72,6 +72,7 @@ fn township() -> Township {
         rental_houses: [("house-1".to_owned(), house)].into_iter().collect(),
         disputes: vec![dispute],
         outreach_visits: Vec::new(),
+        work: Default::default(),
     }
 }
 

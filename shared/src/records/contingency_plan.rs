@@ -6,7 +6,7 @@ use autosurgeon::{Hydrate, Reconcile};
 
 use super::household::NAME_MAX_CHARS;
 use super::shape::{Field, Shape, list, required};
-use super::{Authorship, check_header_for, check_names, check_reference, finish};
+use super::{Authorship, RecordType, check_header, check_names, check_reference, finish};
 use crate::validation::{Date, FieldError, check_past_date, required_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
@@ -32,8 +32,6 @@ pub struct ContingencyPlan {
 }
 
 impl ContingencyPlan {
-    pub const TYPE_NAME: &'static str = "contingency_plan";
-    pub const LABEL_ZH: &'static str = "应急预案";
     pub const SCHEMA_VERSION: u64 = 1;
     pub const SHAPE: &'static [Field] = SHAPE;
 
@@ -45,7 +43,7 @@ impl ContingencyPlan {
         leader: &str,
     ) -> Self {
         Self {
-            record_type: Self::TYPE_NAME.to_owned(),
+            record_type: RecordType::ContingencyPlan.as_str().to_owned(),
             schema_version: Self::SCHEMA_VERSION,
             village: by.village.clone(),
             created_by: by.created_by.clone(),
@@ -61,9 +59,9 @@ impl ContingencyPlan {
 
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_header_for(
+        check_header(
             &mut errors,
-            Self::TYPE_NAME,
+            RecordType::ContingencyPlan,
             &self.record_type,
             (self.schema_version, Self::SCHEMA_VERSION),
             &self.village,

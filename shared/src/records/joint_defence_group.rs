@@ -10,7 +10,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use super::household::NAME_MAX_CHARS;
 use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::JointDefenceKind;
-use super::{Authorship, check_header_for, check_no_repeats, check_reference, finish};
+use super::{Authorship, RecordType, check_header, check_no_repeats, check_reference, finish};
 use crate::validation::{
     Date, FieldError, check_optional_past_date, check_optional_phone, required_text,
 };
@@ -44,8 +44,6 @@ pub struct JointDefenceGroup {
 }
 
 impl JointDefenceGroup {
-    pub const TYPE_NAME: &'static str = "joint_defence_group";
-    pub const LABEL_ZH: &'static str = "十户联防组";
     pub const SCHEMA_VERSION: u64 = 1;
     pub const SHAPE: &'static [Field] = SHAPE;
 
@@ -57,7 +55,7 @@ impl JointDefenceGroup {
         leader_name: &str,
     ) -> Self {
         Self {
-            record_type: Self::TYPE_NAME.to_owned(),
+            record_type: RecordType::JointDefenceGroup.as_str().to_owned(),
             schema_version: Self::SCHEMA_VERSION,
             village: by.village.clone(),
             created_by: by.created_by.clone(),
@@ -74,9 +72,9 @@ impl JointDefenceGroup {
 
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_header_for(
+        check_header(
             &mut errors,
-            Self::TYPE_NAME,
+            RecordType::JointDefenceGroup,
             &self.record_type,
             (self.schema_version, Self::SCHEMA_VERSION),
             &self.village,

@@ -11,7 +11,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use super::household::{ADDRESS_MAX_CHARS, NAME_MAX_CHARS};
 use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::KeyPersonCategory;
-use super::{Authorship, check_header_for, finish};
+use super::{Authorship, RecordType, check_header, finish};
 use crate::validation::{
     Date, FieldError, check_optional_past_date, check_past_date, check_stored_citizen_id,
     optional_text, required_text,
@@ -56,8 +56,6 @@ pub struct KeyPersonVisit {
 }
 
 impl KeyPerson {
-    pub const TYPE_NAME: &'static str = "key_person";
-    pub const LABEL_ZH: &'static str = "重点人员";
     pub const SCHEMA_VERSION: u64 = 1;
     pub const SHAPE: &'static [Field] = SHAPE;
 
@@ -69,7 +67,7 @@ impl KeyPerson {
         paired_on: &str,
     ) -> Self {
         Self {
-            record_type: Self::TYPE_NAME.to_owned(),
+            record_type: RecordType::KeyPerson.as_str().to_owned(),
             schema_version: Self::SCHEMA_VERSION,
             village: by.village.clone(),
             created_by: by.created_by.clone(),
@@ -88,9 +86,9 @@ impl KeyPerson {
 
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_header_for(
+        check_header(
             &mut errors,
-            Self::TYPE_NAME,
+            RecordType::KeyPerson,
             &self.record_type,
             (self.schema_version, Self::SCHEMA_VERSION),
             &self.village,

@@ -7,7 +7,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use super::household::ADDRESS_MAX_CHARS;
 use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::PatrolTeam;
-use super::{Authorship, check_header_for, check_names, finish};
+use super::{Authorship, RecordType, check_header, check_names, finish};
 use crate::validation::{
     Date, FieldError, check_optional_time, check_past_date, optional_text, required_text,
 };
@@ -41,14 +41,12 @@ pub struct Patrol {
 }
 
 impl Patrol {
-    pub const TYPE_NAME: &'static str = "patrol";
-    pub const LABEL_ZH: &'static str = "巡防";
     pub const SCHEMA_VERSION: u64 = 1;
     pub const SHAPE: &'static [Field] = SHAPE;
 
     pub fn new(by: &Authorship, patrolled_on: &str, team: PatrolTeam, area: &str) -> Self {
         Self {
-            record_type: Self::TYPE_NAME.to_owned(),
+            record_type: RecordType::Patrol.as_str().to_owned(),
             schema_version: Self::SCHEMA_VERSION,
             village: by.village.clone(),
             created_by: by.created_by.clone(),
@@ -66,9 +64,9 @@ impl Patrol {
 
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_header_for(
+        check_header(
             &mut errors,
-            Self::TYPE_NAME,
+            RecordType::Patrol,
             &self.record_type,
             (self.schema_version, Self::SCHEMA_VERSION),
             &self.village,

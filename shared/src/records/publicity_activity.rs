@@ -8,7 +8,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use super::household::ADDRESS_MAX_CHARS;
 use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::PublicityKind;
-use super::{Authorship, check_header_for, check_no_repeats, finish};
+use super::{Authorship, RecordType, check_header, check_no_repeats, finish};
 use crate::validation::{Date, FieldError, check_past_date, optional_text, required_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
@@ -38,14 +38,12 @@ pub struct PublicityActivity {
 }
 
 impl PublicityActivity {
-    pub const TYPE_NAME: &'static str = "publicity_activity";
-    pub const LABEL_ZH: &'static str = "宣传活动";
     pub const SCHEMA_VERSION: u64 = 1;
     pub const SHAPE: &'static [Field] = SHAPE;
 
     pub fn new(by: &Authorship, held_on: &str, theme: &str) -> Self {
         Self {
-            record_type: Self::TYPE_NAME.to_owned(),
+            record_type: RecordType::PublicityActivity.as_str().to_owned(),
             schema_version: Self::SCHEMA_VERSION,
             village: by.village.clone(),
             created_by: by.created_by.clone(),
@@ -62,9 +60,9 @@ impl PublicityActivity {
 
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_header_for(
+        check_header(
             &mut errors,
-            Self::TYPE_NAME,
+            RecordType::PublicityActivity,
             &self.record_type,
             (self.schema_version, Self::SCHEMA_VERSION),
             &self.village,

@@ -7,7 +7,7 @@ use autosurgeon::{Hydrate, Reconcile};
 
 use super::shape::{Field, Shape, optional, required};
 use super::vocabulary::LetterKind;
-use super::{Authorship, check_header_for, check_year, finish};
+use super::{Authorship, RecordType, check_header, check_year, finish};
 use crate::validation::{Date, FieldError, check_past_date, optional_text, required_text};
 
 /// Long enough for "XX村（居）" or a company's full registered name.
@@ -37,8 +37,6 @@ pub struct ResponsibilityLetter {
 }
 
 impl ResponsibilityLetter {
-    pub const TYPE_NAME: &'static str = "responsibility_letter";
-    pub const LABEL_ZH: &'static str = "责任状";
     pub const SCHEMA_VERSION: u64 = 1;
     pub const SHAPE: &'static [Field] = SHAPE;
 
@@ -51,7 +49,7 @@ impl ResponsibilityLetter {
         signed_on: &str,
     ) -> Self {
         Self {
-            record_type: Self::TYPE_NAME.to_owned(),
+            record_type: RecordType::ResponsibilityLetter.as_str().to_owned(),
             schema_version: Self::SCHEMA_VERSION,
             village: by.village.clone(),
             created_by: by.created_by.clone(),
@@ -67,9 +65,9 @@ impl ResponsibilityLetter {
 
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_header_for(
+        check_header(
             &mut errors,
-            Self::TYPE_NAME,
+            RecordType::ResponsibilityLetter,
             &self.record_type,
             (self.schema_version, Self::SCHEMA_VERSION),
             &self.village,

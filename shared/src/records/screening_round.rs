@@ -7,7 +7,7 @@ use autosurgeon::{Hydrate, Reconcile};
 
 use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::{FindingKind, ScreeningKind};
-use super::{Authorship, check_header_for, check_names, check_reference, finish};
+use super::{Authorship, RecordType, check_header, check_names, check_reference, finish};
 use crate::validation::{Date, FieldError, check_past_date, required_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
@@ -42,15 +42,13 @@ pub struct Finding {
 }
 
 impl ScreeningRound {
-    pub const TYPE_NAME: &'static str = "screening_round";
-    pub const LABEL_ZH: &'static str = "排查";
     pub const SCHEMA_VERSION: u64 = 1;
     pub const SHAPE: &'static [Field] = SHAPE;
 
     /// A zero report until findings are added.
     pub fn new(by: &Authorship, kind: ScreeningKind, held_on: &str) -> Self {
         Self {
-            record_type: Self::TYPE_NAME.to_owned(),
+            record_type: RecordType::ScreeningRound.as_str().to_owned(),
             schema_version: Self::SCHEMA_VERSION,
             village: by.village.clone(),
             created_by: by.created_by.clone(),
@@ -71,9 +69,9 @@ impl ScreeningRound {
 
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_header_for(
+        check_header(
             &mut errors,
-            Self::TYPE_NAME,
+            RecordType::ScreeningRound,
             &self.record_type,
             (self.schema_version, Self::SCHEMA_VERSION),
             &self.village,

@@ -8,7 +8,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use super::household::NAME_MAX_CHARS;
 use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::{CheckResult, StandardItem};
-use super::{Authorship, check_header_for, check_year, finish};
+use super::{Authorship, RecordType, check_header, check_year, finish};
 use crate::validation::{Date, FieldError, check_optional_date, check_past_date, required_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
@@ -40,8 +40,6 @@ pub struct CheckItem {
 }
 
 impl StandardisationCheck {
-    pub const TYPE_NAME: &'static str = "standardisation_check";
-    pub const LABEL_ZH: &'static str = "综治规范化建设检查";
     pub const SCHEMA_VERSION: u64 = 1;
     pub const SHAPE: &'static [Field] = SHAPE;
 
@@ -49,7 +47,7 @@ impl StandardisationCheck {
     /// only ticks what the checker saw.
     pub fn new(by: &Authorship, checked_on: &str, year: u32, checker: &str) -> Self {
         Self {
-            record_type: Self::TYPE_NAME.to_owned(),
+            record_type: RecordType::StandardisationCheck.as_str().to_owned(),
             schema_version: Self::SCHEMA_VERSION,
             village: by.village.clone(),
             created_by: by.created_by.clone(),
@@ -77,9 +75,9 @@ impl StandardisationCheck {
 
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_header_for(
+        check_header(
             &mut errors,
-            Self::TYPE_NAME,
+            RecordType::StandardisationCheck,
             &self.record_type,
             (self.schema_version, Self::SCHEMA_VERSION),
             &self.village,
