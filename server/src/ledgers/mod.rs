@@ -236,6 +236,7 @@ impl Township {
             rental_houses: &self.rental_houses,
             disputes: &self.disputes,
             outreach_visits: &self.outreach_visits,
+            ..Default::default()
         };
         statistics::figures(records, village, period)
     }
