@@ -10,7 +10,7 @@ use pingan_shared::records::person::{FloatingResident, Person};
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::vocabulary::*;
 use pingan_shared::statistics::{
-    Figures, Period, Records, china_date, figures, figures_by_village,
+    Figures, OutreachMonth, Period, Records, china_date, figures, figures_by_village,
 };
 use pingan_shared::validation::Date;
 
@@ -196,6 +196,7 @@ fn township_figures_for_2022_match_the_hand_count() {
         rental_houses: &houses,
         disputes: &disputes,
         outreach_visits: &visits,
+        ..Records::default()
     };
 
     let (by_village, township) = figures_by_village(records, year_2022());
@@ -221,6 +222,15 @@ fn township_figures_for_2022_match_the_hand_count() {
             floating_residents_present: 2,
             rental_houses_registered: 3,
             rental_houses_with_letter: 1,
+            outreach_months: BTreeMap::from([(
+                "2022-05".to_owned(),
+                OutreachMonth {
+                    visits: 2,
+                    villages: 2
+                }
+            )]),
+            // No dispute escalated or given a deadline, and none of the other work recorded.
+            ..Figures::default()
         }
     );
     assert_eq!(township.mediation_rate_percent(), Some(66.7));
@@ -237,6 +247,7 @@ fn village_figures_count_only_that_villages_records() {
         rental_houses: &houses,
         disputes: &disputes,
         outreach_visits: &visits,
+        ..Records::default()
     };
 
     let xingfu = figures(records, Some(XINGFU), year_2022());
@@ -353,6 +364,7 @@ fn the_months_of_a_year_add_up_to_the_year() {
         rental_houses: &houses,
         disputes: &disputes,
         outreach_visits: &visits,
+        ..Records::default()
     };
     let year = year_2022();
     let months = year.months();

@@ -37,6 +37,7 @@ impl Loaded {
             rental_houses: &self.rental_houses,
             disputes: &self.disputes,
             outreach_visits: &self.outreach_visits,
+            ..Default::default()
         }
     }
 }

@@ -15,12 +15,9 @@ impl Period {
         self.from <= day && day <= self.to
     }
 
-    pub(super) fn contains_text(&self, day: &str) -> bool {
-        Date::parse(day).is_ok_and(|d| self.contains(d))
-    }
-
-    pub(super) fn contains_ms(&self, unix_ms: i64) -> bool {
-        self.contains(china_date(unix_ms))
+    /// The day `text` names, if it reads as a date within the period.
+    pub(super) fn day_within(&self, text: &str) -> Option<Date> {
+        Date::parse(text).ok().filter(|&d| self.contains(d))
     }
 }
 

@@ -1,30 +1,11 @@
 //! The breakdowns: every category, kind and outcome counted on its own, adding up to the
 //! total the report gives above them.
 
-use super::*;
-use crate::records::Authorship;
-use crate::records::dispute::Agreement;
-use crate::records::outreach::RaisedProblem;
-use crate::records::vocabulary::DisputeSource;
-
-fn date(text: &str) -> Date {
-    Date::parse(text).unwrap()
-}
-
-fn year_2022() -> Period {
-    Period {
-        from: date("2022-01-01"),
-        to: date("2022-12-31"),
-    }
-}
-
-fn by(village: &str) -> Authorship {
-    Authorship {
-        village: village.into(),
-        created_by: "worker".into(),
-        created_at_ms: 0,
-    }
-}
+use super::{by, year_2022};
+use crate::records::dispute::{Agreement, Dispute};
+use crate::records::outreach::{OutreachVisit, RaisedProblem};
+use crate::records::vocabulary::{AgreementKind, DisputeCategory, DisputeSource, ProblemOutcome};
+use crate::statistics::{Figure, Figures, Records, counts, figures};
 
 fn dispute(
     registered: &str,
