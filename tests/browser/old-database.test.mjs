@@ -53,7 +53,7 @@ function downgradeToVersionOne(page, store) {
     const request = (r) => new Promise((resolve, reject) => {
       r.onsuccess = () => resolve(r.result);
       r.onerror = () => reject(r.error);
-      r.onblocked = () => reject(new Error('the database is still open in the app'));
+      // A deletion waits (blocked) until the closed page's connection is gone, then goes on.
     });
     const [name] = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('pingan-user-'));
     const db = await request(indexedDB.open(name));

@@ -44,7 +44,8 @@ async fn annual_report(
             )
         })?;
     let township = ledgers::source::township(&state.store, &state.township_name).await?;
-    let written = report::compose::annual(&township, year).expect("a year in range has 1 January and 31 December");
+    let written = report::compose::annual(&township, year)
+        .expect("a year in range has 1 January and 31 December");
     let bytes = report::docx::write(&written).map_err(|e| {
         ApiError::Store(crate::store::StoreError::Corrupt(format!(
             "writing the {year} report failed: {e}"

@@ -55,16 +55,12 @@ pub async fn township(store: &Store, name: &str) -> Result<Township, StoreError>
         work: Work {
             screening_rounds: without_ids(records(store, RecordType::ScreeningRound).await?),
             patrols: without_ids(records(store, RecordType::Patrol).await?),
-            joint_defence_groups: without_ids(
-                records(store, RecordType::JointDefenceGroup).await?,
-            ),
+            joint_defence_groups: without_ids(records(store, RecordType::JointDefenceGroup).await?),
             key_persons: without_ids(records(store, RecordType::KeyPerson).await?),
             responsibility_letters: without_ids(
                 records(store, RecordType::ResponsibilityLetter).await?,
             ),
-            publicity_activities: without_ids(
-                records(store, RecordType::PublicityActivity).await?,
-            ),
+            publicity_activities: without_ids(records(store, RecordType::PublicityActivity).await?),
             standardisation_checks: without_ids(
                 records(store, RecordType::StandardisationCheck).await?,
             ),

@@ -5,7 +5,9 @@
 //! paragraph naming what belongs there. A figure is written with the appendix table that
 //! lists its records ([`statistics::trace`]), so the two are the same walk of the records.
 
-use pingan_shared::records::vocabulary::{DisputeCategory, LetterKind, PatrolTeam, ProblemOutcome, ScreeningKind};
+use pingan_shared::records::vocabulary::{
+    DisputeCategory, LetterKind, PatrolTeam, ProblemOutcome, ScreeningKind,
+};
 use pingan_shared::statistics::{self, Figure, Figures, Period, Records};
 use pingan_shared::validation::Date;
 
@@ -34,7 +36,10 @@ pub fn annual(township: &Township, year: i32) -> Option<Report> {
     w.innovation();
     w.to_fill("存在的不足和下一步打算（本系统无从知道，请据实填写）");
     Some(Report {
-        title: format!("{}{year}年度履行平安建设（综治工作）职责情况总结报告", township.name),
+        title: format!(
+            "{}{year}年度履行平安建设（综治工作）职责情况总结报告",
+            township.name
+        ),
         body: w.body,
         appendix_heading: "附件　报告中各项数字所依据的记录".to_owned(),
         appendices: w.appendices,
@@ -147,9 +152,13 @@ impl<'a> Writer<'a> {
             .t("个村（居）未达标，责令其限期整改。")
             .done();
         let rate = self.rate();
-        let calm = [Figure::DisputesEscalatedAbove, Figure::DisputesEscalated, Figure::DisputesOverdue]
-            .iter()
-            .all(|f| f.count(&self.figures) == 0);
+        let calm = [
+            Figure::DisputesEscalatedAbove,
+            Figure::DisputesEscalated,
+            Figure::DisputesOverdue,
+        ]
+        .iter()
+        .all(|f| f.count(&self.figures) == 0);
         let s = self
             .say()
             .t("三是进一步落实综治责任制。镇综治委与各村（居）层层签订综治工作责任状，共签订综治责任状")
@@ -159,7 +168,11 @@ impl<'a> Writer<'a> {
             .t("份，其他专项责任状")
             .f(Figure::LettersOfKind(LetterKind::Special))
             .t("份。");
-        let s = if calm { s.t("全年工作实现矛盾无上交、无升级、无积压（") } else { s.t("全年矛盾纠纷") };
+        let s = if calm {
+            s.t("全年工作实现矛盾无上交、无升级、无积压（")
+        } else {
+            s.t("全年矛盾纠纷")
+        };
         s.t("上交镇以上")
             .f(Figure::DisputesEscalatedAbove)
             .t("件，升级")
@@ -190,7 +203,9 @@ impl<'a> Writer<'a> {
             .f(Figure::ScreeningRoundsOfKind(ScreeningKind::CentreKeyCheck))
             .t("次。")
             .done();
-        self.to_fill("成功调处的重大纠纷和信访问题（如重大事故赔偿纠纷、征地拆迁、项目建设中的矛盾）");
+        self.to_fill(
+            "成功调处的重大纠纷和信访问题（如重大事故赔偿纠纷、征地拆迁、项目建设中的矛盾）",
+        );
         let rate = self.rate();
         let mut s = self
             .say()
@@ -203,7 +218,9 @@ impl<'a> Writer<'a> {
             .t("％，化解了")
             .f(Figure::PetitionBacklogResolved)
             .t("件信访积案，签订息诉息访协议书")
-            .f(Figure::AgreementsOfKind(pingan_shared::records::vocabulary::AgreementKind::PetitionSettlement))
+            .f(Figure::AgreementsOfKind(
+                pingan_shared::records::vocabulary::AgreementKind::PetitionSettlement,
+            ))
             .t("份。排查的纠纷中");
         let categories: Vec<DisputeCategory> = DisputeCategory::ALL
             .iter()
@@ -257,14 +274,18 @@ impl<'a> Writer<'a> {
             .t("类共")
             .f(Figure::OutreachProblemsCollected)
             .t("件，除")
-            .f(Figure::OutreachProblemsWith(ProblemOutcome::WaitingOnDepartment))
+            .f(Figure::OutreachProblemsWith(
+                ProblemOutcome::WaitingOnDepartment,
+            ))
             .t("件有待和上级有关部门联系后再行协商解决、")
             .f(Figure::OutreachProblemsWith(ProblemOutcome::Pending))
             .t("件待办外，其余")
             .f(Figure::OutreachProblemsWith(ProblemOutcome::ResolvedOnSpot))
             .t("件当场妥善化解。")
             .done();
-        self.to_fill("领导包案、带案下访的情况；四是加大治安整治力度：重点地区排查整治和专项整治的成效");
+        self.to_fill(
+            "领导包案、带案下访的情况；四是加大治安整治力度：重点地区排查整治和专项整治的成效",
+        );
     }
 
     /// 三、抓台账显规范: the rules and bodies, and publicity.

@@ -7,8 +7,8 @@
 //! Sizes are in half-points and lengths in twentieths of a point (twips), as Word counts them.
 
 use docx_rs::{
-    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph,
-    Run, RunFonts, Table, TableAlignmentType, TableCell, TableRow, WidthType,
+    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run,
+    RunFonts, Table, TableAlignmentType, TableCell, TableRow, WidthType,
 };
 
 use super::{Appendix, Block, Piece, Report};
@@ -34,8 +34,19 @@ const fn mm(millimetres: i32) -> i32 {
 /// The body's line: fixed 28 points, so 22 lines fill a page as the standard asks.
 const LINE: i32 = 560;
 
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("laying out the document: {0}")]
+    Docx(#[from] docx_rs::DocxError),
+    #[error("compressing the document: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("compressing the document: {0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// The document's bytes (a .docx is a zip of XML parts).
-pub fn write(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
+pub fn write(report: &Report) -> Result<Vec<u8>, WriteError> {
     let mut docx = Docx::new()
         .page_size(A4.0, A4.1)
         .page_margin(PageMargin {
@@ -67,9 +78,30 @@ pub fn write(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
                 .add_table(table(appendix));
         }
     }
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    docx.build().pack(&mut bytes)?;
-    Ok(bytes.into_inner())
+    let mut stored = std::io::Cursor::new(Vec::new());
+    docx.build().pack(&mut stored)?;
+    deflated(stored.get_ref())
+}
+
+/// The same parts, compressed: docx-rs stores them as they are, and a year's appendix is a
+/// few megabytes of XML that deflate to a twentieth — a file a clerk can e-mail.
+fn deflated(stored: &[u8]) -> Result<Vec<u8>, WriteError> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(stored))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i)?;
+        if part.is_dir() {
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(part.size() as usize);
+        part.read_to_end(&mut bytes)?;
+        out.start_file(part.name().to_owned(), options)?;
+        out.write_all(&bytes)?;
+    }
+    Ok(out.finish()?.into_inner())
 }
 
 fn fonts(east_asia: &str) -> RunFonts {
@@ -114,11 +146,13 @@ fn paragraph(block: &Block) -> Paragraph {
         Block::Paragraph(pieces) => pieces.iter().fold(body, |p, piece| match piece {
             Piece::Text(words) => p.add_run(text(words, BODY_FONT, SIZE_3)),
             // The figure, then where it comes from: 〔附表3〕 in a smaller face.
-            Piece::Figure { value, appendix } => p
-                .add_run(text(value, BODY_FONT, SIZE_3))
-                .add_run(text(&format!("〔附表{appendix}〕"), NOTE_FONT, SIZE_SMALL_4)),
+            Piece::Figure { value, appendix } => p.add_run(text(value, BODY_FONT, SIZE_3)).add_run(
+                text(&format!("〔附表{appendix}〕"), NOTE_FONT, SIZE_SMALL_4),
+            ),
         }),
-        Block::ToFill(what) => body.add_run(text(&format!("【待填写：{what}】"), NOTE_FONT, SIZE_3).bold()),
+        Block::ToFill(what) => {
+            body.add_run(text(&format!("【待填写：{what}】"), NOTE_FONT, SIZE_3).bold())
+        }
     }
 }
 
@@ -127,7 +161,10 @@ fn caption(appendix: &Appendix) -> Paragraph {
         .line_spacing(line())
         .keep_next(true)
         .add_run(text(
-            &format!("附表{}　{}：{}", appendix.number, appendix.label, appendix.value),
+            &format!(
+                "附表{}　{}：{}",
+                appendix.number, appendix.label, appendix.value
+            ),
             HEADING_FONT,
             SIZE_4,
         ))
@@ -135,21 +172,29 @@ fn caption(appendix: &Appendix) -> Paragraph {
 
 /// 序号, 村（居）, 日期, 内容, 计入: the record behind each unit of the figure.
 fn table(appendix: &Appendix) -> Table {
-    const COLUMNS: [(&str, usize); 5] = [("序号", 700), ("村（居）", 1500), ("日期", 1500), ("内容", 4600), ("计入", 700)];
+    const COLUMNS: [(&str, usize); 5] = [
+        ("序号", 700),
+        ("村（居）", 1500),
+        ("日期", 1500),
+        ("内容", 4600),
+        ("计入", 700),
+    ];
     let cell = |value: &str, width: usize| {
-        TableCell::new().width(width, WidthType::Dxa).add_paragraph(
-            Paragraph::new().add_run(text(value, BODY_FONT, SIZE_5)),
-        )
+        TableCell::new()
+            .width(width, WidthType::Dxa)
+            .add_paragraph(Paragraph::new().add_run(text(value, BODY_FONT, SIZE_5)))
     };
     let header = TableRow::new(
         COLUMNS
             .iter()
             .map(|(name, width)| {
-                TableCell::new().width(*width, WidthType::Dxa).add_paragraph(
-                    Paragraph::new()
-                        .align(AlignmentType::Center)
-                        .add_run(text(name, HEADING_FONT, SIZE_5)),
-                )
+                TableCell::new()
+                    .width(*width, WidthType::Dxa)
+                    .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(text(
+                        name,
+                        HEADING_FONT,
+                        SIZE_5,
+                    )))
             })
             .collect(),
     );
@@ -185,4 +230,74 @@ fn page_numbers() -> Footer {
             .add_page_num(PageNum::new())
             .add_run(text(" —", LATIN_FONT, SIZE_4)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{AppendixRow, Piece};
+
+    fn report() -> Report {
+        Report {
+            title: "青山镇2022年度履行平安建设（综治工作）职责情况总结报告".into(),
+            body: vec![
+                Block::Heading("一、抓根本强基础。".into()),
+                Block::Paragraph(vec![
+                    Piece::Text("全镇共排查各类矛盾纠纷".into()),
+                    Piece::Figure {
+                        value: "1".into(),
+                        appendix: 1,
+                    },
+                    Piece::Text("件。".into()),
+                ]),
+                Block::ToFill("开篇综述".into()),
+            ],
+            appendix_heading: "附件".into(),
+            appendices: vec![Appendix {
+                number: 1,
+                label: "排查矛盾纠纷（件）".into(),
+                value: "1".into(),
+                rows: vec![AppendixRow {
+                    village: "幸福村".into(),
+                    on: "2022-03-01".into(),
+                    what: "邻里纠纷".into(),
+                    adds: 1,
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn every_part_is_compressed_and_the_document_reads_back() {
+        let bytes = write(&report()).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        for i in 0..archive.len() {
+            let part = archive.by_index(i).unwrap();
+            assert_eq!(
+                part.compression(),
+                zip::CompressionMethod::Deflated,
+                "{}",
+                part.name()
+            );
+        }
+        let docx = docx_rs::read_docx(&bytes).unwrap();
+        let text: Vec<String> = docx
+            .document
+            .children
+            .iter()
+            .filter_map(|c| match c {
+                docx_rs::DocumentChild::Paragraph(p) => Some(p.raw_text()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            text[..4],
+            [
+                "青山镇2022年度履行平安建设（综治工作）职责情况总结报告",
+                "一、抓根本强基础。",
+                "全镇共排查各类矛盾纠纷1〔附表1〕件。",
+                "【待填写：开篇综述】",
+            ]
+        );
+    }
 }

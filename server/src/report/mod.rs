@@ -39,7 +39,10 @@ pub enum Block {
 pub enum Piece {
     Text(String),
     /// A figure, and the number of the appendix table behind it.
-    Figure { value: String, appendix: usize },
+    Figure {
+        value: String,
+        appendix: usize,
+    },
 }
 
 /// 附表N: one figure and the records it counts.
