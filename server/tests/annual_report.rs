@@ -177,8 +177,8 @@ async fn the_2022_report_gives_every_figure_of_the_records_with_the_records_behi
             }
             let closed = history
                 .iter()
-                .filter(|(on, _)| day(on).is_some_and(|on| on <= end))
-                .last()
+                .rev()
+                .find(|(on, _)| day(on).is_some_and(|on| on <= end))
                 .is_some_and(|(_, closed)| *closed);
             !closed
         })

@@ -64,15 +64,29 @@ crate::packed!(ActivitySummary {
     needs_correction
 });
 
-/// The summary of a screening round; `None` for any other record type: the phone lists and
-/// creates only rounds of the issue-16 records, and keeps the others' documents unlisted
-/// (they sync all the same; `summarise`).
+/// The summary of any of the township's other work (issue 16); `None` for the registers'
+/// types, which have stores of their own. The phone lists and creates only screening rounds;
+/// the office counts every kind (its 统计 loads them by these ids).
 pub fn activity(id: &str, doc: &AutoCommit, record_type: RecordType) -> Option<ActivitySummary> {
-    (record_type == RecordType::ScreeningRound).then(|| ActivitySummary {
+    let on = match record_type {
+        RecordType::ScreeningRound | RecordType::PublicityActivity => "held_on",
+        RecordType::Patrol => "patrolled_on",
+        RecordType::JointDefenceGroup => "formed_on",
+        RecordType::KeyPerson => "paired_on",
+        RecordType::ResponsibilityLetter => "signed_on",
+        RecordType::StandardisationCheck => "checked_on",
+        RecordType::ContingencyPlan => "drawn_up_on",
+        RecordType::Household
+        | RecordType::Person
+        | RecordType::RentalHouse
+        | RecordType::Dispute
+        | RecordType::OutreachVisit => return None,
+    };
+    Some(ActivitySummary {
         id: id.to_owned(),
         village: text(doc, "village"),
         record_type: record_type.as_str().to_owned(),
-        on: text(doc, "held_on"),
+        on: text(doc, on),
         kind: text(doc, "kind"),
         zero_report: matches!(
             doc.get(automerge::ROOT, "zero_report"),
@@ -145,8 +159,25 @@ mod tests {
     }
 
     #[test]
-    fn only_screening_rounds_are_listed_here() {
+    fn every_kind_of_other_work_is_listed_by_its_own_day_and_the_registers_are_not() {
+        let by = Authorship {
+            village: "v01".into(),
+            created_by: "reviewer".into(),
+            created_at_ms: 1_700_000_000_000,
+        };
+        let letter = pingan_shared::records::responsibility_letter::ResponsibilityLetter::new(
+            &by,
+            pingan_shared::records::vocabulary::LetterKind::Annual,
+            2022,
+            "镇综治委",
+            "新民村村委会",
+            "2022-02-15",
+        );
+        let doc = document::create(automerge::ActorId::random(), &letter);
+        let summary = activity("l1", &doc, RecordType::ResponsibilityLetter).expect("a summary");
+        assert_eq!(summary.record_type, "responsibility_letter");
+        assert_eq!(summary.on, "2022-02-15");
+        assert!(!summary.zero_report);
         assert_eq!(activity("a3", &round(0), RecordType::Household), None);
-        assert_eq!(activity("a4", &round(0), RecordType::Patrol), None);
     }
 }

@@ -49,7 +49,7 @@ pub const CITIZEN_ID_INDEX: &str = "citizen_id";
 
 /// Bumped whenever a summary gains or changes a field: opening the database then rebuilds
 /// every index store from the documents (which are never touched by this).
-pub const INDEX_VERSION: u32 = 5;
+pub const INDEX_VERSION: u32 = 6;
 
 /// The index store holding summaries of this record type.
 pub fn store_for(record_type: RecordType) -> &'static str {

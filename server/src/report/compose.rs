@@ -34,7 +34,7 @@ pub fn annual(township: &Township, year: i32) -> Option<Report> {
     w.tasks();
     w.standards();
     w.innovation();
-    w.to_fill("存在的不足和下一步打算（本系统无从知道，请据实填写）");
+    w.pending("存在的不足和下一步打算（本系统无从知道，请据实填写）");
     Some(Report {
         title: format!(
             "{}{year}年度履行平安建设（综治工作）职责情况总结报告",
@@ -90,7 +90,7 @@ impl<'a> Writer<'a> {
         self.body.push(Block::Heading(words.to_owned()));
     }
 
-    fn to_fill(&mut self, what: &str) {
+    fn pending(&mut self, what: &str) {
         self.body.push(Block::ToFill(what.to_owned()));
     }
 
@@ -136,14 +136,14 @@ impl<'a> Writer<'a> {
     }
 
     fn opening(&mut self) {
-        self.to_fill("开篇综述：上级的领导、全年工作的主线和总体成效");
+        self.pending("开篇综述：上级的领导、全年工作的主线和总体成效");
     }
 
     /// 一、抓根本强基础: organisation, standardisation, responsibility letters.
     fn foundations(&mut self) {
         self.heading("一、抓根本强基础，综合治理工作取得显著成果。");
-        self.to_fill("一是进一步强化全镇维稳意识：全年召开综治维稳工作会的情况");
-        self.to_fill("二是进一步健全综治组织机构：综治委和综治办的人员调整，全年投入的综治维稳工作经费（本系统不记经费）");
+        self.pending("一是进一步强化全镇维稳意识：全年召开综治维稳工作会的情况");
+        self.pending("二是进一步健全综治组织机构：综治委和综治办的人员调整，全年投入的综治维稳工作经费（本系统不记经费）");
         self.say()
             .t("全镇各村（居）按照“四个一”“五个有”的要求加强综治规范化建设。今年镇里开展综治工作检查评比，全镇")
             .f(Figure::VillagesMeetingStandard)
@@ -184,7 +184,7 @@ impl<'a> Writer<'a> {
             .shown_as(Figure::DisputesMediated, rate)
             .t("％。")
             .done();
-        self.to_fill("无民转刑案件的情况（本系统不记刑事案件）；重点整治工作和群众满意率（本系统无满意度测评）");
+        self.pending("无民转刑案件的情况（本系统不记刑事案件）；重点整治工作和群众满意率（本系统无满意度测评）");
     }
 
     /// 二、抓突破找载体: screening, patrols, outreach.
@@ -203,7 +203,7 @@ impl<'a> Writer<'a> {
             .f(Figure::ScreeningRoundsOfKind(ScreeningKind::CentreKeyCheck))
             .t("次。")
             .done();
-        self.to_fill(
+        self.pending(
             "成功调处的重大纠纷和信访问题（如重大事故赔偿纠纷、征地拆迁、项目建设中的矛盾）",
         );
         let rate = self.rate();
@@ -254,7 +254,7 @@ impl<'a> Writer<'a> {
             .shown_as(Figure::VillagesWithDefenceNetwork, coverage)
             .t("％的村（居）已建立起群众性的群防群治治安巡防网络。")
             .done();
-        self.to_fill("重点部位的物防、技防措施");
+        self.pending("重点部位的物防、技防措施");
         let campaign = self.figures.outreach_campaign();
         let mut s = self.say().t("三是加大下访接访力度。");
         if let Some(campaign) = campaign {
@@ -283,7 +283,7 @@ impl<'a> Writer<'a> {
             .f(Figure::OutreachProblemsWith(ProblemOutcome::ResolvedOnSpot))
             .t("件当场妥善化解。")
             .done();
-        self.to_fill(
+        self.pending(
             "领导包案、带案下访的情况；四是加大治安整治力度：重点地区排查整治和专项整治的成效",
         );
     }
@@ -291,7 +291,7 @@ impl<'a> Writer<'a> {
     /// 三、抓台账显规范: the rules and bodies, and publicity.
     fn standards(&mut self) {
         self.heading("三、抓台账显规范，提高综合治理规范化水平。");
-        self.to_fill("一至四：综治组织领导、工作制度、硬件设施和队伍的规范化建设");
+        self.pending("一至四：综治组织领导、工作制度、硬件设施和队伍的规范化建设");
         self.say()
             .t("五是实现法制宣传阵地规范化建设。利用宣传车、宣传单、宣传栏、广播等形式全年开展宣传活动")
             .f(Figure::PublicityActivities)
@@ -319,7 +319,7 @@ impl<'a> Writer<'a> {
             .f(Figure::RentalHousesWithLetter)
             .t("处。")
             .done();
-        self.to_fill("二是创新协调联动工作机制：与周边镇村联合排查、联合打击、联合整治的情况");
+        self.pending("二是创新协调联动工作机制：与周边镇村联合排查、联合打击、联合整治的情况");
         self.say()
             .t("三是创新征迁矛盾调节化解。全年排查征地拆迁纠纷")
             .f(Figure::DisputesOfCategory(DisputeCategory::LandAcquisition))
@@ -327,7 +327,7 @@ impl<'a> Writer<'a> {
             .f(Figure::ContingencyPlans)
             .t("份。")
             .done();
-        self.to_fill("由征迁工作引发的越级非正常上访情况（本系统未记录越级上访）");
+        self.pending("由征迁工作引发的越级非正常上访情况（本系统未记录越级上访）");
         self.say()
             .t("四是创新社会治安服务队伍建设。专职巡防队员和村（居）干部结对重点对象")
             .f(Figure::KeyPersonsUnderWatch)
