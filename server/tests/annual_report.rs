@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use axum::http::StatusCode;
 use docx_rs::{DocumentChild, TableCellContent, TableChild, TableRowChild};
 use pingan_server::demo;
+use pingan_shared::document::DocumentId;
 use pingan_shared::generator::{self, TownshipSpec};
 use pingan_shared::records::vocabulary::{
     AgreementKind, CheckResult, DisputeCategory, DisputeLevel, LetterKind, PatrolTeam,
@@ -89,6 +90,15 @@ fn in_2022(day: &str) -> bool {
     day.starts_with("2022-")
 }
 
+/// The records whose day (`on`) falls in 2022.
+fn of_2022<R>(records: &[(DocumentId, R)], on: impl Fn(&R) -> &str) -> Vec<&R> {
+    records
+        .iter()
+        .map(|(_, r)| r)
+        .filter(|r| in_2022(on(r)))
+        .collect()
+}
+
 #[tokio::test]
 async fn the_2022_report_gives_every_figure_of_the_records_with_the_records_behind_it() {
     let township = Township::empty().await;
@@ -114,12 +124,7 @@ async fn the_2022_report_gives_every_figure_of_the_records_with_the_records_behi
     let day = |text: &str| Date::parse(text).ok();
 
     // Disputes: registered in 2022; mediated once a session was held or the case closed.
-    let screened: Vec<_> = g
-        .disputes
-        .iter()
-        .map(|(_, d)| d)
-        .filter(|d| in_2022(&d.registered_on))
-        .collect();
+    let screened = of_2022(&g.disputes, |d| &d.registered_on);
     let mediated = screened
         .iter()
         .filter(|d| !d.mediations.is_empty() || d.closure.is_some())
@@ -186,29 +191,12 @@ async fn the_2022_report_gives_every_figure_of_the_records_with_the_records_behi
     let rate = (mediated as f64 * 1000.0 / screened.len() as f64).round() / 10.0;
 
     // Screening rounds, patrols, joint defence.
-    let rounds = |kind: ScreeningKind| {
-        g.screening_rounds
-            .iter()
-            .filter(|(_, r)| r.kind == kind && in_2022(&r.held_on))
-            .count()
-    };
-    let zero_reports = g
-        .screening_rounds
-        .iter()
-        .filter(|(_, r)| r.zero_report && in_2022(&r.held_on))
-        .count();
-    let patrols = |team: PatrolTeam| {
-        g.patrols
-            .iter()
-            .filter(|(_, p)| p.team == team && in_2022(&p.patrolled_on))
-            .count()
-    };
-    let incidents: u32 = g
-        .patrols
-        .iter()
-        .filter(|(_, p)| in_2022(&p.patrolled_on))
-        .map(|(_, p)| p.incidents)
-        .sum();
+    let year_rounds = of_2022(&g.screening_rounds, |r| &r.held_on);
+    let rounds = |kind: ScreeningKind| year_rounds.iter().filter(|r| r.kind == kind).count();
+    let zero_reports = year_rounds.iter().filter(|r| r.zero_report).count();
+    let year_patrols = of_2022(&g.patrols, |p| &p.patrolled_on);
+    let patrols = |team: PatrolTeam| year_patrols.iter().filter(|p| p.team == team).count();
+    let incidents: u32 = year_patrols.iter().map(|p| p.incidents).sum();
     let groups: Vec<_> = g
         .joint_defence_groups
         .iter()
@@ -226,21 +214,16 @@ async fn the_2022_report_gives_every_figure_of_the_records_with_the_records_behi
         .iter()
         .map(|j| j.village.as_str())
         .chain(
-            g.patrols
+            year_patrols
                 .iter()
-                .filter(|(_, p)| p.team == PatrolTeam::Volunteer && in_2022(&p.patrolled_on))
-                .map(|(_, p)| p.village.as_str()),
+                .filter(|p| p.team == PatrolTeam::Volunteer)
+                .map(|p| p.village.as_str()),
         )
         .collect();
     let coverage = (networked.len() as f64 * 1000.0 / g.villages.len() as f64).round() / 10.0;
 
     // Outreach: the year's visits and problems, and the month with the most visits.
-    let visits: Vec<_> = g
-        .outreach_visits
-        .iter()
-        .map(|(_, v)| v)
-        .filter(|v| in_2022(&v.visited_on))
-        .collect();
+    let visits = of_2022(&g.outreach_visits, |v| &v.visited_on);
     let problems = |outcome: Option<ProblemOutcome>| {
         visits
             .iter()
@@ -263,12 +246,8 @@ async fn the_2022_report_gives_every_figure_of_the_records_with_the_records_behi
     let (month, (_, month_villages)) = by_month.iter().find(|(_, (n, _))| *n == busiest).unwrap();
 
     // Letters, standardisation, publicity, plans, key persons.
-    let letters = |kind: LetterKind| {
-        g.responsibility_letters
-            .iter()
-            .filter(|(_, l)| l.kind == kind && in_2022(&l.signed_on))
-            .count()
-    };
+    let year_letters = of_2022(&g.responsibility_letters, |l| &l.signed_on);
+    let letters = |kind: LetterKind| year_letters.iter().filter(|l| l.kind == kind).count();
     let mut latest: BTreeMap<&str, (&str, CheckResult)> = BTreeMap::new();
     for (_, c) in g
         .standardisation_checks
@@ -283,17 +262,8 @@ async fn the_2022_report_gives_every_figure_of_the_records_with_the_records_behi
         }
     }
     let standard = |result: CheckResult| latest.values().filter(|(_, r)| *r == result).count();
-    let publicity: Vec<_> = g
-        .publicity_activities
-        .iter()
-        .map(|(_, p)| p)
-        .filter(|p| in_2022(&p.held_on))
-        .collect();
-    let plans = g
-        .contingency_plans
-        .iter()
-        .filter(|(_, p)| in_2022(&p.drawn_up_on))
-        .count();
+    let publicity = of_2022(&g.publicity_activities, |p| &p.held_on);
+    let plans = of_2022(&g.contingency_plans, |p| &p.drawn_up_on).len();
     let watched = g
         .key_persons
         .iter()

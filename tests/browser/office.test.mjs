@@ -1,7 +1,8 @@
 // The township office's other screens, on the demo township: the disputes dashboard agrees
 // with the server; the year's statistics, computed in the browser from the synced records,
 // match the server's annual-figures ledger and still show with no network; a person
-// registered in two villages is merged; ledgers download as XLSX and CSV.
+// registered in two villages is merged; ledgers download as XLSX and CSV, the year-end
+// report as Word.
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -161,5 +162,20 @@ test('a person registered in two villages is merged, and ledgers download', { ti
     const text = (await readFile(await csv.path(), 'utf8')).replace(/^\uFEFF/, '');
     assert.match(text.split('\n')[0], /^村（居）,/);
     assert.ok(text.trim().split('\n').length > 1, 'the demo year has disputes');
+
+    // The year-end report: a year that cannot be is said in the clerk's words, unsent; the
+    // demo year downloads as a Word document (a zip).
+    const reportYear = page.locator('#report-year');
+    await reportYear.fill('1999');
+    await reportYear.press('Tab');
+    await page.locator('#report-download').click();
+    await page.locator('#annual-report .field-error').filter({ hasText: '年度应为2000到2100之间的年份' }).waitFor();
+    await reportYear.fill(YEAR.from.slice(0, 4));
+    await reportYear.press('Tab');
+    const [report] = await Promise.all([page.waitForEvent('download'), page.locator('#report-download').click()]);
+    assert.equal(report.suggestedFilename(), `${YEAR.from.slice(0, 4)}年度平安建设工作总结报告.docx`);
+    const docx = await readFile(await report.path());
+    assert.equal(docx.subarray(0, 2).toString(), 'PK', 'a .docx is a zip');
+    assert.equal(await page.locator('#annual-report .field-error').count(), 0, 'the earlier problem is gone');
   }, log);
 });

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pingan_shared::records::YEARS;
 use wasm_bindgen::JsCast;
 
 use super::{PeriodFilter, PeriodInput, office};
@@ -72,6 +73,15 @@ fn AnnualReport() -> impl IntoView {
     let download = move |_| {
         let office = office.clone();
         let year = year.get_untracked().trim().to_owned();
+        // Said here, in the clerk's words: the server's refusal of a bad year is for programs.
+        if !year.parse::<u32>().is_ok_and(|y| YEARS.contains(&y)) {
+            problem.set(Some(format!(
+                "年度应为{}到{}之间的年份",
+                YEARS.start(),
+                YEARS.end()
+            )));
+            return;
+        }
         problem.set(None);
         busy.set(true);
         spawn_local(async move {
@@ -89,7 +99,7 @@ fn AnnualReport() -> impl IntoView {
             <div class="filters">
                 <label class="pair">
                     "年度"
-                    <input id="report-year" type="number" min="2000" max="2100" inputmode="numeric"
+                    <input id="report-year" type="number" min=*YEARS.start() max=*YEARS.end() inputmode="numeric"
                         prop:value=year on:change=move |ev| year.set(event_target_value(&ev)) />
                 </label>
                 <button type="button" id="report-download" prop:disabled=busy on:click=download>

@@ -6,20 +6,13 @@
 
 use leptos::prelude::*;
 use pingan_shared::records::Record;
-use pingan_shared::records::contingency_plan::ContingencyPlan;
 use pingan_shared::records::dispute::Dispute;
-use pingan_shared::records::joint_defence_group::JointDefenceGroup;
-use pingan_shared::records::key_person::KeyPerson;
 use pingan_shared::records::outreach::OutreachVisit;
-use pingan_shared::records::patrol::Patrol;
 use pingan_shared::records::person::Person;
-use pingan_shared::records::publicity_activity::PublicityActivity;
 use pingan_shared::records::rental_house::RentalHouse;
-use pingan_shared::records::responsibility_letter::ResponsibilityLetter;
-use pingan_shared::records::screening_round::ScreeningRound;
-use pingan_shared::records::standardisation_check::StandardisationCheck;
 use pingan_shared::statistics::{
-    Figure, Figures, MEDIATION_RATE_LABEL, Period, Records, counts, figures, figures_by_village,
+    Figure, Figures, MEDIATION_RATE_LABEL, Period, Records, Work, counts, figures,
+    figures_by_village,
 };
 use pingan_shared::validation::Date;
 
@@ -38,32 +31,18 @@ struct Loaded {
     rental_houses: Vec<RentalHouse>,
     disputes: Vec<Dispute>,
     outreach_visits: Vec<OutreachVisit>,
-    screening_rounds: Vec<ScreeningRound>,
-    patrols: Vec<Patrol>,
-    joint_defence_groups: Vec<JointDefenceGroup>,
-    key_persons: Vec<KeyPerson>,
-    responsibility_letters: Vec<ResponsibilityLetter>,
-    publicity_activities: Vec<PublicityActivity>,
-    standardisation_checks: Vec<StandardisationCheck>,
-    contingency_plans: Vec<ContingencyPlan>,
+    work: Work,
 }
 
 impl Loaded {
     fn records(&self) -> Records<'_> {
-        Records {
+        self.work.beside(Records {
             persons: &self.persons,
             rental_houses: &self.rental_houses,
             disputes: &self.disputes,
             outreach_visits: &self.outreach_visits,
-            screening_rounds: &self.screening_rounds,
-            patrols: &self.patrols,
-            joint_defence_groups: &self.joint_defence_groups,
-            key_persons: &self.key_persons,
-            responsibility_letters: &self.responsibility_letters,
-            publicity_activities: &self.publicity_activities,
-            standardisation_checks: &self.standardisation_checks,
-            contingency_plans: &self.contingency_plans,
-        }
+            ..Records::default()
+        })
     }
 }
 
@@ -99,14 +78,16 @@ async fn load_records(store: DeviceStore) -> Result<Loaded, AppError> {
         rental_houses: store.records(&houses).await?,
         disputes: store.records(&disputes).await?,
         outreach_visits: store.records(&visits).await?,
-        screening_rounds: of_type(&store, &activities).await?,
-        patrols: of_type(&store, &activities).await?,
-        joint_defence_groups: of_type(&store, &activities).await?,
-        key_persons: of_type(&store, &activities).await?,
-        responsibility_letters: of_type(&store, &activities).await?,
-        publicity_activities: of_type(&store, &activities).await?,
-        standardisation_checks: of_type(&store, &activities).await?,
-        contingency_plans: of_type(&store, &activities).await?,
+        work: Work {
+            screening_rounds: of_type(&store, &activities).await?,
+            patrols: of_type(&store, &activities).await?,
+            joint_defence_groups: of_type(&store, &activities).await?,
+            key_persons: of_type(&store, &activities).await?,
+            responsibility_letters: of_type(&store, &activities).await?,
+            publicity_activities: of_type(&store, &activities).await?,
+            standardisation_checks: of_type(&store, &activities).await?,
+            contingency_plans: of_type(&store, &activities).await?,
+        },
     })
 }
 

@@ -7,6 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use pingan_shared::records::YEARS;
 use serde::Deserialize;
 
 use super::auth::Staff;
@@ -36,17 +37,30 @@ async fn annual_report(
         .trim()
         .parse::<i32>()
         .ok()
-        .filter(|y| (2000..=2100).contains(y))
+        .filter(|y| u32::try_from(*y).is_ok_and(|y| YEARS.contains(&y)))
         .ok_or_else(|| {
             ApiError::bad_request(
                 "bad_year",
-                format!("year: {text:?} is not a year from 2000 to 2100"),
+                format!(
+                    "year: {text:?} is not a year from {} to {}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
             )
         })?;
     let township = ledgers::source::township(&state.store, &state.township_name).await?;
-    let written = report::compose::annual(&township, year)
-        .expect("a year in range has 1 January and 31 December");
-    let bytes = report::docx::write(&written).map_err(|e| {
+    let name = township.name.clone();
+    // A year's appendix is thousands of rows: written off the runtime's threads, so the sync
+    // requests of the day are not kept waiting behind it.
+    let written = tokio::task::spawn_blocking(move || {
+        let report = report::compose::annual(&township, year)
+            .expect("a year in range has 1 January and 31 December");
+        report::docx::write(&report).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|written| written);
+    let bytes = written.map_err(|e| {
         ApiError::Store(crate::store::StoreError::Corrupt(format!(
             "writing the {year} report failed: {e}"
         )))
@@ -57,7 +71,7 @@ async fn annual_report(
             (
                 header::CONTENT_DISPOSITION,
                 content_disposition(
-                    &format!("{}{year}年度平安建设工作总结报告.docx", township.name),
+                    &format!("{name}{year}年度平安建设工作总结报告.docx"),
                     &format!("annual-report-{year}.docx"),
                 ),
             ),

@@ -26,20 +26,12 @@ pub mod xlsx;
 use std::collections::{BTreeMap, HashMap};
 
 use pingan_shared::privacy;
-use pingan_shared::records::contingency_plan::ContingencyPlan;
 use pingan_shared::records::dispute::Dispute;
 use pingan_shared::records::household::Household;
-use pingan_shared::records::joint_defence_group::JointDefenceGroup;
-use pingan_shared::records::key_person::KeyPerson;
 use pingan_shared::records::outreach::OutreachVisit;
-use pingan_shared::records::patrol::Patrol;
 use pingan_shared::records::person::Person;
-use pingan_shared::records::publicity_activity::PublicityActivity;
 use pingan_shared::records::rental_house::RentalHouse;
-use pingan_shared::records::responsibility_letter::ResponsibilityLetter;
-use pingan_shared::records::screening_round::ScreeningRound;
-use pingan_shared::records::standardisation_check::StandardisationCheck;
-use pingan_shared::statistics::{self, Figures, Period, Records};
+use pingan_shared::statistics::{self, Figures, Period, Records, Work};
 use pingan_shared::validation::Date;
 
 /// Which register.
@@ -238,36 +230,16 @@ pub struct Township {
     pub work: Work,
 }
 
-/// The township's other work: screening rounds, patrols, and the rest.
-#[derive(Debug, Clone, Default)]
-pub struct Work {
-    pub screening_rounds: Vec<ScreeningRound>,
-    pub patrols: Vec<Patrol>,
-    pub joint_defence_groups: Vec<JointDefenceGroup>,
-    pub key_persons: Vec<KeyPerson>,
-    pub responsibility_letters: Vec<ResponsibilityLetter>,
-    pub publicity_activities: Vec<PublicityActivity>,
-    pub standardisation_checks: Vec<StandardisationCheck>,
-    pub contingency_plans: Vec<ContingencyPlan>,
-}
-
 impl Township {
     /// Every record the figures count, as `statistics` reads them.
     pub fn records(&self) -> Records<'_> {
-        Records {
+        self.work.beside(Records {
             persons: &self.persons,
             rental_houses: &self.rental_houses,
             disputes: &self.disputes,
             outreach_visits: &self.outreach_visits,
-            screening_rounds: &self.work.screening_rounds,
-            patrols: &self.work.patrols,
-            joint_defence_groups: &self.work.joint_defence_groups,
-            key_persons: &self.work.key_persons,
-            responsibility_letters: &self.work.responsibility_letters,
-            publicity_activities: &self.work.publicity_activities,
-            standardisation_checks: &self.work.standardisation_checks,
-            contingency_plans: &self.work.contingency_plans,
-        }
+            ..Records::default()
+        })
     }
 
     /// The annual report's figures for `village` (or the township), as 统计 computes them.

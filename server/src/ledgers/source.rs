@@ -16,8 +16,9 @@ use pingan_shared::records::household::Household;
 use pingan_shared::records::person::Person;
 use pingan_shared::records::rental_house::RentalHouse;
 use pingan_shared::records::{Record, RecordType};
+use pingan_shared::statistics::Work;
 
-use super::{Township, Work};
+use super::Township;
 use crate::store::{Store, StoreError};
 
 pub async fn township(store: &Store, name: &str) -> Result<Township, StoreError> {

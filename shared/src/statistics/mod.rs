@@ -97,6 +97,37 @@ pub struct Records<'a> {
     pub contingency_plans: &'a [ContingencyPlan],
 }
 
+/// The township's other work, owned: what a caller loads (the server from its master copy,
+/// the office from its device) before counting it through [`Records`].
+#[derive(Debug, Clone, Default)]
+pub struct Work {
+    pub screening_rounds: Vec<ScreeningRound>,
+    pub patrols: Vec<Patrol>,
+    pub joint_defence_groups: Vec<JointDefenceGroup>,
+    pub key_persons: Vec<KeyPerson>,
+    pub responsibility_letters: Vec<ResponsibilityLetter>,
+    pub publicity_activities: Vec<PublicityActivity>,
+    pub standardisation_checks: Vec<StandardisationCheck>,
+    pub contingency_plans: Vec<ContingencyPlan>,
+}
+
+impl Work {
+    /// `registers` (persons, houses, disputes, visits) with this work beside them.
+    pub fn beside<'a>(&'a self, registers: Records<'a>) -> Records<'a> {
+        Records {
+            screening_rounds: &self.screening_rounds,
+            patrols: &self.patrols,
+            joint_defence_groups: &self.joint_defence_groups,
+            key_persons: &self.key_persons,
+            responsibility_letters: &self.responsibility_letters,
+            publicity_activities: &self.publicity_activities,
+            standardisation_checks: &self.standardisation_checks,
+            contingency_plans: &self.contingency_plans,
+            ..registers
+        }
+    }
+}
+
 /// Which records count: those of one village (or all), over a period.
 #[derive(Debug, Clone, Copy)]
 struct Scope<'s> {
