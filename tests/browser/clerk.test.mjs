@@ -79,6 +79,12 @@ test('a review reads in the words of the forms, the queue keeps its filters, and
     // Filtered to one village's households, the household opens in the words of the forms.
     await o.locator('#queue-village').selectOption('v01');
     await o.locator('#queue-type').selectOption('household');
+    // Clicked only once the list is the filtered one: a row of the list before it may be
+    // reused for another record while the click lands.
+    await o.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('#queue-list li')];
+      return rows.length > 0 && rows.every((li) => li.textContent.includes('住户'));
+    });
     await o.locator('#queue-list li').filter({ hasText: HEAD }).filter({ hasText: '住户' }).click();
     const review = o.locator('#record-review');
     await review.waitFor();
