@@ -255,6 +255,17 @@ fn optimise(wasm: &Path) -> Result<()> {
     let Some(wasm_opt) = toolchain::wasm_opt() else {
         return Ok(());
     };
+    // `--low-memory-unused` (below) lets wasm-opt fold small constant offsets into loads and
+    // stores, on trust that nothing lives in the first 1 KiB. rustc links the stack first,
+    // growing down from 1 MiB, with the data above it: only a stack that has all but
+    // overflowed reaches that low. Checked, so a change of layout cannot break it silently.
+    let lowest = symbols::lowest_data_address(&fs::read(wasm)?)?;
+    if lowest.is_some_and(|address| address < 1024) {
+        bail!(
+            "{} places data below 1 KiB (at {lowest:?}): --low-memory-unused would be wrong",
+            wasm.display()
+        );
+    }
     rewrite(wasm, "opt.wasm", |optimised| {
         let mut cmd = Command::new(wasm_opt);
         cmd.arg("-Oz")
@@ -265,6 +276,8 @@ fn optimise(wasm: &Path) -> Result<()> {
             // 389 KB without (394 KB with no wasm-opt at all). Phones download
             // the brotli bytes.
             .args(["--one-caller-inline-max-function-size", "0"])
+            // See above: the field app 1.5 KB smaller, brotli (BENCHMARKS.md, app size).
+            .arg("--low-memory-unused")
             // Last: functions in name order, so the many copies of one generic (a signal, a
             // view, per type) sit side by side and compress as repeats. Behaviour and raw
             // size unchanged; brotli 8.7 KB smaller (BENCHMARKS.md, app size).

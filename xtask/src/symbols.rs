@@ -93,6 +93,41 @@ fn without_crate_hashes(name: &str) -> String {
     out
 }
 
+/// The lowest address an active data segment of `wasm` starts at (`None` without any): what
+/// `wasm-opt --low-memory-unused` takes on trust, that the first 1 KiB is never the module's.
+pub fn lowest_data_address(wasm: &[u8]) -> Result<Option<u32>> {
+    const DATA_SECTION: u8 = 11;
+    const I32_CONST: u8 = 0x41;
+    let mut lowest = None;
+    for section in sections(wasm)?.iter().filter(|s| s.id == DATA_SECTION) {
+        let mut reader = Reader::new(section.payload);
+        for _ in 0..reader.leb()? {
+            let flags = reader.leb()?;
+            if flags == 1 {
+                // Passive: copied where the code says, never placed at load.
+                let len = reader.leb()? as usize;
+                reader.take(len)?;
+                continue;
+            }
+            if flags == 2 {
+                reader.leb()?;
+            }
+            if reader.byte()? != I32_CONST {
+                bail!("a data segment's address is not a constant");
+            }
+            let address = reader.sleb()?;
+            if reader.byte()? != 0x0b {
+                bail!("a data segment's address is not a lone constant");
+            }
+            let len = reader.leb()? as usize;
+            reader.take(len)?;
+            let address = u32::try_from(address).context("a data segment below address 0")?;
+            lowest = Some(lowest.map_or(address, |l: u32| l.min(address)));
+        }
+    }
+    Ok(lowest)
+}
+
 pub(crate) fn sections(wasm: &[u8]) -> Result<Vec<Section<'_>>> {
     if wasm.len() < 8 || &wasm[..4] != MAGIC {
         bail!("not a WebAssembly module");
@@ -172,6 +207,22 @@ impl<'a> Reader<'a> {
             value |= u32::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 return Ok(value);
+            }
+        }
+        bail!("malformed number at byte {} of a wasm module", self.at)
+    }
+
+    /// A signed LEB128 number of at most 32 bits (an `i32.const`).
+    pub fn sleb(&mut self) -> Result<i32> {
+        let mut value = 0i64;
+        for shift in (0..35).step_by(7) {
+            let byte = self.byte()?;
+            value |= i64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                if byte & 0x40 != 0 {
+                    value -= 1 << (shift + 7);
+                }
+                return i32::try_from(value).context("an i32 constant out of range");
             }
         }
         bail!("malformed number at byte {} of a wasm module", self.at)
@@ -284,5 +335,44 @@ mod tests {
         let named = module(Some(&[(1, "start")]), true);
         assert!(take_names(&named[..named.len() - 3]).is_err());
         assert!(take_names(b"not wasm").is_err());
+    }
+
+    /// A module with active data segments at `addresses` (`i32.const`, 1 byte each) and one
+    /// passive segment, which has no address.
+    fn with_data(addresses: &[i32]) -> Vec<u8> {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        let mut data = leb(addresses.len() as u32 + 1);
+        for address in addresses {
+            data.extend([0x00, 0x41]);
+            data.extend(sleb(*address));
+            data.extend([0x0b, 0x01, 0xff]);
+        }
+        data.extend([0x01, 0x01, 0xff]);
+        wasm.extend(section(11, &data));
+        wasm
+    }
+
+    fn sleb(mut value: i32) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let byte = (value & 0x7f) as u8;
+            value >>= 7;
+            let done = (value == 0 && byte & 0x40 == 0) || (value == -1 && byte & 0x40 != 0);
+            out.push(if done { byte } else { byte | 0x80 });
+            if done {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn the_lowest_data_address_is_found_among_the_active_segments() {
+        assert_eq!(
+            lowest_data_address(&with_data(&[1_056_660, 1_048_580])).unwrap(),
+            Some(1_048_580)
+        );
+        assert_eq!(lowest_data_address(&with_data(&[8])).unwrap(), Some(8));
+        assert_eq!(lowest_data_address(&with_data(&[])).unwrap(), None);
+        assert!(lowest_data_address(&with_data(&[-4])).is_err());
     }
 }

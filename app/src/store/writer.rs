@@ -3,8 +3,8 @@
 
 use automerge::{ActorId, AutoCommit};
 use indexed_db_futures::transaction::Transaction;
-use pingan_shared::document;
-use pingan_shared::records::Record;
+use pingan_shared::document::{self, Plain};
+use pingan_shared::records::{Record, RecordType};
 use pingan_shared::validation::{Date, FieldError};
 use serde_bytes::ByteBuf;
 
@@ -37,11 +37,32 @@ impl Writer<'_> {
     /// each other and are created together (a tenant and the house they rent).
     pub async fn create_as<R: Record>(&self, id: &str, record: &R) -> Result<(), AppError> {
         record.validate(self.today).map_err(AppError::Invalid)?;
-        let id = id.to_owned();
-        let mut doc = document::create(self.actor.clone(), record);
+        self.add(id, R::TYPE, document::create(self.actor.clone(), record))
+    }
+
+    /// Adds a new record written from its fields ([`document::create_plain`]), after `check`
+    /// (the record's own validation, for today) passes; returns its id.
+    pub fn create_plain(
+        &self,
+        record_type: RecordType,
+        fields: &[(&str, Plain<'_>)],
+        check: impl FnOnce(Date) -> Result<(), Vec<FieldError>>,
+    ) -> Result<String, AppError> {
+        check(self.today).map_err(AppError::Invalid)?;
+        let id = new_id()?;
+        self.add(
+            &id,
+            record_type,
+            document::create_plain(self.actor.clone(), fields),
+        )?;
+        Ok(id)
+    }
+
+    /// Writes a new document and its summary (one copy for every record type).
+    fn add(&self, id: &str, record_type: RecordType, mut doc: AutoCommit) -> Result<(), AppError> {
         let row = DocumentRow {
-            id: id.clone(),
-            record_type: R::TYPE.as_str().to_owned(),
+            id: id.to_owned(),
+            record_type: record_type.as_str().to_owned(),
             bytes: ByteBuf::from(document::save_on_device(&mut doc)),
             heads: heads_out(&doc.get_heads()),
             acknowledged: Vec::new(),

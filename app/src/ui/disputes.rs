@@ -170,12 +170,10 @@ pub fn DisputeForm() -> impl IntoView {
             DisputeSource::parse(&source.get_untracked()).unwrap_or(DisputeSource::Screening),
             &summary.get_untracked(),
         );
-        dispute.parties = parties
-            .get_untracked()
-            .split(['、', ',', '，', ' '])
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| Party {
-                name: n.trim().to_owned(),
+        dispute.parties = super::form::names(&parties.get_untracked())
+            .into_iter()
+            .map(|name| Party {
+                name,
                 person_id: None,
                 phone: None,
             })

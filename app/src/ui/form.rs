@@ -133,6 +133,14 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// The names typed into one box, parted by 、 or commas or spaces (visitors, screeners).
+pub fn names(text: &str) -> Vec<String> {
+    text.split(['、', ',', '，', ' '])
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| n.trim().to_owned())
+        .collect()
+}
+
 /// `None` for a blank input, the trimmed text otherwise.
 pub fn optional(value: &str) -> Option<String> {
     let trimmed = value.trim();

@@ -15,6 +15,7 @@ mod login;
 mod rental_houses;
 mod returned;
 mod screen;
+mod screening;
 mod sync_bar;
 mod visits;
 
@@ -224,6 +225,8 @@ fn Workspace(
             }
         }
     });
+    // The week's screening is owed by the villages' workers; staff follow it in the 周报.
+    let worker = ctx.profile.with_value(|p| p.role == "worker");
     let relogin = RwSignal::new(false);
     let relogged = Callback::new(move |fresh: LoginResponse| {
         relogin.set(false);
@@ -286,6 +289,7 @@ fn Workspace(
                 <Login device last_user=None notice=None purpose=Purpose::Renew(store, relogged) />
             </Show>
             <returned::ReturnedNote />
+            {move || (worker && ctx.screen.get().is_list()).then(|| view! { <screening::ScreeningReminder /> })}
             {move || match ctx.screen.get() {
                 Screen::Households => view! { <households::HouseholdsScreen /> }.into_any(),
                 Screen::Household(id) => view! { <household_detail::HouseholdDetail id /> }.into_any(),

@@ -30,6 +30,18 @@ pub enum Screen {
 const KEY: &str = "pingan.screen";
 
 impl Screen {
+    /// One of the tabs' lists, where the week's screening reminder is shown (not over a form).
+    pub fn is_list(&self) -> bool {
+        matches!(
+            self,
+            Screen::Households
+                | Screen::Floating
+                | Screen::RentalHouses
+                | Screen::Disputes
+                | Screen::Visits
+        )
+    }
+
     /// The screen as kept: a name and the record it shows, if any (`household/<id>`).
     fn key(&self) -> String {
         let (name, id): (&str, Option<&String>) = match self {

@@ -185,12 +185,7 @@ pub fn VisitForm(id: Option<String>) -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let names: Vec<String> = visitors
-            .get_untracked()
-            .split(['、', ',', '，', ' '])
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| n.trim().to_owned())
-            .collect();
+        let names = super::form::names(&visitors.get_untracked());
         let problems: Vec<RaisedProblem> = rows
             .get_untracked()
             .into_iter()

@@ -8,6 +8,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use super::shape::{Field, Shape, list, optional, required};
 use super::vocabulary::{FindingKind, ScreeningKind};
 use super::{Authorship, RecordType, check_header, check_names, check_reference, finish};
+use crate::document::Plain;
 use crate::validation::{Date, FieldError, check_past_date, required_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
@@ -65,6 +66,26 @@ impl ScreeningRound {
     /// a date (the record does not validate).
     pub fn week(&self) -> Option<(i32, u32)> {
         Date::parse(&self.held_on).ok().map(|d| d.iso_week())
+    }
+
+    /// The round as its document's root fields ([`document::create_plain`]), for a zero
+    /// report, the only round the phone writes: what a round finds is registered as its own
+    /// record (decision 36). `None` for a round with findings, which autosurgeon writes.
+    pub fn plain(&self) -> Option<Vec<(&'static str, Plain<'_>)>> {
+        self.findings.is_empty().then(|| {
+            vec![
+                ("type", Plain::Str(&self.record_type)),
+                ("schema_version", Plain::Uint(self.schema_version)),
+                ("village", Plain::Str(&self.village)),
+                ("created_by", Plain::Str(&self.created_by)),
+                ("created_at_ms", Plain::Int(self.created_at_ms)),
+                ("kind", Plain::Str(self.kind.as_str())),
+                ("held_on", Plain::Str(&self.held_on)),
+                ("screeners", Plain::Strs(&self.screeners)),
+                ("zero_report", Plain::Bool(self.zero_report)),
+                ("findings", Plain::Strs(&[])),
+            ]
+        })
     }
 
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
@@ -131,6 +152,7 @@ const FINDING_SHAPE: &[Field] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document;
     use crate::records::shape::agreement::assert_shape_agrees;
     use crate::records::testing::{by, fields, id, today};
 
@@ -219,6 +241,26 @@ mod tests {
         r.schema_version = 2;
         assert_eq!(fields(r.validate(today())), ["type", "schema_version"]);
     }
+    #[test]
+    fn a_zero_report_written_plain_is_the_document_autosurgeon_writes() {
+        let r = round();
+        let actor = automerge::ActorId::random();
+        let plain = document::create_plain(actor.clone(), &r.plain().unwrap());
+        let reconciled = document::create(actor, &r);
+        let root = |doc: &automerge::AutoCommit| {
+            automerge::ReadDoc::hydrate(doc, automerge::ROOT, None).unwrap()
+        };
+        assert_eq!(root(&plain), root(&reconciled));
+        assert_eq!(document::read::<ScreeningRound>(&plain), Ok(r));
+    }
+
+    #[test]
+    fn a_round_with_findings_is_not_written_plain() {
+        let mut r = round();
+        r.findings = vec![finding(FindingKind::Dispute)];
+        assert_eq!(r.plain(), None);
+    }
+
     #[test]
     fn the_shape_agrees_with_autosurgeon() {
         let mut r = round();

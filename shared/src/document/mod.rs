@@ -15,6 +15,9 @@ use crate::records::{
     publicity_activity, responsibility_letter, screening_round, standardisation_check,
 };
 use crate::validation::{Date, FieldError};
+use reconciling::Reconciling;
+
+mod reconciling;
 
 /// A record's identity across every device and the server: 128 random bits as 32 lowercase
 /// hex characters. Random rather than sequential because devices create records offline.
@@ -95,15 +98,55 @@ pub fn bracketed_cause(error: &impl std::fmt::Display) -> String {
 /// A new document holding `record`, written by `actor` (the device's own actor id).
 pub fn create<R: Record>(actor: ActorId, record: &R) -> AutoCommit {
     let mut doc = AutoCommit::new().with_actor(actor);
-    autosurgeon::reconcile(&mut doc, record)
+    autosurgeon::reconcile(&mut Reconciling(&mut doc), record)
         .expect("reconciling a struct into an empty document cannot conflict");
+    doc
+}
+
+/// A field of a new record's document, for [`create_plain`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plain<'a> {
+    Str(&'a str),
+    Uint(u64),
+    Int(i64),
+    Bool(bool),
+    /// A list of strings; empty, any list the record keeps empty.
+    Strs(&'a [String]),
+}
+
+/// A new document holding a record given as its root's fields, written by `actor`: the
+/// document [`create`] writes (same keys, same kinds of value), without autosurgeon's code
+/// for the record's type. The phone writes the township's other work this way: each type
+/// autosurgeon reconciles is some KB of the field app's 500,000 B (decision 37). Each
+/// type's `plain` fields are tested against its autosurgeon document.
+pub fn create_plain(actor: ActorId, fields: &[(&str, Plain<'_>)]) -> AutoCommit {
+    use automerge::transaction::Transactable;
+    let mut doc = AutoCommit::new().with_actor(actor);
+    for &(key, value) in fields {
+        let written = match value {
+            Plain::Str(v) => doc.put(automerge::ROOT, key, v),
+            Plain::Uint(v) => doc.put(automerge::ROOT, key, v),
+            Plain::Int(v) => doc.put(automerge::ROOT, key, v),
+            Plain::Bool(v) => doc.put(automerge::ROOT, key, v),
+            Plain::Strs(items) => doc
+                .put_object(automerge::ROOT, key, automerge::ObjType::List)
+                .and_then(|list| {
+                    items
+                        .iter()
+                        .enumerate()
+                        .try_for_each(|(i, item)| doc.insert(&list, i, item.as_str()))
+                }),
+        };
+        written.expect("writing a field into a new document cannot fail");
+    }
     doc
 }
 
 /// Writes `record` over the document, recording only the fields that changed so that
 /// concurrent edits to other fields merge cleanly.
 pub fn update<R: Record>(doc: &mut AutoCommit, record: &R) {
-    autosurgeon::reconcile(doc, record).expect("a record document always reconciles");
+    autosurgeon::reconcile(&mut Reconciling(doc), record)
+        .expect("a record document always reconciles");
 }
 
 /// The record a document holds, if it has the shape of an `R`.
