@@ -5,12 +5,10 @@
 //! reminder (`ui::screening`), from the same rule (`statistics::screening`).
 
 use leptos::prelude::*;
-use pingan_shared::records::RecordType;
-use pingan_shared::records::vocabulary::{DisputeSource, ScreeningKind};
-use pingan_shared::statistics::screening::{Found, Held, week_of, week_report};
+use pingan_shared::statistics::screening::week_of;
 use pingan_shared::validation::Date;
 
-use crate::store::activities::ActivitySummary;
+use crate::store::activities::{ActivitySummary, screening_week};
 use crate::store::index::DisputeSummary;
 use crate::ui::form::today;
 use crate::ui::{ctx, load};
@@ -35,24 +33,7 @@ pub fn Weekly() -> impl IntoView {
         let loaded = rounds.get()?.ok()?;
         let (rounds, disputes) = &loaded;
         let ((year, week), monday, sunday) = week_of(day.get());
-        let held = rounds
-            .iter()
-            .filter(|r| r.record_type == RecordType::ScreeningRound.as_str())
-            .map(|r| Held {
-                village: &r.village,
-                held_on: &r.on,
-                weekly: r.kind == ScreeningKind::VillageWeekly.as_str(),
-                zero_report: r.zero_report,
-                findings: r.findings,
-            });
-        let found = disputes
-            .iter()
-            .filter(|d| d.source == DisputeSource::Screening.as_str())
-            .map(|d| Found {
-                village: &d.village,
-                registered_on: &d.registered_on,
-            });
-        let lines = week_report(held, found, &ids, (year, week));
+        let lines = screening_week(rounds, disputes, &ids, (year, week));
         Some((year, week, monday, sunday, lines))
     };
     let shift = move |weeks: i64| day.update(|d| *d = d.add_days(7 * weeks));

@@ -3,13 +3,15 @@
 //! summarised straight off the document's root — the phone carries no hydration code for
 //! them. The other types' documents are kept and synced, unlisted, until a screen shows them.
 //!
-//! Pure, like `index`: a summary from a document.
+//! Pure, like `index`: a summary from a document, and the week's screening from summaries.
 
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value};
 use pingan_shared::records::RecordType;
+use pingan_shared::records::vocabulary::{DisputeSource, ScreeningKind};
+use pingan_shared::statistics::screening::{Found, Held, VillageWeek, Week, week_report};
 use serde::{Deserialize, Serialize};
 
-use super::index::{ACTIVITIES, Summary, SyncFlags};
+use super::index::{ACTIVITIES, DisputeSummary, Summary, SyncFlags};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -63,6 +65,34 @@ crate::packed!(ActivitySummary {
     unsynced,
     needs_correction
 });
+
+/// Each of `villages`' screening in `week` (`statistics::screening`), read from the list
+/// index: the office's 周报 and the phone's reminder read the week alike.
+pub fn screening_week(
+    rounds: &[ActivitySummary],
+    disputes: &[DisputeSummary],
+    villages: &[String],
+    week: Week,
+) -> Vec<VillageWeek> {
+    let held = rounds
+        .iter()
+        .filter(|r| r.record_type == RecordType::ScreeningRound.as_str())
+        .map(|r| Held {
+            village: &r.village,
+            held_on: &r.on,
+            weekly: r.kind == ScreeningKind::VillageWeekly.as_str(),
+            zero_report: r.zero_report,
+            findings: r.findings,
+        });
+    let found = disputes
+        .iter()
+        .filter(|d| d.source == DisputeSource::Screening.as_str())
+        .map(|d| Found {
+            village: &d.village,
+            registered_on: &d.registered_on,
+        });
+    week_report(held, found, villages, week)
+}
 
 /// The summary of any of the township's other work (issue 16); `None` for the registers'
 /// types, which have stores of their own. The phone lists and creates only screening rounds;

@@ -10,14 +10,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingan_shared::records::screening_round::ScreeningRound;
-use pingan_shared::records::vocabulary::{DisputeSource, ScreeningKind};
+use pingan_shared::records::vocabulary::ScreeningKind;
 use pingan_shared::records::{Authorship, RecordType};
-use pingan_shared::statistics::screening::{Found, Held, week_of, week_report};
+use pingan_shared::statistics::screening::week_of;
 
 use super::form::{TextField, names, notice_view, now_ms, today};
 use super::{ctx, load};
 use crate::error::AppError;
-use crate::store::activities::ActivitySummary;
+use crate::store::activities::{ActivitySummary, screening_week};
 use crate::store::index::DisputeSummary;
 
 #[component]
@@ -27,8 +27,8 @@ pub fn ScreeningReminder() -> impl IntoView {
         .profile
         .with_value(|p| p.villages.iter().map(|v| v.id.clone()).collect());
     // The first of the worker's villages that has not reported this week, by id; empty once
-    // all have. A `String`, not an `Option`: a signal of a type the app already holds adds
-    // nothing to the phone's download.
+    // all have. A `String`, not an `Option`: the app already holds signals of that type, so
+    // this one adds no signal code of its own to the phone's download.
     let due = load(move || {
         ctx.revision.get();
         let (store, villages) = (ctx.store(), villages.clone());
@@ -39,24 +39,7 @@ pub fn ScreeningReminder() -> impl IntoView {
             ) else {
                 return String::new();
             };
-            let held = rounds
-                .iter()
-                .filter(|r| r.record_type == RecordType::ScreeningRound.as_str())
-                .map(|r| Held {
-                    village: &r.village,
-                    held_on: &r.on,
-                    weekly: r.kind == ScreeningKind::VillageWeekly.as_str(),
-                    zero_report: r.zero_report,
-                    findings: r.findings,
-                });
-            let found = disputes
-                .iter()
-                .filter(|d| d.source == DisputeSource::Screening.as_str())
-                .map(|d| Found {
-                    village: &d.village,
-                    registered_on: &d.registered_on,
-                });
-            week_report(held, found, &villages, week_of(today()).0)
+            screening_week(&rounds, &disputes, &villages, week_of(today()).0)
                 .into_iter()
                 .find(|line| !line.reported())
                 .map(|line| line.village)
@@ -66,10 +49,9 @@ pub fn ScreeningReminder() -> impl IntoView {
     let screeners = RwSignal::new(ctx.profile.with_value(|p| p.display_name.clone()));
     let notice = RwSignal::new(None::<String>);
     let report = move |village: String| {
-        let profile = ctx.profile.get_value();
         let by = Authorship {
             village: village.clone(),
-            created_by: profile.username,
+            created_by: ctx.profile.with_value(|p| p.username.clone()),
             created_at_ms: now_ms(),
         };
         let mut round =
